@@ -98,9 +98,11 @@ class ReplayServer:
         async def shutdown() -> None:
             server.close()
             current = asyncio.current_task()
-            for task in asyncio.all_tasks():
-                if task is not current:
-                    task.cancel()
+            pending = [task for task in asyncio.all_tasks() if task is not current]
+            for task in pending:
+                task.cancel()
+            # Let the handlers see their cancellation before the loop stops, so none is left pending.
+            await asyncio.gather(*pending, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(shutdown(), loop).result(5)
         loop.call_soon_threadsafe(loop.stop)
@@ -159,6 +161,8 @@ class ReplayServer:
                     break
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass  # the client went away mid-request or mid-stream: its own business
+        except asyncio.CancelledError:
+            pass  # server shutdown with a kept-alive connection still open: nothing to report
         finally:
             writer.close()
 

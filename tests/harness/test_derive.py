@@ -1,0 +1,157 @@
+"""Call derivation for the OpenAI wire format, case metadata and discovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.case import collect, discover, load_case
+from harness.derive import REPLAY_API_KEY
+
+HELLO = {"model": "m-1", "messages": [{"role": "user", "content": "hi"}]}
+
+
+@pytest.mark.parametrize(
+    ("uri", "model", "base_path"),
+    [
+        ("https://api.openai.com/v1/chat/completions", "openai/m-1", "/v1"),
+        ("https://api.groq.com/openai/v1/chat/completions", "groq/m-1", "/openai/v1"),
+        ("https://openrouter.ai/api/v1/chat/completions", "openrouter/m-1", "/api/v1"),
+        ("https://api.deepseek.com/chat/completions", "deepseek/m-1", ""),
+        ("https://api.mistral.ai/v1/chat/completions#stream", "mistral/m-1", "/v1"),
+        ("https://api.x.ai/v1/chat/completions", "xai/m-1", "/v1"),
+        ("https://api.together.xyz/v1/chat/completions", "together_ai/m-1", "/v1"),
+        ("https://api.fireworks.ai/inference/v1/chat/completions", "fireworks_ai/m-1", "/inference/v1"),
+        ("https://api.cerebras.ai/v1/chat/completions", "cerebras/m-1", "/v1"),
+        ("https://router.huggingface.co/together/v1/chat/completions", "huggingface/m-1", "/together/v1"),
+    ],
+)
+def test_openai_wire_providers(write_cassette, interaction, uri: str, model: str, base_path: str) -> None:
+    case = load_case(write_cassette(interaction(uri, request=HELLO, body={})))
+    assert case.skip is None and case.call is not None
+    assert (case.call.function, case.call.model, case.call.base_path) == ("completion", model, base_path)
+    args = case.call.arguments("http://127.0.0.1:1")
+    assert args["api_base"] == "http://127.0.0.1:1" + base_path
+    assert args["messages"] == HELLO["messages"] and args["api_key"] == REPLAY_API_KEY
+    assert args["max_retries"] == 0  # the oracle notes' policy: one attempt
+
+
+def test_azure_deployment_and_api_version(write_cassette, interaction) -> None:
+    uri = "https://x.openai.azure.com/openai/deployments/dep-1/chat/completions?api-version=2024-10-21"
+    case = load_case(write_cassette(interaction(uri, request={"messages": []}, body={}), provider="azure"))
+    assert case.call.model == "azure/dep-1" and case.call.base_path == ""
+    assert case.call.kwargs["api_version"] == "2024-10-21"
+
+
+def test_azure_v1_api(write_cassette, interaction) -> None:
+    case = load_case(
+        write_cassette(interaction("https://x.openai.azure.com/openai/v1/chat/completions", request=HELLO))
+    )
+    assert case.call.model == "azure/m-1" and case.call.kwargs["api_version"] == "v1"
+
+
+def test_embeddings(write_cassette, interaction) -> None:
+    request = {"model": "e-1", "input": ["a"], "encoding_format": "float"}
+    case = load_case(write_cassette(interaction("https://api.openai.com/v1/embeddings", request=request)))
+    assert case.call.function == "embedding" and case.feature == "embedding"
+    assert case.call.kwargs["input"] == ["a"]
+
+
+def test_telemetry_before_the_llm_call_is_passed_over(write_cassette, interaction) -> None:
+    path = write_cassette(
+        interaction("https://telemetry.crewai.com/v1/traces", request={}),
+        interaction("https://api.openai.com/v1/chat/completions", request=HELLO),
+    )
+    assert load_case(path).call.interaction == 1
+
+
+@pytest.mark.parametrize(
+    ("uri", "request_body", "reason"),
+    [
+        ("https://api.anthropic.com/v1/messages", HELLO, "anthropic (anthropic wire format)"),
+        ("https://api.openai.com/v1/responses", HELLO, "POST /v1/responses has no litellm call derivation"),
+        ("https://llm.example.com/v1/chat/completions", HELLO, "no request to a known provider host"),
+        ("https://api.openai.com/v1/chat/completions", {"model": "m", "messages": "hi"}, "not a list"),
+    ],
+)
+def test_underivable_cases_are_skipped_with_a_reason(
+    write_cassette, interaction, uri, request_body, reason
+) -> None:
+    case = load_case(write_cassette(interaction(uri, request=request_body)))
+    assert case.call is None and reason in case.skip
+
+
+def test_features(write_cassette, interaction) -> None:
+    chat = "https://api.openai.com/v1/chat/completions"
+    tools = {**HELLO, "tools": [{"type": "function", "function": {"name": "f"}}]}
+    image = {
+        "model": "m",
+        "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {}}]}],
+    }
+    cases = {
+        "error": interaction(chat, request={**HELLO, "stream": True}, status=429),
+        "stream": interaction(chat, request={**HELLO, "stream": True}),
+        "tools": interaction(chat, request=tools),
+        "vision": interaction(chat, request=image),
+        "json": interaction(chat, request={**HELLO, "response_format": {"type": "json_object"}}),
+        "chat": interaction(chat, request=HELLO),
+    }
+    for feature, recorded in cases.items():
+        assert load_case(write_cassette(recorded, name=feature)).feature == feature
+
+
+def test_metadata_states_call_provider_feature_and_kwargs(write_cassette, interaction) -> None:
+    path = write_cassette(interaction("https://api.anthropic.com/v1/messages", request=HELLO), name="c")
+    path.with_name("c.case.yaml").write_text(
+        "provider: anthropic\nfeature: chat\nkwargs: {max_retries: 2}\nvolatile: [response.id]\n"
+        "call:\n  function: completion\n  model: anthropic/claude-x\n"
+        "  kwargs: {messages: [{role: user, content: hi}], max_tokens: 5}\n"
+    )
+    case = load_case(path)
+    assert case.skip is None and case.id == "anthropic/chat/c"
+    assert case.call.model == "anthropic/claude-x" and case.call.base_path == ""
+    assert case.call.kwargs["max_retries"] == 2 and case.call.kwargs["max_tokens"] == 5
+    assert case.meta.volatile == ("response.id",)
+
+
+def test_metadata_skip_is_kept(write_cassette, interaction) -> None:
+    path = write_cassette(interaction(request=HELLO), name="s")
+    path.with_name("s.case.yaml").write_text("skip: needs an authored cassette\n")
+    assert load_case(path).skip == "needs an authored cassette"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[1, 2]", "must be a mapping"),
+        ("colour: red", "unknown case metadata keys: colour"),
+        ("call: {model: x}", "'call'"),
+    ],
+)
+def test_malformed_metadata_skips_naming_the_file(
+    write_cassette, interaction, text: str, problem: str
+) -> None:
+    path = write_cassette(interaction(request=HELLO), name="m")
+    path.with_name("m.case.yaml").write_text(text)
+    case = load_case(path)
+    assert case.call is None and "m.case.yaml" in case.skip and problem in case.skip
+
+
+def test_discovery_skips_metadata_and_registry_and_makes_ids_unique(
+    tmp_path: Path, write_cassette, interaction
+) -> None:
+    first = write_cassette(interaction(request=HELLO), name="dup")
+    (tmp_path / "cassettes" / "divergences.yaml").write_text("divergences: []\n")
+    first.with_name("dup.case.yaml").write_text("feature: chat\n")
+    other = tmp_path / "cassettes" / "more" / "openai"
+    other.mkdir(parents=True)
+    (other / "dup.yaml").write_text(first.read_text())
+    assert discover([tmp_path / "cassettes"]) == sorted([first, other / "dup.yaml"])
+    assert [c.id for c in collect([tmp_path / "cassettes"])] == ["openai/chat/dup", "openai/chat/dup~2"]
+
+
+def test_bundled_cassettes_all_derive(bundled: Path) -> None:
+    cases = collect([bundled])
+    assert len(cases) >= 10
+    assert [c.id for c in cases if c.skip] == []
