@@ -1,0 +1,180 @@
+"""Ratios against the baselines, and the plain-text tables the runner prints."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from bench.stats import ratio
+
+BASELINES = ("litellm", "httpx")
+SCENARIO_ORDER = ("sync", "stream", "async", "import")
+Path = Tuple[str, ...]
+
+# Metrics given as ratios in the JSON; the first one of each scenario is also shown in the table.
+RATIO_METRICS: Dict[str, Dict[str, Path]] = {
+    "sync": {
+        "median_us": ("latency_us", "median"),
+        "p90_us": ("latency_us", "p90"),
+        "cpu_us_per_call": ("cpu_us_per_call",),
+    },
+    "stream": {
+        "median_us": ("latency_us", "median"),
+        "p90_us": ("latency_us", "p90"),
+        "cpu_us_per_call": ("cpu_us_per_call",),
+    },
+    "async": {
+        "round_wall_ms": ("round_wall_ms", "median"),
+        "latency_median_ms": ("latency_ms", "median"),
+        "cpu_us_per_request": ("cpu_us_per_request",),
+    },
+    "import": {"import_ms": ("import_ms",), "rss_mb": ("rss_mb",)},
+}
+
+# (header, path, format) per column.
+COLUMNS: Dict[str, List[Tuple[str, Path, str]]] = {
+    "sync": [
+        ("median us", ("latency_us", "median"), "{:.0f}"),
+        ("p90 us", ("latency_us", "p90"), "{:.0f}"),
+        ("CPU us/call", ("cpu_us_per_call",), "{:.0f}"),
+        ("1st call ms", ("first_call_ms",), "{:.1f}"),
+    ],
+    "stream": [
+        ("median us", ("latency_us", "median"), "{:.0f}"),
+        ("p90 us", ("latency_us", "p90"), "{:.0f}"),
+        ("CPU us/call", ("cpu_us_per_call",), "{:.0f}"),
+        ("1st call ms", ("first_call_ms",), "{:.1f}"),
+    ],
+    "async": [
+        ("wall ms", ("round_wall_ms", "median"), "{:.1f}"),
+        ("req/s", ("requests_per_s",), "{:.0f}"),
+        ("req med ms", ("latency_ms", "median"), "{:.1f}"),
+        ("req p90 ms", ("latency_ms", "p90"), "{:.1f}"),
+        ("CPU us/req", ("cpu_us_per_request",), "{:.0f}"),
+    ],
+    "import": [
+        ("import ms", ("import_ms",), "{:.0f}"),
+        ("process ms", ("process_wall_ms",), "{:.0f}"),
+        ("in-proc ms", ("in_process_ms",), "{:.0f}"),
+        ("RSS MB", ("rss_mb",), "{:.1f}"),
+        ("+RSS MB", ("rss_delta_mb",), "{:.1f}"),
+        ("modules", ("modules",), "{:d}"),
+    ],
+}
+
+
+def lookup(entry: Dict[str, Any], path: Path) -> Optional[Any]:
+    value: Any = entry
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def add_ratios(results: Dict[str, Dict[str, Dict[str, Any]]]) -> None:
+    """Give every measured entry ``ratios = {"vs_litellm": {...}, "vs_httpx": {...}}`` (value / base)."""
+    for scenario, by_target in results.items():
+        metrics = RATIO_METRICS.get(scenario, {})
+        for entry in by_target.values():
+            if not _measured(entry) or entry.get("reference_only"):
+                continue
+            entry["ratios"] = {
+                f"vs_{base}": {
+                    metric: ratio(lookup(entry, path), _base_value(by_target, base, path))
+                    for metric, path in metrics.items()
+                }
+                for base in BASELINES
+            }
+
+
+def _measured(entry: Dict[str, Any]) -> bool:
+    return entry.get("status", "ok") == "ok"
+
+
+def _base_value(by_target: Dict[str, Dict[str, Any]], base: str, path: Path) -> Optional[float]:
+    entry = by_target.get(base)
+    if entry is None or not _measured(entry):
+        return None
+    value = lookup(entry, path)
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _fmt(fmt: str, value: Optional[Any]) -> str:
+    if value is None:
+        return "-"
+    try:
+        return fmt.format(value)
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def _fmt_ratio(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+TITLES = {
+    "sync": "(a) sync, non-streaming: one call per iteration",
+    "stream": "(b) sync stream: one 5-chunk stream consumed fully per iteration",
+    "async": "(c) async: {concurrency} concurrent calls per round (wall = one round)",
+    "import": "(d) import: fresh interpreter per sample, over a bare interpreter",
+}
+
+
+def render(
+    results: Dict[str, Dict[str, Dict[str, Any]]], order: Sequence[str], config: Dict[str, Any]
+) -> str:
+    """All scenario tables as one string."""
+    out: List[str] = []
+    for scenario in SCENARIO_ORDER:
+        by_target = results.get(scenario)
+        if not by_target:
+            continue
+        columns = COLUMNS[scenario]
+        primary = next(iter(RATIO_METRICS[scenario]))
+        headers = ["target", *(c[0] for c in columns), "vs litellm", "vs httpx"]
+        rows: List[List[str]] = []
+        notes: List[str] = []
+        names = [n for n in order if n in by_target]
+        if scenario == "import":
+            names += [n for n in by_target if n not in names]
+        for name in names:
+            entry = by_target[name]
+            if not _measured(entry):
+                rows.append([name, f"{entry.get('status', 'error')}: {entry.get('reason', '')}"])
+                continue
+            ratios = entry.get("ratios", {})
+            rows.append(
+                [
+                    name,
+                    *(_fmt(fmt, lookup(entry, path)) for _, path, fmt in columns),
+                    _fmt_ratio(lookup(ratios, ("vs_litellm", primary))),
+                    _fmt_ratio(lookup(ratios, ("vs_httpx", primary))),
+                ]
+            )
+            check = entry.get("check", "ok")
+            if check != "ok":
+                notes.append(f"  ! {name}: {check}")
+            for warning in entry.get("warnings", []):
+                notes.append(f"  ! {name}: {warning}")
+        title = TITLES[scenario].format(**config)
+        out.append(_table(title, headers, rows, primary))
+        out.extend(notes)
+        out.append("")
+    return "\n".join(out)
+
+
+def _table(title: str, headers: List[str], rows: List[List[str]], primary: str) -> str:
+    full = [r for r in rows if len(r) == len(headers)]
+    widths = [max(len(h), *(len(r[i]) for r in full)) if full else len(h) for i, h in enumerate(headers)]
+    widths[0] = max([widths[0], *(len(r[0]) for r in rows)])
+
+    def line(cells: List[str]) -> str:
+        if len(cells) != len(headers):  # a status row: name, then free text
+            return f"{cells[0]:<{widths[0]}}  {cells[1]}"
+        return "  ".join(
+            f"{c:<{widths[i]}}" if i == 0 else f"{c:>{widths[i]}}" for i, c in enumerate(cells)
+        ).rstrip()
+
+    rule = "-" * len(line(headers))
+    body = [line(r) for r in rows]
+    return "\n".join([title, rule, line(headers), rule, *body, rule, f"ratios: {primary} / baseline's"])

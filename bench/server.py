@@ -1,0 +1,332 @@
+"""A zero-latency, OpenAI-shaped HTTP/1.1 keep-alive server for the benchmarks (stdlib only).
+
+It answers, with fixed bodies built once at start-up:
+
+- ``POST .../chat/completions``: a ``chat.completion`` JSON body, or, when the request body has
+  ``"stream": true``, a 5-chunk SSE stream (role, three content pieces, finish) then ``data: [DONE]``,
+  sent with ``Transfer-Encoding: chunked`` so the connection stays open. With
+  ``stream_options.include_usage`` a sixth, usage-only chunk is added, as OpenAI does.
+- ``POST .../embeddings``: a one-vector ``list`` body (base64 when ``encoding_format`` is ``base64``,
+  which is what the openai SDK asks for by default).
+- ``GET /_stats``: request and connection counters as JSON, so the runner can check that every call
+  reached the server exactly once and see how many connections each client opened.
+
+Run standalone with ``python bench/server.py --port 8000``; the runner starts it with ``--port 0`` and
+reads the ``LISTENING <port>`` line. This file must stay importable on its own (no ``bench`` imports):
+``bench.targets`` imports the reply constants from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import json
+import os
+import signal
+import struct
+import sys
+import threading
+from typing import Dict, List, Optional, Tuple
+
+MODEL = "gpt-4o-mini-2024-07-18"
+REPLY_TEXT = "Hello! How can I help you today?"
+# The three content pieces of the stream; with the role chunk and the finish chunk that makes 5.
+STREAM_PIECES: Tuple[str, ...] = ("Hello! ", "How can I help", " you today?")
+STREAM_CHUNKS = 2 + len(STREAM_PIECES)
+EMBEDDING: Tuple[float, ...] = (0.125, -0.25, 0.5, -0.0625, 0.75, -0.375, 0.1875, 0.875)
+_ID = "chatcmpl-bench000000000000000000000001"
+_CREATED = 1_700_000_000
+_FINGERPRINT = "fp_bench"
+_USAGE = {"prompt_tokens": 9, "completion_tokens": 9, "total_tokens": 18}
+_MAX_HEAD = 64 * 1024
+
+
+def _dumps(obj: object) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def _response(status: str, body: bytes, content_type: str = "application/json") -> bytes:
+    head = (
+        f"HTTP/1.1 {status}\r\n"
+        f"content-type: {content_type}\r\n"
+        f"content-length: {len(body)}\r\n"
+        "x-request-id: req_bench\r\n"
+        "\r\n"
+    )
+    return head.encode() + body
+
+
+def _chat_body() -> bytes:
+    return _dumps(
+        {
+            "id": _ID,
+            "object": "chat.completion",
+            "created": _CREATED,
+            "model": MODEL,
+            "system_fingerprint": _FINGERPRINT,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": REPLY_TEXT, "refusal": None},
+                    "logprobs": None,
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": _USAGE,
+        }
+    )
+
+
+def _chunk(delta: Dict[str, object], finish_reason: Optional[str]) -> Dict[str, object]:
+    return {
+        "id": _ID,
+        "object": "chat.completion.chunk",
+        "created": _CREATED,
+        "model": MODEL,
+        "system_fingerprint": _FINGERPRINT,
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
+    }
+
+
+def _stream_response(include_usage: bool) -> bytes:
+    events: List[Dict[str, object]] = [_chunk({"role": "assistant", "content": "", "refusal": None}, None)]
+    events += [_chunk({"content": piece}, None) for piece in STREAM_PIECES]
+    events.append(_chunk({}, "stop"))
+    if include_usage:
+        usage_chunk = _chunk({}, None)
+        usage_chunk["choices"] = []
+        usage_chunk["usage"] = _USAGE
+        events.append(usage_chunk)
+    frames = [b"data: " + _dumps(event) + b"\n\n" for event in events] + [b"data: [DONE]\n\n"]
+    head = (
+        b"HTTP/1.1 200 OK\r\n"
+        b"content-type: text/event-stream; charset=utf-8\r\n"
+        b"cache-control: no-cache\r\n"
+        b"transfer-encoding: chunked\r\n"
+        b"x-request-id: req_bench\r\n"
+        b"\r\n"
+    )
+    body = b"".join(b"%x\r\n%s\r\n" % (len(frame), frame) for frame in frames)
+    return head + body + b"0\r\n\r\n"
+
+
+def _embedding_body(as_base64: bool) -> bytes:
+    vector: object = list(EMBEDDING)
+    if as_base64:
+        vector = base64.b64encode(struct.pack(f"<{len(EMBEDDING)}f", *EMBEDDING)).decode()
+    return _dumps(
+        {
+            "object": "list",
+            "data": [{"object": "embedding", "index": 0, "embedding": vector}],
+            "model": "text-embedding-3-small",
+            "usage": {"prompt_tokens": 2, "total_tokens": 2},
+        }
+    )
+
+
+CHAT = _response("200 OK", _chat_body())
+STREAM = _stream_response(include_usage=False)
+STREAM_WITH_USAGE = _stream_response(include_usage=True)
+EMBEDDINGS = _response("200 OK", _embedding_body(as_base64=False))
+EMBEDDINGS_B64 = _response("200 OK", _embedding_body(as_base64=True))
+
+
+def _error(status: str, message: str) -> bytes:
+    return _response(status, _dumps({"error": {"message": message, "type": "invalid_request_error"}}))
+
+
+class Stats:
+    """Counters served by ``GET /_stats``."""
+
+    def __init__(self) -> None:
+        self.counts: Dict[str, int] = {"chat": 0, "chat_stream": 0, "embeddings": 0, "other": 0}
+        self.connections = 0
+        self.open_connections = 0
+
+    def as_json(self) -> bytes:
+        requests = sum(self.counts.values())
+        return _dumps(
+            {
+                "requests": requests,
+                "by_kind": self.counts,
+                "connections": self.connections,
+                "open_connections": self.open_connections,
+            }
+        )
+
+
+class _Head:
+    def __init__(self, method: str, path: str, version: str, headers: Dict[str, str]) -> None:
+        self.method = method
+        self.path = path
+        self.version = version
+        self.headers = headers
+        self.chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+        self.length = int(headers.get("content-length", "0") or 0)
+        connection = headers.get("connection", "").lower()
+        self.keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
+
+
+class HTTPProtocol(asyncio.Protocol):
+    """One connection: parses pipelined HTTP/1.1 requests from a buffer and answers each in turn."""
+
+    def __init__(self, stats: Stats) -> None:
+        self._stats = stats
+        self._buf = bytearray()
+        self._head: Optional[_Head] = None
+        self._transport: Optional[asyncio.Transport] = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._stats.connections += 1
+        self._stats.open_connections += 1
+
+    def connection_lost(self, exc: Optional[Exception]) -> None:
+        self._stats.open_connections -= 1
+        self._transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self._buf += data
+        while self._transport is not None:
+            if self._head is None:
+                end = self._buf.find(b"\r\n\r\n")
+                if end < 0:
+                    if len(self._buf) > _MAX_HEAD:
+                        self._send(_error("431 Request Header Fields Too Large", "head too large"), False)
+                    return
+                head = self._parse_head(bytes(self._buf[:end]))
+                del self._buf[: end + 4]
+                if head is None:
+                    self._send(_error("400 Bad Request", "malformed request head"), False)
+                    return
+                self._head = head
+                if head.headers.get("expect", "").lower() == "100-continue":
+                    self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            body = self._take_body(self._head)
+            if body is None:
+                return
+            head, self._head = self._head, None
+            self._send(self._route(head, body), head.keep_alive)
+
+    @staticmethod
+    def _parse_head(raw: bytes) -> Optional[_Head]:
+        lines = raw.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ")
+        if len(parts) != 3:
+            return None
+        headers: Dict[str, str] = {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep:
+                return None
+            headers[name.strip().lower()] = value.strip()
+        return _Head(parts[0].upper(), parts[1], parts[2].upper(), headers)
+
+    def _take_body(self, head: _Head) -> Optional[bytes]:
+        if not head.chunked:
+            if len(self._buf) < head.length:
+                return None
+            body = bytes(self._buf[: head.length])
+            del self._buf[: head.length]
+            return body
+        pieces: List[bytes] = []
+        pos = 0
+        while True:
+            eol = self._buf.find(b"\r\n", pos)
+            if eol < 0:
+                return None
+            size = int(bytes(self._buf[pos:eol]).split(b";")[0].strip() or b"0", 16)
+            start = eol + 2
+            if size == 0:
+                end = self._buf.find(b"\r\n\r\n", eol)  # no trailers expected; an empty trailer part
+                if end < 0:
+                    return None
+                del self._buf[: end + 4]
+                return b"".join(pieces)
+            if len(self._buf) < start + size + 2:
+                return None
+            pieces.append(bytes(self._buf[start : start + size]))
+            pos = start + size + 2
+
+    def _route(self, head: _Head, body: bytes) -> bytes:
+        path = head.path.split("?", 1)[0].rstrip("/")
+        counts = self._stats.counts
+        if head.method == "GET" and path == "/_stats":
+            return _response("200 OK", self._stats.as_json())
+        if head.method != "POST":
+            counts["other"] += 1
+            return _error("404 Not Found", f"no route for {head.method} {path}")
+        try:
+            payload = json.loads(body) if body else {}
+        except ValueError:
+            counts["other"] += 1
+            return _error("400 Bad Request", "body is not JSON")
+        if not isinstance(payload, dict):
+            payload = {}
+        if path.endswith("/chat/completions"):
+            if payload.get("stream") is True:
+                counts["chat_stream"] += 1
+                options = payload.get("stream_options")
+                with_usage = isinstance(options, dict) and options.get("include_usage") is True
+                return STREAM_WITH_USAGE if with_usage else STREAM
+            counts["chat"] += 1
+            return CHAT
+        if path.endswith("/embeddings"):
+            counts["embeddings"] += 1
+            return EMBEDDINGS_B64 if payload.get("encoding_format") == "base64" else EMBEDDINGS
+        counts["other"] += 1
+        return _error("404 Not Found", f"no route for POST {path}")
+
+    def _send(self, response: bytes, keep_alive: bool) -> None:
+        if self._transport is None:
+            return
+        self._transport.write(response)
+        if not keep_alive:
+            self._transport.close()
+            self._transport = None
+
+
+async def serve(host: str, port: int, exit_on_stdin_eof: bool) -> None:
+    loop = asyncio.get_running_loop()
+    stats = Stats()
+    server = await loop.create_server(lambda: HTTPProtocol(stats), host, port, backlog=1024)
+    bound = server.sockets[0].getsockname()[1]
+    print(f"LISTENING {bound}", flush=True)
+    stop: asyncio.Future[None] = loop.create_future()
+
+    def _stop() -> None:
+        if not stop.done():
+            stop.set_result(None)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, _stop)
+    if exit_on_stdin_eof:
+        # The runner holds our stdin open; when it exits (even if killed) we see EOF and stop.
+        def _watch() -> None:
+            sys.stdin.buffer.read()
+            loop.call_soon_threadsafe(_stop)
+
+        threading.Thread(target=_watch, name="stdin-watch", daemon=True).start()
+    async with server:
+        await stop
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port (printed on stdout)")
+    parser.add_argument("--cpu", type=int, default=None, help="pin this process to one CPU")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true", help="stop when stdin closes")
+    args = parser.parse_args(argv)
+    if args.cpu is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {args.cpu})
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args.host, args.port, args.exit_on_stdin_eof))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""The clients under test, each behind the same small interface.
+
+A target imports its library only in :meth:`Target.setup`, so a worker process that measures one
+target never loads the others. ``setup`` raising :class:`ImportError` means "not installed".
+Each operation returns what the caller would actually use (the reply text, the streamed pieces), so
+the work of parsing the response is part of what is timed, and the first warm-up call can check it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
+
+from bench.server import REPLY_TEXT, STREAM_PIECES
+
+MODEL = "gpt-4o-mini"
+LITELLM_MODEL = f"openai/{MODEL}"
+MESSAGES: List[Dict[str, str]] = [{"role": "user", "content": "Say hello."}]
+API_KEY = "sk-bench"
+EXPECTED_TEXT = REPLY_TEXT
+EXPECTED_PIECES = list(STREAM_PIECES)
+
+AsyncCall = Callable[[], Awaitable[str]]
+
+
+class Unsupported(Exception):
+    """The target has no equivalent of this operation (reported as "n/a")."""
+
+
+class Target:
+    """Base class. ``name`` is the CLI/JSON name; ``import_code`` is what the import benchmark runs."""
+
+    name = ""
+    import_code = ""
+    description = ""
+
+    def __init__(self) -> None:
+        self.base_url = ""
+
+    def setup(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def version(self) -> Optional[str]:
+        return None
+
+    def call(self) -> str:
+        raise Unsupported(self.name)
+
+    def stream(self) -> List[str]:
+        raise Unsupported(self.name)
+
+    @contextlib.asynccontextmanager
+    async def async_session(self) -> AsyncIterator[AsyncCall]:
+        raise Unsupported(self.name)
+        yield  # pragma: no cover  (makes this an async generator)
+
+    def close(self) -> None:
+        pass
+
+
+class _LitellmLike(Target):
+    """litellm and any drop-in with its API (edgequake): module-level completion/acompletion."""
+
+    module_name = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mod: Any = None
+
+    def _import(self) -> Any:
+        raise NotImplementedError
+
+    def setup(self, base_url: str) -> None:
+        super().setup(base_url)
+        self.mod = self._import()
+
+    def version(self) -> Optional[str]:
+        return _dist_version(self.module_name) or getattr(self.mod, "__version__", None)
+
+    def _kwargs(self) -> Dict[str, Any]:
+        return {"model": LITELLM_MODEL, "messages": MESSAGES, "api_base": self.base_url, "api_key": API_KEY}
+
+    def call(self) -> str:
+        response = self.mod.completion(**self._kwargs())
+        return str(response.choices[0].message.content)
+
+    def stream(self) -> List[str]:
+        pieces: List[str] = []
+        for chunk in self.mod.completion(stream=True, **self._kwargs()):
+            if chunk.choices and chunk.choices[0].delta.content:
+                pieces.append(chunk.choices[0].delta.content)
+        return pieces
+
+    @contextlib.asynccontextmanager
+    async def async_session(self) -> AsyncIterator[AsyncCall]:
+        acompletion = self.mod.acompletion
+        kwargs = self._kwargs()
+
+        async def acall() -> str:
+            response = await acompletion(**kwargs)
+            return str(response.choices[0].message.content)
+
+        yield acall
+
+
+class Litellm(_LitellmLike):
+    name = "litellm"
+    module_name = "litellm"
+    import_code = "import litellm"
+    description = "litellm.completion / acompletion, model openai/..."
+
+    def _import(self) -> Any:
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        import litellm
+
+        litellm.suppress_debug_info = True
+        return litellm
+
+
+class Edgequake(_LitellmLike):
+    name = "edgequake"
+    module_name = "edgequake"
+    # Touching .completion makes an importable-but-unbuilt package count as not installed.
+    import_code = "import edgequake\nedgequake.completion"
+    description = "edgequake.completion / acompletion, model openai/..."
+
+    def _import(self) -> Any:
+        import edgequake
+
+        if not hasattr(edgequake, "completion"):
+            where = getattr(edgequake, "__file__", None) or list(getattr(edgequake, "__path__", []))
+            raise ImportError(f"edgequake ({where}) has no completion(); is the native core built?")
+        return edgequake
+
+
+class OpenAISDK(Target):
+    name = "openai"
+    import_code = "from openai import OpenAI"
+    description = "OpenAI(base_url=...).chat.completions.create / AsyncOpenAI"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.client: Any = None
+
+    def setup(self, base_url: str) -> None:
+        super().setup(base_url)
+        from openai import OpenAI
+
+        self.client = OpenAI(base_url=base_url, api_key=API_KEY)
+
+    def version(self) -> Optional[str]:
+        return _dist_version("openai")
+
+    def call(self) -> str:
+        response = self.client.chat.completions.create(model=MODEL, messages=MESSAGES)
+        return str(response.choices[0].message.content)
+
+    def stream(self) -> List[str]:
+        pieces: List[str] = []
+        for chunk in self.client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True):
+            if chunk.choices and chunk.choices[0].delta.content:
+                pieces.append(chunk.choices[0].delta.content)
+        return pieces
+
+    @contextlib.asynccontextmanager
+    async def async_session(self) -> AsyncIterator[AsyncCall]:
+        from openai import AsyncOpenAI
+
+        async with AsyncOpenAI(base_url=self.base_url, api_key=API_KEY) as client:
+            create = client.chat.completions.create
+
+            async def acall() -> str:
+                response = await create(model=MODEL, messages=MESSAGES)
+                return str(response.choices[0].message.content)
+
+            yield acall
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
+class RawHttpx(Target):
+    """The floor for a Python HTTP client: post JSON, parse JSON, index into it."""
+
+    name = "httpx"
+    import_code = "import httpx"
+    description = "httpx.Client.post + .json() / httpx.AsyncClient (default limits)"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.client: Any = None
+        self.url = ""
+        self.headers = {"authorization": f"Bearer {API_KEY}"}
+        self.payload: Dict[str, Any] = {"model": MODEL, "messages": MESSAGES}
+
+    def setup(self, base_url: str) -> None:
+        super().setup(base_url)
+        import httpx
+
+        self.url = f"{base_url}/chat/completions"
+        self.client = httpx.Client()
+
+    def version(self) -> Optional[str]:
+        return _dist_version("httpx")
+
+    def call(self) -> str:
+        response = self.client.post(self.url, json=self.payload, headers=self.headers)
+        response.raise_for_status()
+        return str(response.json()["choices"][0]["message"]["content"])
+
+    def stream(self) -> List[str]:
+        pieces: List[str] = []
+        payload = {**self.payload, "stream": True}
+        with self.client.stream("POST", self.url, json=payload, headers=self.headers) as response:
+            response.raise_for_status()
+            for line in response.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    continue  # read on to the end of the body, so the connection goes back to the pool
+                choices = json.loads(data)["choices"]
+                if choices and choices[0]["delta"].get("content"):
+                    pieces.append(choices[0]["delta"]["content"])
+        return pieces
+
+    @contextlib.asynccontextmanager
+    async def async_session(self) -> AsyncIterator[AsyncCall]:
+        import httpx
+
+        async with httpx.AsyncClient() as client:
+            url, payload, headers = self.url, self.payload, self.headers
+
+            async def acall() -> str:
+                response = await client.post(url, json=payload, headers=headers)
+                response.raise_for_status()
+                return str(response.json()["choices"][0]["message"]["content"])
+
+            yield acall
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
+class RawAiohttp(Target):
+    """Async-only reference (opt-in): shows how fast the server answers 100 concurrent requests."""
+
+    name = "aiohttp"
+    import_code = "import aiohttp"
+    description = "aiohttp.ClientSession.post + .json() (async only; server-capacity reference)"
+
+    def setup(self, base_url: str) -> None:
+        super().setup(base_url)
+        import aiohttp  # noqa: F401  (fail early when missing)
+
+    def version(self) -> Optional[str]:
+        return _dist_version("aiohttp")
+
+    @contextlib.asynccontextmanager
+    async def async_session(self) -> AsyncIterator[AsyncCall]:
+        import aiohttp
+
+        url = f"{self.base_url}/chat/completions"
+        payload = {"model": MODEL, "messages": MESSAGES}
+        headers = {"authorization": f"Bearer {API_KEY}"}
+        async with aiohttp.ClientSession() as session:
+
+            async def acall() -> str:
+                async with session.post(url, json=payload, headers=headers) as response:
+                    response.raise_for_status()
+                    body = await response.json()
+                return str(body["choices"][0]["message"]["content"])
+
+            yield acall
+
+
+def _dist_version(dist: str) -> Optional[str]:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None
+
+
+TARGETS: Dict[str, Callable[[], Target]] = {
+    cls.name: cls for cls in (Edgequake, Litellm, OpenAISDK, RawHttpx, RawAiohttp)
+}
+DEFAULT_TARGETS = ("edgequake", "litellm", "openai", "httpx")

@@ -1,0 +1,198 @@
+"""Measure one target in its own process: ``python -m bench.worker --target NAME ...``.
+
+The runner starts one worker per target so that no target pays for another's imports (litellm's
+~3000 modules make every garbage collection in a shared process slower), so a crash or hang in one
+client cannot take the run down, and so each target's RSS and thread count are its own. The worker
+writes one JSON document to ``--out``; it never raises past ``main``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import sys
+import time
+import traceback
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from bench.stats import summarize
+from bench.targets import EXPECTED_PIECES, EXPECTED_TEXT, TARGETS, AsyncCall, Target, Unsupported
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls = 0
+
+
+def _check(label: str, got: object, expected: object) -> str:
+    return "ok" if got == expected else f"{label} mismatch: got {got!r}, expected {expected!r}"
+
+
+def bench_sync(
+    fn: Callable[[], Any], expected: object, n: int, warmup: int, counter: Counter
+) -> Dict[str, Any]:
+    """Per-call latency (perf_counter) and client CPU (process_time, all threads) of ``fn``."""
+    clock = time.perf_counter_ns
+    start = clock()
+    first = fn()
+    first_ns = clock() - start
+    counter.calls += 1
+    check = _check("result", first, expected)
+    for _ in range(max(warmup - 1, 0)):
+        fn()
+        counter.calls += 1
+    gc.collect()
+    latencies = [0] * n
+    cpu0, wall0 = time.process_time_ns(), clock()
+    for i in range(n):
+        t = clock()
+        fn()
+        latencies[i] = clock() - t
+    wall_ns, cpu_ns = clock() - wall0, time.process_time_ns() - cpu0
+    counter.calls += n
+    return {
+        "n": n,
+        "warmup": warmup,
+        "first_call_ms": round(first_ns / 1e6, 3),
+        "latency_us": summarize(latencies, scale=1e3),
+        "cpu_us_per_call": round(cpu_ns / 1e3 / n, 1),
+        "calls_per_s": round(n / (wall_ns / 1e9), 1),
+        "check": check,
+        "result_sample": first if isinstance(first, str) else len(first),
+    }
+
+
+async def _async_rounds(
+    session_cm: Any, concurrency: int, rounds: int, warmup: int, counter: Counter
+) -> Dict[str, Any]:
+    clock = time.perf_counter_ns
+    async with session_cm as acall:
+
+        async def one(call: AsyncCall) -> Any:
+            t = clock()
+            text = await call()
+            return clock() - t, text
+
+        async def run_round() -> Sequence[Any]:
+            counter.calls += concurrency
+            return await asyncio.gather(*(one(acall) for _ in range(concurrency)))
+
+        first = await run_round()
+        check = _check("result", first[0][1], EXPECTED_TEXT)
+        for _ in range(max(warmup - 1, 0)):
+            await run_round()
+        gc.collect()
+        walls: List[int] = []
+        latencies: List[int] = []
+        cpu0 = time.process_time_ns()
+        for _ in range(rounds):
+            t0 = clock()
+            results = await run_round()
+            walls.append(clock() - t0)
+            latencies.extend(r[0] for r in results)
+        cpu_ns = time.process_time_ns() - cpu0
+    wall = summarize(walls, scale=1e6, digits=2)
+    return {
+        "concurrency": concurrency,
+        "rounds": rounds,
+        "warmup_rounds": warmup,
+        "round_wall_ms": wall,
+        "latency_ms": summarize(latencies, scale=1e6, digits=2),
+        "cpu_us_per_request": round(cpu_ns / 1e3 / (rounds * concurrency), 1),
+        "requests_per_s": round(concurrency / (wall["median"] / 1e3), 1) if wall else None,
+        "check": check,
+    }
+
+
+def bench_async(
+    target: Target, concurrency: int, rounds: int, warmup: int, counter: Counter
+) -> Dict[str, Any]:
+    return asyncio.run(_async_rounds(target.async_session(), concurrency, rounds, warmup, counter))
+
+
+def _proc_status() -> Dict[str, str]:
+    try:
+        with open("/proc/self/status") as fh:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in fh if ":\t" in line)
+    except OSError:
+        return {}
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+
+
+def run(name: str, base_url: str, config: Dict[str, Any]) -> Dict[str, Any]:
+    result: Dict[str, Any] = {"target": name, "status": "ok", "scenarios": {}}
+    target = TARGETS[name]()
+    t0 = time.perf_counter()
+    try:
+        target.setup(base_url)
+    except ImportError as exc:
+        result.update(status="not installed", reason=_describe(exc))
+        return result
+    except Exception as exc:
+        traceback.print_exc()
+        result.update(status="error", reason=f"setup failed: {_describe(exc)}")
+        return result
+    result["setup_s"] = round(time.perf_counter() - t0, 3)
+    result["version"] = target.version()
+    counter = Counter()
+    scenarios: Dict[str, Callable[[], Dict[str, Any]]] = {
+        "sync": lambda: bench_sync(
+            target.call, EXPECTED_TEXT, config["sync_n"], config["sync_warmup"], counter
+        ),
+        "stream": lambda: bench_sync(
+            target.stream, EXPECTED_PIECES, config["stream_n"], config["stream_warmup"], counter
+        ),
+        "async": lambda: bench_async(
+            target, config["concurrency"], config["async_rounds"], config["async_warmup"], counter
+        ),
+    }
+    for scenario in config["scenarios"]:
+        if scenario not in scenarios:
+            continue
+        try:
+            result["scenarios"][scenario] = scenarios[scenario]()
+        except Unsupported:
+            result["scenarios"][scenario] = {
+                "status": "n/a",
+                "reason": f"{name} has no {scenario} client here",
+            }
+        except Exception as exc:
+            traceback.print_exc()
+            result["scenarios"][scenario] = {"status": "error", "reason": _describe(exc)}
+    try:
+        target.close()
+    except Exception:
+        traceback.print_exc()
+    status = _proc_status()
+    result["calls_made"] = counter.calls
+    result["rss_mb_end"] = round(int(status.get("VmRSS", "0 kB").split()[0]) / 1024, 1)
+    result["threads_end"] = int(status.get("Threads", "0"))
+    result["modules_loaded"] = len(sys.modules)
+    return result
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark one target (started by bench.run).")
+    parser.add_argument("--target", required=True, choices=sorted(TARGETS))
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--config", required=True, help="JSON object with scenarios and counts")
+    parser.add_argument("--out", required=True, help="where to write the JSON result")
+    args = parser.parse_args(argv)
+    try:
+        result = run(args.target, args.base_url, json.loads(args.config))
+    except BaseException as exc:  # report, never crash the run
+        traceback.print_exc()
+        result = {"target": args.target, "status": "error", "reason": _describe(exc), "scenarios": {}}
+    with open(args.out, "w") as fh:
+        json.dump(result, fh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
