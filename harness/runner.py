@@ -1,0 +1,164 @@
+"""Run cases end to end: replay each through the reference and the candidate, diff, judge.
+
+One replay server serves the whole run; it is re-loaded before each target's call, so every target
+starts from a fresh replay of the cassette (same bytes, same order, an empty request log).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+from harness import __version__
+from harness.case import Case
+from harness.compare import compare, request_view
+from harness.normalise import Policy, load_policy
+from harness.outcomes import CaseResult, Outcome, judge
+from harness.registry import Registry
+from harness.server import ReplayServer
+from harness.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, Observation, Target, TargetError
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class RunConfig:
+    paths: Sequence[str] = ("cassettes",)
+    reference: str = "litellm"
+    candidate: str = "edgequake"
+    providers: Sequence[str] = ()
+    features: Sequence[str] = ()
+    keyword: Optional[str] = None
+    policy: Optional[Path] = None
+    registry: Optional[Path] = None
+    deadline_s: float = DEFAULT_DEADLINE_S
+
+
+@dataclass
+class RunResult:
+    config: RunConfig
+    results: List[CaseResult]
+    targets: Dict[str, Dict[str, Any]]
+    stale: List[Dict[str, Any]]
+    started: str
+    duration_s: float
+    warnings: List[str] = field(default_factory=list)
+
+
+class Runner:
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.policy: Policy = load_policy(config.policy)
+        self.registry = Registry.load(config.registry)
+        self._targets: Dict[str, Union[Target, TargetError]] = {}
+        self._server: Optional[ReplayServer] = None
+
+    def __enter__(self) -> Runner:
+        self._server = ReplayServer().start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def target(self, role: str) -> Union[Target, TargetError]:
+        if role not in self._targets:
+            name = self.config.reference if role == "reference" else self.config.candidate
+            try:
+                self._targets[role] = Target.load(name)
+            except TargetError as exc:
+                self._targets[role] = exc
+        return self._targets[role]
+
+    def describe_targets(self) -> Dict[str, Dict[str, Any]]:
+        out = {}
+        for role in ("reference", "candidate"):
+            loaded = self.target(role)
+            name = self.config.reference if role == "reference" else self.config.candidate
+            if isinstance(loaded, TargetError):
+                out[role] = {"module": name, "version": None, "error": str(loaded)}
+            else:
+                out[role] = {"module": name, "version": loaded.version, "error": None}
+        return out
+
+    def observe(self, role: str, case: Case) -> Union[Observation, TargetError]:
+        assert self._server is not None and case.call is not None and case.cassette is not None
+        target = self.target(role)
+        if isinstance(target, TargetError):
+            return target
+        self._server.load(case.cassette.interactions)
+        observation = target.run(case.call, self._server.url, self.config.deadline_s)
+        for received in self._server.requests:
+            observation.requests.append(
+                request_view(received.method, received.target, received.headers, received.body)
+            )
+            if received.miss:
+                observation.misses.append(received.miss)
+        return observation
+
+    def run_case(self, case: Case) -> CaseResult:
+        started = time.perf_counter()
+        result = self._judge(case)
+        result.duration_s = round(time.perf_counter() - started, 4)
+        return result
+
+    def _judge(self, case: Case) -> CaseResult:
+        base = dict(
+            id=case.id, provider=case.provider, feature=case.feature, name=case.name, cassette=str(case.path)
+        )
+        if case.skip or case.call is None:
+            return CaseResult(**base, outcome=Outcome.SKIPPED, reason=case.skip or "no call")
+        call = f"{case.call.function}(model={case.call.model!r}, stream={case.call.stream})"
+        reference = self.observe("reference", case)
+        if isinstance(reference, TargetError):
+            return CaseResult(**base, outcome=Outcome.REFERENCE_ERROR, reason=str(reference), call=call)
+        candidate = self.observe("candidate", case)
+        if isinstance(candidate, TargetError):
+            return CaseResult(**base, outcome=Outcome.CANDIDATE_ERROR, reason=str(candidate), call=call)
+        left, right = reference.to_json(), candidate.to_json()
+        diffs = compare(left, right, self.policy.for_case(case.provider, case.meta.volatile))
+        unregistered, registered = self.registry.split(case.id, diffs)
+        outcome, reason = judge(left, right, diffs, unregistered)
+        shown = unregistered if outcome is not Outcome.REGISTERED else []
+        return CaseResult(
+            **base, outcome=outcome, reason=reason, diffs=shown, registered=registered, call=call
+        )
+
+    def run(self, cases: Sequence[Case], progress: Optional[Progress] = None) -> RunResult:
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        clock = time.perf_counter()
+        results = []
+        for index, case in enumerate(cases):
+            if progress:
+                progress(index, len(cases), case.id)
+            results.append(self.run_case(case))
+        if progress:
+            progress(len(cases), len(cases), "")
+        targets = self.describe_targets()
+        return RunResult(
+            self.config,
+            results,
+            targets,
+            self.registry.stale(),
+            started,
+            round(time.perf_counter() - clock, 3),
+            run_warnings(targets),
+        )
+
+
+def run_warnings(targets: Dict[str, Dict[str, Any]]) -> List[str]:
+    out = []
+    reference = targets.get("reference", {})
+    if reference.get("module") == "litellm" and reference.get("version") not in (None, PINNED_LITELLM):
+        out.append(f"reference litellm is {reference['version']}, not the pinned {PINNED_LITELLM}")
+    return out
+
+
+def environment() -> Dict[str, str]:
+    return {"harness": __version__, "python": sys.version.split()[0], "platform": platform.platform()}

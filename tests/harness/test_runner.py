@@ -1,0 +1,201 @@
+"""Targets, normalisation, compare, outcomes and the registry, end to end with the fake target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from harness.case import collect
+from harness.compare import Diff, compare
+from harness.normalise import VOLATILE, Policy, load_policy, path_regex
+from harness.outcomes import Outcome
+from harness.runner import RunConfig, Runner
+from harness.select import keyword_matches, select
+from harness.targets import Target, TargetError
+
+
+def run(paths: List[Path], candidate: str = "fake_llm", registry: Optional[Path] = None, **kw: Any):
+    config = RunConfig(
+        paths=[str(p) for p in paths], reference="fake_llm", candidate=candidate, registry=registry, **kw
+    )
+    with Runner(config) as runner:
+        result = runner.run(collect(config.paths))
+    return result, {r.name: r for r in result.results}
+
+
+def test_fake_against_itself_is_conformant(openai_cases: Path) -> None:
+    result, by_name = run([openai_cases])
+    assert {name: r.outcome for name, r in by_name.items()} == {
+        "chat": Outcome.CONFORMANT,
+        "stream": Outcome.CONFORMANT,
+        "missing": Outcome.CONFORMANT,
+    }
+    assert result.targets["candidate"] == {"module": "fake_llm", "version": "0.0.1", "error": None}
+
+
+def test_a_wrong_field_is_named(openai_cases: Path, fake_drift: Any) -> None:
+    def wrong(body: Dict[str, Any]) -> Dict[str, Any]:
+        body["choices"][0]["message"]["content"] = "Lyon"
+        return body
+
+    fake_drift.MUTATE_RESPONSE = wrong
+    _, by_name = run([openai_cases], candidate="fake_drift")
+    chat = by_name["chat"]
+    assert chat.outcome is Outcome.DIVERGED
+    assert [(d.path, d.kind, d.reference, d.candidate) for d in chat.diffs] == [
+        ("response.choices[0].message.content", "values_changed", "Paris", "Lyon")
+    ]
+
+
+def test_a_wrong_request_parameter_is_named(openai_cases: Path, fake_drift: Any) -> None:
+    fake_drift.MUTATE_BODY = lambda body: {**body, "temperature": 0}
+    _, by_name = run([openai_cases], candidate="fake_drift")
+    paths = {d.path for d in by_name["chat"].diffs}
+    assert paths == {"requests[0].json.temperature"}
+
+
+def test_unimportable_candidate_is_a_candidate_error_per_case(openai_cases: Path) -> None:
+    result, by_name = run([openai_cases], candidate="no_such_module_xyz")
+    assert {r.outcome for r in by_name.values()} == {Outcome.CANDIDATE_ERROR}
+    assert "cannot import target 'no_such_module_xyz'" in by_name["chat"].reason
+    assert result.targets["candidate"]["error"]
+
+
+def test_skipped_cases_keep_their_reason(write_cassette, interaction) -> None:
+    path = write_cassette(
+        interaction("https://api.anthropic.com/v1/messages", request={}), provider="anthropic"
+    )
+    _, by_name = run([path])
+    assert by_name["case"].outcome is Outcome.SKIPPED and "anthropic" in by_name["case"].reason
+
+
+def test_reference_miss_is_a_reference_error(write_cassette, interaction) -> None:
+    # Recorded under a path the derived api_base cannot reach: the reference gets a 599.
+    path = write_cassette(
+        interaction("https://api.openai.com/v1/chat/completions", request={"model": "m", "messages": []})
+    )
+    text = path.read_text().replace("/v1/chat/completions", "/v2/chat/completions")
+    path.with_name("case.case.yaml").write_text(
+        "call: {function: completion, model: openai/m, base_path: /v9, kwargs: {messages: []}}\n"
+    )
+    path.write_text(text)
+    _, by_name = run([path])
+    assert by_name["case"].outcome is Outcome.REFERENCE_ERROR
+    assert "closest recorded request: POST /v2/chat/completions" in by_name["case"].reason
+
+
+def test_registry_registers_and_reports_stale(openai_cases: Path, fake_drift: Any, tmp_path: Path) -> None:
+    fake_drift.MUTATE_RESPONSE = lambda body: {**body, "id": "other"}
+    registry = tmp_path / "divergences.yaml"
+    registry.write_text(
+        "version: 1\ndivergences:\n"
+        "  - {case: 'openai/chat/chat', path: response.id, reason: ids differ on purpose}\n"
+        "  - {case: 'openai/*', path: response.model, reason: no longer differs}\n"
+    )
+    result, by_name = run([openai_cases], candidate="fake_drift", registry=registry)
+    assert by_name["chat"].outcome is Outcome.REGISTERED
+    assert by_name["chat"].registered[0]["entry"]["reason"] == "ids differ on purpose"
+    assert [s["path"] for s in result.stale] == ["response.model"]
+
+
+def test_registry_entry_needs_a_reason(tmp_path: Path) -> None:
+    from harness.registry import Registry
+
+    registry = tmp_path / "d.yaml"
+    registry.write_text("divergences: [{case: '*', path: response, reason: ''}]\n")
+    with pytest.raises(ValueError, match="non-empty reason"):
+        Registry.load(registry)
+
+
+def test_hanging_target_is_abandoned(openai_cases: Path, fake_drift: Any) -> None:
+    import threading
+
+    gate = threading.Event()
+    fake_drift.MUTATE_BODY = lambda body: gate.wait(5) and body
+    config = RunConfig(
+        paths=[str(openai_cases)], reference="fake_llm", candidate="fake_drift", deadline_s=0.2
+    )
+    with Runner(config) as runner:
+        (case,) = [c for c in collect(config.paths) if c.name == "chat"]
+        observation = runner.observe("candidate", case)
+    gate.set()
+    assert observation.exception["class"] == "HarnessTimeout" and observation.phase == "harness"
+
+
+def test_target_load_refuses_non_litellm_modules() -> None:
+    with pytest.raises(TargetError, match="no completion"):
+        Target.load("json")
+
+
+# --- normalisation and compare, on plain data ----------------------------------------------------
+
+
+def test_path_patterns() -> None:
+    assert path_regex("chunks[*].created").match("chunks[12].created")
+    assert not path_regex("chunks[*].created").match("chunks[1].usage.created")
+    assert path_regex("response.*.id").match("response.usage.id")
+    assert path_regex("**").match("anything[0].at.all")
+
+
+def test_policy_volatile_missing_none_rewrites_and_floats() -> None:
+    normaliser = load_policy().for_case("anthropic", extra_volatile=["response.system_fingerprint"])
+    left = {
+        "response": {"id": "msg_1", "created": 5, "system_fingerprint": "a", "refusal": None, "x": 0.1 + 0.2},
+        "exception": {"message": "at 127.0.0.1:4242 id 123e4567-e89b-12d3-a456-426614174000"},
+    }
+    right = {
+        "response": {"id": "msg_2", "created": 6, "system_fingerprint": "b", "x": 0.3},
+        "exception": {"message": "at 127.0.0.1:9999 id 00000000-0000-0000-0000-000000000000"},
+    }
+    assert compare(left, right, normaliser) == []
+    assert normaliser.apply(left)["response"]["id"] == VOLATILE
+
+
+def test_volatile_still_compares_presence() -> None:
+    normaliser = load_policy().for_case("anthropic")
+    diffs = compare({"response": {"id": "a"}}, {"response": {}}, normaliser)
+    assert [(d.path, d.kind) for d in diffs] == [("response.id", "dictionary_item_removed")]
+
+
+def test_uuid_shape_is_kept() -> None:
+    normaliser = Policy(rewrites=load_policy().rewrites).for_case("openai")
+    left = {"response": {"id": "chatcmpl-123e4567-e89b-12d3-a456-426614174000"}}
+    right = {"response": {"id": "123e4567-e89b-12d3-a456-426614174000"}}
+    assert [d.path for d in compare(left, right, normaliser)] == ["response.id"]
+
+
+def test_each_section_is_compared() -> None:
+    normaliser = Policy().for_case("openai")
+    left = {
+        "chunks": [{"a": 1}, {"a": 2}],
+        "exception": {"class": "NotFoundError"},
+        "requests": [{"auth": ["api-key"]}],
+    }
+    right = {
+        "chunks": [{"a": 1}, {"a": 3}],
+        "exception": {"class": "BadRequestError"},
+        "requests": [{"auth": []}],
+    }
+    assert [d.path for d in compare(left, right, normaliser)] == [
+        "chunks[1].a",
+        "exception.class",
+        "requests[0].auth[0]",
+    ]
+
+
+def test_diff_describe_is_short() -> None:
+    text = Diff("values_changed", "response.x", "a" * 500, "b").describe(width=40)
+    assert len(text) < 120 and "..." in text
+
+
+def test_keyword_selection(openai_cases: Path) -> None:
+    cases = collect([openai_cases])
+    assert keyword_matches("chat or stream", "openai/chat/chat")
+    assert not keyword_matches("not (chat or stream)", "openai/stream/stream")
+    assert [c.name for c in select(cases, keyword="stream")] == ["stream"]
+    assert [c.name for c in select(cases, features=["error"])] == ["missing"]
+    assert select(cases, providers=["groq"]) == []
+    with pytest.raises(ValueError):
+        keyword_matches("chat and", "x")
