@@ -88,7 +88,7 @@ def add_ratios(results: Dict[str, Dict[str, Dict[str, Any]]]) -> None:
 
 
 def _measured(entry: Dict[str, Any]) -> bool:
-    return entry.get("status", "ok") == "ok"
+    return bool(entry.get("status", "ok") == "ok")
 
 
 def _base_value(by_target: Dict[str, Dict[str, Any]], base: str, path: Path) -> Optional[float]:

@@ -169,7 +169,7 @@ class OpenAISDK(Target):
         from openai import AsyncOpenAI
 
         async with AsyncOpenAI(base_url=self.base_url, api_key=API_KEY) as client:
-            create = client.chat.completions.create
+            create: Any = client.chat.completions.create
 
             async def acall() -> str:
                 response = await create(model=MODEL, messages=MESSAGES)
