@@ -31,6 +31,9 @@ RANK: Dict[Outcome, int] = {
     Outcome.CANDIDATE_ERROR: 4,
 }
 PASSING = frozenset({Outcome.CONFORMANT, Outcome.REGISTERED, Outcome.DELEGATED})
+FAILING = frozenset({Outcome.DIVERGED, Outcome.CANDIDATE_ERROR})
+# Outcomes where both sides ran and were diffed (the registry's staleness is judged on these).
+COMPARED = frozenset({Outcome.CONFORMANT, Outcome.REGISTERED, Outcome.DIVERGED})
 
 
 @dataclass

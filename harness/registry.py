@@ -17,7 +17,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Pattern, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
 
 from harness.compare import Diff
 from harness.normalise import path_regex
@@ -55,8 +55,6 @@ class Registry:
     def __init__(self, entries: Sequence[Entry] = (), source: Optional[str] = None) -> None:
         self.entries = list(entries)
         self.source = source
-        self._used: Dict[int, int] = {}  # entry index -> differences covered this run
-        self._matched: Dict[int, List[str]] = {}  # entry index -> judged cases it applied to
 
     @classmethod
     def load(cls, path: Optional[Path]) -> Registry:
@@ -76,24 +74,29 @@ class Registry:
         return cls(entries, str(path))
 
     def split(self, case_id: str, diffs: Sequence[Diff]) -> Tuple[List[Diff], List[Dict[str, Any]]]:
-        """(unregistered diffs, registered [{diff, entry}]) for one judged case; records usage."""
-        applicable = [(i, e) for i, e in enumerate(self.entries) if e.covers_case(case_id)]
-        for i, _ in applicable:
-            self._matched.setdefault(i, []).append(case_id)
+        """(unregistered diffs, registered [{diff, entry}]) for one judged case."""
+        applicable = [e for e in self.entries if e.covers_case(case_id)]
         unregistered, registered = [], []
         for diff in diffs:
-            hit = next(((i, e) for i, e in applicable if e.covers(diff)), None)
-            if hit is None:
+            entry = next((e for e in applicable if e.covers(diff)), None)
+            if entry is None:
                 unregistered.append(diff)
             else:
-                self._used[hit[0]] = self._used.get(hit[0], 0) + 1
-                registered.append({"diff": diff.to_json(), "entry": hit[1].to_json()})
+                registered.append({"diff": diff.to_json(), "entry": entry.to_json()})
         return unregistered, registered
 
-    def stale(self) -> List[Dict[str, Any]]:
-        """Entries that applied to judged cases this run but no longer covered any difference."""
-        return [
-            {**entry.to_json(), "cases": self._matched[i]}
-            for i, entry in enumerate(self.entries)
-            if i in self._matched and not self._used.get(i)
-        ]
+    def stale(self, judged: Iterable[Tuple[str, Sequence[Dict[str, Any]]]]) -> List[Dict[str, Any]]:
+        """Entries that applied to judged cases but covered no difference in any of them.
+
+        `judged` is (case id, registered pairs) for every case whose two sides were compared. It is
+        computed from results, not from state kept while running, so that results gathered from
+        pytest-xdist workers give the same answer as a single-process run.
+        """
+        judged = list(judged)
+        stale = []
+        for entry in self.entries:
+            cases = [case_id for case_id, _ in judged if entry.covers_case(case_id)]
+            used = any(pair["entry"] == entry.to_json() for _, pairs in judged for pair in pairs)
+            if cases and not used:
+                stale.append({**entry.to_json(), "cases": cases})
+        return stale

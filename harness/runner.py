@@ -12,13 +12,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from harness import __version__
 from harness.case import Case
 from harness.compare import compare, request_view
 from harness.normalise import Policy, load_policy
-from harness.outcomes import CaseResult, Outcome, judge
+from harness.outcomes import COMPARED, CaseResult, Outcome, judge
 from harness.registry import Registry
 from harness.server import ReplayServer
 from harness.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, Observation, Target, TargetError
@@ -145,11 +145,16 @@ class Runner:
             self.config,
             results,
             targets,
-            self.registry.stale(),
+            self.registry.stale(judged(results)),
             started,
             round(time.perf_counter() - clock, 3),
             run_warnings(targets),
         )
+
+
+def judged(results: Sequence[CaseResult]) -> List[Tuple[str, List[Dict[str, Any]]]]:
+    """(case id, registered pairs) for cases whose two sides were actually compared."""
+    return [(r.id, r.registered) for r in results if r.outcome in COMPARED]
 
 
 def run_warnings(targets: Dict[str, Dict[str, Any]]) -> List[str]:
