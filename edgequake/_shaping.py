@@ -40,24 +40,61 @@ from edgequake.types import (
     _new,
 )
 
-__all__ = ["StreamShaper", "embedding_response_from_openai", "map_finish_reason", "model_response_from_openai"]
+__all__ = [
+    "StreamShaper",
+    "embedding_response_from_openai",
+    "map_finish_reason",
+    "model_response_from_openai",
+]
 
 _FINISH_REASON_MAP: Dict[str, str] = {
-    "stop_sequence": "stop", "end_turn": "stop", "max_tokens": "length", "tool_use": "tool_calls",
-    "refusal": "content_filter", "compaction": "length", "pause_turn": "length",
-    "model_context_window_exceeded": "length", "COMPLETE": "stop", "STOP_SEQUENCE": "stop",
-    "TOOL_CALL": "tool_calls", "ERROR_TOXIC": "content_filter", "ERROR": "stop", "eos_token": "stop",
-    "eos": "stop", "STOP": "stop", "MAX_TOKENS": "length", "CONTINUATION": "length",
-    "SAFETY": "content_filter", "RECITATION": "content_filter", "FINISH_REASON_UNSPECIFIED": "stop",
-    "MALFORMED_FUNCTION_CALL": "stop", "LANGUAGE": "content_filter", "OTHER": "content_filter",
-    "BLOCKLIST": "content_filter", "PROHIBITED_CONTENT": "content_filter", "SPII": "content_filter",
-    "IMAGE_SAFETY": "content_filter", "IMAGE_PROHIBITED_CONTENT": "content_filter",
-    "TOO_MANY_TOOL_CALLS": "stop", "MALFORMED_RESPONSE": "stop", "NO_IMAGE": "content_filter",
-    "IMAGE_RECITATION": "content_filter", "IMAGE_OTHER": "content_filter", "ESCALATION": "content_filter",
-    "UNEXPECTED_TOOL_CALL": "stop", "MISSING_THOUGHT_SIGNATURE": "stop", "network_error": "stop",
-    "sensitive": "content_filter", "guardrail_intervened": "content_filter", "stop": "stop",
-    "length": "length", "tool_calls": "tool_calls", "function_call": "function_call",
-    "content_filter": "content_filter", "content_filtered": "content_filter", "error": "stop",
+    "stop_sequence": "stop",
+    "end_turn": "stop",
+    "max_tokens": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+    "compaction": "length",
+    "pause_turn": "length",
+    "model_context_window_exceeded": "length",
+    "COMPLETE": "stop",
+    "STOP_SEQUENCE": "stop",
+    "TOOL_CALL": "tool_calls",
+    "ERROR_TOXIC": "content_filter",
+    "ERROR": "stop",
+    "eos_token": "stop",
+    "eos": "stop",
+    "STOP": "stop",
+    "MAX_TOKENS": "length",
+    "CONTINUATION": "length",
+    "SAFETY": "content_filter",
+    "RECITATION": "content_filter",
+    "FINISH_REASON_UNSPECIFIED": "stop",
+    "MALFORMED_FUNCTION_CALL": "stop",
+    "LANGUAGE": "content_filter",
+    "OTHER": "content_filter",
+    "BLOCKLIST": "content_filter",
+    "PROHIBITED_CONTENT": "content_filter",
+    "SPII": "content_filter",
+    "IMAGE_SAFETY": "content_filter",
+    "IMAGE_PROHIBITED_CONTENT": "content_filter",
+    "TOO_MANY_TOOL_CALLS": "stop",
+    "MALFORMED_RESPONSE": "stop",
+    "NO_IMAGE": "content_filter",
+    "IMAGE_RECITATION": "content_filter",
+    "IMAGE_OTHER": "content_filter",
+    "ESCALATION": "content_filter",
+    "UNEXPECTED_TOOL_CALL": "stop",
+    "MISSING_THOUGHT_SIGNATURE": "stop",
+    "network_error": "stop",
+    "sensitive": "content_filter",
+    "guardrail_intervened": "content_filter",
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_calls",
+    "function_call": "function_call",
+    "content_filter": "content_filter",
+    "content_filtered": "content_filter",
+    "error": "stop",
 }
 
 
@@ -76,7 +113,9 @@ _DIRECT_CHOICES = frozenset({"groq", "fireworks_ai"})
 # routes that prefix the response model with the provider name
 _PREFIX_MODEL = frozenset({"cerebras", "fireworks_ai"})
 # routes whose hidden params carry the raw headers under "headers"
-_RAW_HEADERS_KEY = frozenset({"mistral", "xai", "openrouter", "groq", "deepseek", "together_ai", "huggingface"})
+_RAW_HEADERS_KEY = frozenset(
+    {"mistral", "xai", "openrouter", "groq", "deepseek", "together_ai", "huggingface"}
+)
 _OVERHEAD_KEY = frozenset({"openai", "cerebras"})
 _NO_PROVIDER_KEYS = frozenset({"groq", "fireworks_ai"})  # no custom_llm_provider / region_name
 
@@ -85,8 +124,13 @@ def _family(provider: str) -> str:
     return "sdk" if provider in _SDK else "httpx"
 
 
-_RATELIMIT4 = ("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens")
-_OPENAI_RESPONSE_HEADERS = frozenset(_RATELIMIT4 + ("x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"))
+_RATELIMIT4 = (
+    "x-ratelimit-limit-requests",
+    "x-ratelimit-remaining-requests",
+    "x-ratelimit-limit-tokens",
+    "x-ratelimit-remaining-tokens",
+)
+_OPENAI_RESPONSE_HEADERS = frozenset((*_RATELIMIT4, "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"))
 _REQUEST_ID_HEADERS = ("request-id", "x-request-id", "llm_provider-request-id", "llm_provider-x-request-id")
 
 
@@ -165,6 +209,10 @@ def usage_fields(u: Dict[str, Any], *, full_details: bool = False) -> Tuple[Dict
         ptd.__pydantic_extra__["cache_write_tokens"] = ccit
         ptd.__pydantic_extra__["cache_creation_tokens"] = ccit
         ptd.__pydantic_fields_set__.update(("cache_write_tokens", "cache_creation_tokens"))
+    if full_details:
+        for det in (ctd, ptd):
+            if det is not None:
+                det.__pydantic_fields_set__.update(type(det).model_fields)
     fields = {
         "prompt_tokens": u.get("prompt_tokens") or 0,
         "completion_tokens": u.get("completion_tokens") or 0,
@@ -188,9 +236,21 @@ def _set(obj: Any, key: str, value: Any) -> None:
 
 
 _PTD_DROP_IF_NONE = frozenset(
-    {"character_count", "image_count", "video_length_seconds", "audio_length_seconds", "query_count", "web_search_requests",
-     "google_maps_grounding_requests", "tool_use_tokens", "cache_write_tokens", "cache_creation_tokens",
-     "cache_creation_token_details", "cached_tokens_details", "cache_type"}
+    {
+        "character_count",
+        "image_count",
+        "video_length_seconds",
+        "audio_length_seconds",
+        "query_count",
+        "web_search_requests",
+        "google_maps_grounding_requests",
+        "tool_use_tokens",
+        "cache_write_tokens",
+        "cache_creation_tokens",
+        "cache_creation_token_details",
+        "cached_tokens_details",
+        "cache_type",
+    }
 )
 
 
@@ -219,8 +279,20 @@ def _usage(u: Dict[str, Any], *, full_details: bool = False) -> Usage:
 # Non-stream
 
 _MESSAGE_FIELDS = frozenset(
-    {"content", "role", "refusal", "tool_calls", "function_call", "audio", "images", "reasoning_content",
-     "thinking_blocks", "reasoning_items", "provider_specific_fields", "annotations"}
+    {
+        "content",
+        "role",
+        "refusal",
+        "tool_calls",
+        "function_call",
+        "audio",
+        "images",
+        "reasoning_content",
+        "thinking_blocks",
+        "reasoning_items",
+        "provider_specific_fields",
+        "annotations",
+    }
 )
 _CHOICES_FIELDS = frozenset({"finish_reason", "index", "message", "logprobs", "provider_specific_fields"})
 _RESPONSE_FIELDS = frozenset({"id", "created", "model", "object", "system_fingerprint", "choices", "usage"})
@@ -238,7 +310,9 @@ def _tool_call(tc: Dict[str, Any]) -> ChatCompletionMessageToolCall:
     return _new(
         ChatCompletionMessageToolCall,
         {
-            "function": _new(Function, {"arguments": args if args is not None else "", "name": fn.get("name")}),
+            "function": _new(
+                Function, {"arguments": args if args is not None else "", "name": fn.get("name")}
+            ),
             "id": tc["id"] if tc.get("id") is not None else str(uuid.uuid4()),  # litellm: bare uuid4
             "type": tc.get("type") or "function",
         },
@@ -256,7 +330,11 @@ def _split_reasoning(msg: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]]
         # litellm splits a leading <think>...</think> block out of the content
         import re
 
-        m = re.match(r"<(?:think|thinking|budget:thinking)>(.*?)</(?:think|thinking|budget:thinking)>(.*)", content, re.DOTALL)
+        m = re.match(
+            r"<(?:think|thinking|budget:thinking)>(.*?)</(?:think|thinking|budget:thinking)>(.*)",
+            content,
+            re.DOTALL,
+        )
         if m:
             return m.group(1), m.group(2)
     return None, content
@@ -269,7 +347,9 @@ def _message(msg: Dict[str, Any], provider: str) -> Message:
             psf[k] = msg[k]
     annotations = msg.get("annotations")
     if isinstance(annotations, list):
-        others = [a for a in annotations if isinstance(a, dict) and "type" in a and a["type"] != "url_citation"]
+        others = [
+            a for a in annotations if isinstance(a, dict) and "type" in a and a["type"] != "url_citation"
+        ]
         if others:
             annotations = [a for a in annotations if a not in others] or None
             psf["annotations"] = others
@@ -283,12 +363,16 @@ def _message(msg: Dict[str, Any], provider: str) -> Message:
         "content": content,
         "role": msg.get("role") or "assistant",
         "tool_calls": tool_calls,
-        "function_call": _new(FunctionCall, {"arguments": fc.get("arguments", ""), "name": fc.get("name")}) if isinstance(fc, dict) else None,
+        "function_call": _new(FunctionCall, {"arguments": fc.get("arguments", ""), "name": fc.get("name")})
+        if isinstance(fc, dict)
+        else None,
     }
     extra: Dict[str, Any] = {}
     audio = msg.get("audio")
     if audio is not None:
-        extra["audio"] = _new(ChatCompletionAudioResponse, {**audio, "id": audio.get("id") or str(uuid.uuid4())})
+        extra["audio"] = _new(
+            ChatCompletionAudioResponse, {**audio, "id": audio.get("id") or str(uuid.uuid4())}
+        )
     if reasoning is not None:
         extra["reasoning_content"] = reasoning
     if "thinking_blocks" in msg:
@@ -301,7 +385,10 @@ def _message(msg: Dict[str, Any], provider: str) -> Message:
         extra["annotations"] = annotations
     images = msg.get("images")
     if images is not None:
-        extra["images"] = [dict(img, index=i) if isinstance(img, dict) and "index" not in img else img for i, img in enumerate(images)]
+        extra["images"] = [
+            dict(img, index=i) if isinstance(img, dict) and "index" not in img else img
+            for i, img in enumerate(images)
+        ]
     if psf:
         fields["provider_specific_fields"] = psf
     if "refusal" in msg:
@@ -309,8 +396,39 @@ def _message(msg: Dict[str, Any], provider: str) -> Message:
     return _new(Message, fields, extra)
 
 
+def _message_direct(msg: Dict[str, Any]) -> Message:
+    """groq/fireworks_ai: litellm builds ``Message(**message)``, so unknown keys (e.g. ``reasoning``)
+    stay as they are instead of being folded into provider_specific_fields."""
+    raw_tools = msg.get("tool_calls")
+    fc = msg.get("function_call")
+    fields: Dict[str, Any] = {
+        "content": msg.get("content"),
+        "role": msg.get("role") or "assistant",
+        "tool_calls": [_tool_call(t) for t in raw_tools] if raw_tools else None,
+        "function_call": _new(FunctionCall, {"arguments": fc.get("arguments", ""), "name": fc.get("name")})
+        if isinstance(fc, dict)
+        else None,
+    }
+    if msg.get("provider_specific_fields"):
+        fields["provider_specific_fields"] = msg["provider_specific_fields"]
+    extra: Dict[str, Any] = {}
+    for k, v in msg.items():
+        if k in fields or k == "provider_specific_fields":
+            continue
+        if (
+            k in ("audio", "images", "reasoning_content", "thinking_blocks", "reasoning_items", "annotations")
+            and v is None
+        ):
+            continue
+        if k == "audio":
+            v = _new(ChatCompletionAudioResponse, {**v, "id": v.get("id") or str(uuid.uuid4())})
+        extra[k] = v
+    return _new(Message, fields, extra)
+
+
 def _choice(idx: int, choice: Dict[str, Any], provider: str) -> Choices:
-    message = _message(choice.get("message") or {}, provider)
+    raw_msg = choice.get("message") or {}
+    message = _message_direct(raw_msg) if provider in _DIRECT_CHOICES else _message(raw_msg, provider)
     finish = choice.get("finish_reason") or choice.get("finish_details") or "stop"
     if finish == "stop" and message.tool_calls:
         finish = "tool_calls"
@@ -378,16 +496,31 @@ def model_response_from_openai(
     if "system_fingerprint" in body:
         fields["system_fingerprint"] = body["system_fingerprint"]
     usage = body.get("usage")
-    extra: Dict[str, Any] = {"usage": _usage(usage) if usage is not None else _new(Usage, {k: Usage._defaults[k] for k in Usage.model_fields})}
+    extra: Dict[str, Any] = {}
+    if usage is not None:
+        extra["usage"] = _usage(usage)
+    elif provider not in _DIRECT_CHOICES:  # the converter routes default to an all-zero Usage
+        extra["usage"] = _new(Usage, {k: Usage._defaults[k] for k in Usage.model_fields})
     for k, v in body.items():
         if k not in _RESPONSE_FIELDS:
             extra[k] = v
+    if provider == "groq" and extra.get("service_tier", "") is None:
+        extra["service_tier"] = "auto"  # litellm's groq transformation fills a null service_tier
     hidden = _hidden_nonstream(provider, requested_model, response_headers, api_base, response_ms, model)
-    private = {"_hidden_params": hidden, "_response_headers": dict(response_headers), "_response_ms": response_ms}
+    # groq and fireworks_ai build the response without passing headers along: litellm leaves None
+    kept_headers = None if provider in _DIRECT_CHOICES else dict(response_headers)
+    private = {"_hidden_params": hidden, "_response_headers": kept_headers, "_response_ms": response_ms}
     return _new(ModelResponse, fields, extra, private)
 
 
-def _hidden_nonstream(provider: str, requested_model: str, headers: Dict[str, str], api_base: str, response_ms: float, model: Optional[str]) -> Dict[str, Any]:
+def _hidden_nonstream(
+    provider: str,
+    requested_model: str,
+    headers: Dict[str, str],
+    api_base: str,
+    response_ms: float,
+    model: Optional[str],
+) -> Dict[str, Any]:
     h: Dict[str, Any] = {}
     if provider not in _NO_PROVIDER_KEYS:
         h["custom_llm_provider"] = provider
@@ -419,22 +552,57 @@ def embedding_response_from_openai(
 ) -> EmbeddingResponse:
     """litellm's ``EmbeddingResponse``: data items become ``Embedding`` objects (dumped in full),
     usage keeps only the three counters (completion_tokens=0, details None)."""
-    data = [_new(Embedding, {"embedding": d.get("embedding", []), "index": d.get("index", i), "object": d.get("object", "embedding")}) for i, d in enumerate(body.get("data") or [])]
+    data = [
+        _new(
+            Embedding,
+            {
+                "embedding": d.get("embedding", []),
+                "index": d.get("index", i),
+                "object": d.get("object", "embedding"),
+            },
+        )
+        for i, d in enumerate(body.get("data") or [])
+    ]
     u = body.get("usage") or {}
-    usage = _new(Usage, {"prompt_tokens": u.get("prompt_tokens", 0) or 0, "completion_tokens": u.get("completion_tokens", 0) or 0,
-                         "total_tokens": u.get("total_tokens", 0) or 0, "completion_tokens_details": None, "prompt_tokens_details": None})
+    usage = _new(
+        Usage,
+        {
+            "prompt_tokens": u.get("prompt_tokens", 0) or 0,
+            "completion_tokens": u.get("completion_tokens", 0) or 0,
+            "total_tokens": u.get("total_tokens", 0) or 0,
+            "completion_tokens_details": None,
+            "prompt_tokens_details": None,
+        },
+    )
     hidden: Dict[str, Any] = {
         "additional_headers": additional_headers(response_headers, stream=False, provider=provider),
         "custom_llm_provider": provider,
         "_response_ms": response_ms,
     }
-    if provider in _OVERHEAD_KEY:
+    if (
+        provider in _OVERHEAD_KEY or provider == "mistral"
+    ):  # measured: mistral embeddings time the overhead too
         hidden["litellm_overhead_time_ms"] = None
-    hidden.update(callback_duration_ms=0.0, litellm_call_id=str(uuid.uuid4()), api_base=api_base, model_id=None,
-                  response_cost=None, litellm_model_name=f"{provider}/{requested_model}", provider_response_model=None)
-    private = {"_hidden_params": hidden, "_response_headers": dict(response_headers), "_response_ms": response_ms}
-    return _new(EmbeddingResponse, {"model": body.get("model"), "data": data, "object": "list", "usage": usage}, None, private)
-
+    hidden.update(
+        callback_duration_ms=0.0,
+        litellm_call_id=str(uuid.uuid4()),
+        api_base=api_base,
+        model_id=None,
+        response_cost=None,
+        litellm_model_name=f"{provider}/{requested_model}",
+        provider_response_model=None,
+    )
+    private = {
+        "_hidden_params": hidden,
+        "_response_headers": dict(response_headers),
+        "_response_ms": response_ms,
+    }
+    return _new(
+        EmbeddingResponse,
+        {"model": body.get("model"), "data": data, "object": "list", "usage": usage},
+        None,
+        private,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,13 +610,27 @@ def embedding_response_from_openai(
 
 # chunk keys litellm handles itself; every other upstream key is copied onto the chunk
 # (litellm's preserve_upstream_non_openai_attributes)
-_CHUNK_OWN_KEYS = frozenset({"id", "created", "model", "object", "system_fingerprint", "choices", "usage", "provider_specific_fields", "citations"})
+_CHUNK_OWN_KEYS = frozenset(
+    {
+        "id",
+        "created",
+        "model",
+        "object",
+        "system_fingerprint",
+        "choices",
+        "usage",
+        "provider_specific_fields",
+        "citations",
+    }
+)
 # typed fields of the openai SDK's ChatCompletionChunk beyond litellm's own: always present on the
 # sdk route because the SDK object declares them
 _SDK_CHUNK_FIELDS = ("moderation", "obfuscation", "service_tier")
 _CHOICE_OWN_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
 _PROVIDER_EXCEPTION_NAMES = {
-    "openai": "OpenAIException", "azure": "AzureException", "cerebras": "OpenAIException",
+    "openai": "OpenAIException",
+    "azure": "AzureException",
+    "cerebras": "OpenAIException",
 }
 
 
@@ -474,7 +656,15 @@ class StreamShaper:
       ``choices: []`` only when ``include_usage`` is on.
     """
 
-    def __init__(self, *, provider: str, requested_model: str, include_usage: bool, api_base: str, response_headers: Dict[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        provider: str,
+        requested_model: str,
+        include_usage: bool,
+        api_base: str,
+        response_headers: Dict[str, str],
+    ) -> None:
         self.provider = provider
         self.requested_model = requested_model
         self.include_usage = include_usage
@@ -503,16 +693,33 @@ class StreamShaper:
         h: Dict[str, Any] = {}
         if not usage_chunk and self._provider_model is not None:
             h["provider_response_model"] = self._provider_model
-        h.update(custom_llm_provider=self.provider, created_at=time.time(), model_id=None, api_base=self.api_base,
-                 additional_headers=dict(self._headers), response_cost=None)
+        h.update(
+            custom_llm_provider=self.provider,
+            created_at=time.time(),
+            model_id=None,
+            api_base=self.api_base,
+            additional_headers=dict(self._headers),
+            response_cost=None,
+        )
         rid = raw.get("id") if raw else None
         if not usage_chunk and isinstance(rid, str) and rid.strip():
             h["received_model_id"] = rid
         return h
 
-    def _chunk(self, raw: Optional[Dict[str, Any]], fields: Dict[str, Any], extra: Dict[str, Any], *, usage_chunk: bool = False) -> ModelResponseStream:
+    def _chunk(
+        self,
+        raw: Optional[Dict[str, Any]],
+        fields: Dict[str, Any],
+        extra: Dict[str, Any],
+        *,
+        usage_chunk: bool = False,
+    ) -> ModelResponseStream:
         self._emitted += 1
-        private = {"_hidden_params": self._hidden(raw, usage_chunk=usage_chunk), "_response_headers": None, "_response_ms": None}
+        private = {
+            "_hidden_params": self._hidden(raw, usage_chunk=usage_chunk),
+            "_response_headers": None,
+            "_response_ms": None,
+        }
         return _new(ModelResponseStream, fields, extra, private)
 
     def _base(self, raw: Dict[str, Any], *, fingerprint: bool = True) -> Dict[str, Any]:
@@ -539,10 +746,23 @@ class StreamShaper:
 
     @staticmethod
     def _empty_delta() -> Delta:
-        return _new(Delta, {}, {"content": None, "role": None, "function_call": None, "tool_calls": None, "audio": None})
+        return _new(
+            Delta,
+            {},
+            {"content": None, "role": None, "function_call": None, "tool_calls": None, "audio": None},
+        )
 
     def _finish_choice(self, finish: str) -> StreamingChoices:
-        return _new(StreamingChoices, {}, {"finish_reason": map_finish_reason(finish), "index": 0, "delta": self._empty_delta(), "logprobs": None})
+        return _new(
+            StreamingChoices,
+            {},
+            {
+                "finish_reason": map_finish_reason(finish),
+                "index": 0,
+                "delta": self._empty_delta(),
+                "logprobs": None,
+            },
+        )
 
     def _delta(self, d: Dict[str, Any]) -> Delta:
         first = not self._sent_first
@@ -563,17 +783,26 @@ class StreamShaper:
             tools = []
             for i, t in enumerate(raw_tools):
                 fn = t.get("function") or {}
-                tools.append(_new(ChatCompletionDeltaToolCall, {
-                    "id": t.get("id"),
-                    "function": _new(Function, {"arguments": fn.get("arguments") or "", "name": fn.get("name")}),
-                    "type": t.get("type") or "function",
-                    "index": t.get("index", i) if t.get("index") is not None else i,
-                }))
+                tools.append(
+                    _new(
+                        ChatCompletionDeltaToolCall,
+                        {
+                            "id": t.get("id"),
+                            "function": _new(
+                                Function, {"arguments": fn.get("arguments") or "", "name": fn.get("name")}
+                            ),
+                            "type": t.get("type") or "function",
+                            "index": t.get("index", i) if t.get("index") is not None else i,
+                        },
+                    )
+                )
         fc = d.get("function_call")
         extra.update(
             content=d.get("content"),
             role="assistant" if first else None,
-            function_call=_new(FunctionCall, {"arguments": fc.get("arguments") or "", "name": fc.get("name")}) if isinstance(fc, dict) else None,
+            function_call=_new(FunctionCall, {"arguments": fc.get("arguments") or "", "name": fc.get("name")})
+            if isinstance(fc, dict)
+            else None,
             tool_calls=tools,
             audio=d.get("audio"),
         )
@@ -600,6 +829,21 @@ class StreamShaper:
 
     # -- API -------------------------------------------------------------------------------
     def feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
+        # litellm emits a held-back finish chunk as soon as the next upstream chunk arrives
+        held = self._flush_held() if self._finish_held else []
+        return held + self._feed(raw_chunk)
+
+    def _flush_held(self) -> List[ModelResponseStream]:
+        self._finish_held = False
+        fields = self._base(self._last)
+        fields["choices"] = [self._finish_choice(self._finish_reason or "stop")]
+        fields["provider_specific_fields"] = None
+        extra = (
+            {"service_tier": self._last["service_tier"]} if self._last.get("service_tier") is not None else {}
+        )
+        return [self._chunk(self._last, fields, extra)]
+
+    def _feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
         raw = raw_chunk
         if raw.get("model"):
             self._provider_model = raw["model"]
@@ -622,7 +866,7 @@ class StreamShaper:
             extra: Dict[str, Any] = {}
             if usage is not None:
                 extra["usage"] = _usage(usage, full_details=True)
-                if "service_tier" in self._last:
+                if self._last.get("service_tier") is not None:
                     extra["service_tier"] = self._last["service_tier"]
             return [self._chunk(raw, fields, extra, usage_chunk=usage is not None)]
         self._saw_choices = True
@@ -636,7 +880,12 @@ class StreamShaper:
                 self._finish_reason = finish
                 self._finish_held = True
             choice_extra = {k: v for k, v in c0.items() if k not in _CHOICE_OWN_KEYS}
-            choice_extra.update(finish_reason=None, index=c0.get("index", 0), delta=self._delta(d), logprobs=c0.get("logprobs"))
+            choice_extra.update(
+                finish_reason=None,
+                index=c0.get("index", 0),
+                delta=self._delta(d),
+                logprobs=c0.get("logprobs"),
+            )
             fields = self._base(raw)
             fields["choices"] = [_new(StreamingChoices, {}, choice_extra)]
             fields["provider_specific_fields"] = raw.get("provider_specific_fields")
@@ -654,28 +903,36 @@ class StreamShaper:
     def finish(self) -> List[ModelResponseStream]:
         if self._finish_reason is None:
             if self._emitted == 0 and not self._saw_choices:
-                # litellm: a 200 stream with no data events (or a non-SSE body) yields one finish chunk
-                fields = {"id": f"chatcmpl-{uuid.uuid4()}", "created": self.created, "model": self.requested_model,
-                          "object": "chat.completion.chunk", "choices": [self._finish_choice("stop")], "provider_specific_fields": None}
+                # litellm: a 200 stream with no data events (or a non-SSE body) yields one finish
+                # chunk, or with include_usage one chunk with no choices (and no usage)
+                choices = [] if self.include_usage else [self._finish_choice("stop")]
+                fields = {
+                    "id": f"chatcmpl-{uuid.uuid4()}",
+                    "created": self.created,
+                    "model": self.requested_model,
+                    "object": "chat.completion.chunk",
+                    "choices": choices,
+                    "provider_specific_fields": None,
+                }
                 return [self._chunk(None, fields, {})]
             self._raise_truncated()
         if self._finish_held:
-            self._finish_held = False
-            fields = self._base(self._last)
-            fields["choices"] = [self._finish_choice(self._finish_reason or "stop")]
-            fields["provider_specific_fields"] = None
-            extra = {"service_tier": self._last["service_tier"]} if "service_tier" in self._last else {}
-            return [self._chunk(self._last, fields, extra)]
+            return self._flush_held()
         return []
 
     def _raise_truncated(self) -> None:
         from edgequake import exceptions  # lazy: exceptions import openai
 
-        name = _PROVIDER_EXCEPTION_NAMES.get(self.provider) or "".join(p.capitalize() for p in self.provider.split("_")) + "Exception"
+        name = (
+            _PROVIDER_EXCEPTION_NAMES.get(self.provider)
+            or "".join(p.capitalize() for p in self.provider.split("_")) + "Exception"
+        )
         text = f"APIConnectionError: {name} - Stream ended before a finish_reason was received"
-        original = exceptions.APIConnectionError(message=text, llm_provider=self.provider, model=self.requested_model)
+        original = exceptions.APIConnectionError(
+            message=text, llm_provider=self.provider, model=self.requested_model
+        )
         raise exceptions.MidStreamFallbackError(
-            message=f"{original} Original exception: {type(original).__name__}: {original}",
+            message=str(original),
             model=self.requested_model,
             llm_provider=self.provider,
             original_exception=original,

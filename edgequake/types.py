@@ -46,7 +46,12 @@ __all__ = [
 ]
 
 
-def _new(cls: Any, fields: Dict[str, Any], extra: Optional[Dict[str, Any]] = None, private: Optional[Dict[str, Any]] = None) -> Any:
+def _new(
+    cls: Any,
+    fields: Dict[str, Any],
+    extra: Optional[Dict[str, Any]] = None,
+    private: Optional[Dict[str, Any]] = None,
+) -> Any:
     """Build a model instance without validation.
 
     ``fields`` holds the declared fields that count as *set*; declared fields missing from it get their
@@ -80,7 +85,9 @@ class _Obj(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         # Precompute declared-field defaults once per class for _new().
-        cls._defaults = {name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items()}
+        cls._defaults = {
+            name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items()
+        }
 
     def get(self, key: str, default: Any = None) -> Any:
         return getattr(self, key, default)
@@ -108,7 +115,9 @@ class Function(_Obj):
     arguments: str = ""
     name: Optional[str] = None
 
-    def __init__(self, arguments: Union[Dict[str, Any], str, None] = None, name: Optional[str] = None, **params: Any) -> None:
+    def __init__(
+        self, arguments: Union[Dict[str, Any], str, None] = None, name: Optional[str] = None, **params: Any
+    ) -> None:
         import json
 
         if arguments is None:
@@ -125,7 +134,13 @@ class ChatCompletionMessageToolCall(_Obj):
     id: str
     type: str = "function"
 
-    def __init__(self, function: Union[Dict[str, Any], Function], id: Optional[str] = None, type: Optional[str] = None, **params: Any) -> None:
+    def __init__(
+        self,
+        function: Union[Dict[str, Any], Function],
+        id: Optional[str] = None,
+        type: Optional[str] = None,
+        **params: Any,
+    ) -> None:
         super().__init__(
             function=Function(**function) if isinstance(function, dict) else function,
             id=id if id is not None else str(uuid.uuid4()),  # litellm invents a bare uuid4
@@ -147,11 +162,26 @@ class ChatCompletionAudioResponse(_Obj):
     expires_at: int
     transcript: str
 
-    def __init__(self, data: str, expires_at: int, transcript: str, id: Optional[str] = None, **params: Any) -> None:
-        super().__init__(id=id if id is not None else str(uuid.uuid4()), data=data, expires_at=expires_at, transcript=transcript, **params)
+    def __init__(
+        self, data: str, expires_at: int, transcript: str, id: Optional[str] = None, **params: Any
+    ) -> None:
+        super().__init__(
+            id=id if id is not None else str(uuid.uuid4()),
+            data=data,
+            expires_at=expires_at,
+            transcript=transcript,
+            **params,
+        )
 
 
-_MESSAGE_OPTIONAL = ("audio", "images", "reasoning_content", "thinking_blocks", "reasoning_items", "annotations")
+_MESSAGE_OPTIONAL = (
+    "audio",
+    "images",
+    "reasoning_content",
+    "thinking_blocks",
+    "reasoning_items",
+    "annotations",
+)
 
 
 class Message(_Obj):
@@ -177,7 +207,9 @@ class Message(_Obj):
             content=content,
             role=role or "assistant",
             function_call=FunctionCall(**function_call) if isinstance(function_call, dict) else function_call,
-            tool_calls=[ChatCompletionMessageToolCall(**t) if isinstance(t, dict) else t for t in tool_calls] if tool_calls else None,
+            tool_calls=[ChatCompletionMessageToolCall(**t) if isinstance(t, dict) else t for t in tool_calls]
+            if tool_calls
+            else None,
         )
         extra = self.__pydantic_extra__
         assert extra is not None
@@ -201,7 +233,15 @@ class Delta(_Obj):
 
     provider_specific_fields: Optional[Dict[str, Any]] = None
 
-    def __init__(self, content: Any = None, role: Any = None, function_call: Any = None, tool_calls: Any = None, audio: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        content: Any = None,
+        role: Any = None,
+        function_call: Any = None,
+        tool_calls: Any = None,
+        audio: Any = None,
+        **params: Any,
+    ) -> None:
         if params.get("reasoning_content") is None and "reasoning" in params:
             params["reasoning_content"] = params.pop("reasoning")
         psf = params.pop("provider_specific_fields", None)
@@ -220,13 +260,19 @@ class Delta(_Obj):
                     if t.get("type") is None:
                         t["type"] = "function"
                     fn = t.get("function") or {}
-                    t["function"] = _new(Function, {"arguments": fn.get("arguments") or "", "name": fn.get("name")}) if isinstance(fn, dict) else fn
+                    t["function"] = (
+                        _new(Function, {"arguments": fn.get("arguments") or "", "name": fn.get("name")})
+                        if isinstance(fn, dict)
+                        else fn
+                    )
                     t = ChatCompletionDeltaToolCall(**t)
                 out.append(t)
             tool_calls = out
         extra = self.__pydantic_extra__
         assert extra is not None
-        extra.update(content=content, role=role, function_call=function_call, tool_calls=tool_calls, audio=audio)
+        extra.update(
+            content=content, role=role, function_call=function_call, tool_calls=tool_calls, audio=audio
+        )
         for k in ("reasoning_content", "thinking_blocks", "reasoning_items", "annotations"):
             v = params.pop(k, None)
             if v is not None:
@@ -243,7 +289,15 @@ class Choices(_Obj):
     index: int = 0
     message: Message
 
-    def __init__(self, finish_reason: Optional[str] = None, index: Optional[int] = 0, message: Any = None, logprobs: Any = None, provider_specific_fields: Optional[Dict[str, Any]] = None, **params: Any) -> None:
+    def __init__(
+        self,
+        finish_reason: Optional[str] = None,
+        index: Optional[int] = 0,
+        message: Any = None,
+        logprobs: Any = None,
+        provider_specific_fields: Optional[Dict[str, Any]] = None,
+        **params: Any,
+    ) -> None:
         from edgequake._shaping import map_finish_reason
 
         psf: Optional[Dict[str, Any]] = provider_specific_fields
@@ -257,7 +311,12 @@ class Choices(_Obj):
             message = Message()
         elif isinstance(message, dict):
             message = Message(**message)
-        super().__init__(finish_reason=finish_reason or "stop", index=index if index is not None else 0, message=message, **params)
+        super().__init__(
+            finish_reason=finish_reason or "stop",
+            index=index if index is not None else 0,
+            message=message,
+            **params,
+        )
         extra = self.__pydantic_extra__
         assert extra is not None
         if logprobs is not None:
@@ -270,7 +329,14 @@ class Choices(_Obj):
 class StreamingChoices(_Obj):
     """All of finish_reason, index, delta and logprobs are "extra" keys in litellm too."""
 
-    def __init__(self, finish_reason: Optional[str] = None, index: int = 0, delta: Any = None, logprobs: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        finish_reason: Optional[str] = None,
+        index: int = 0,
+        delta: Any = None,
+        logprobs: Any = None,
+        **params: Any,
+    ) -> None:
         from edgequake._shaping import map_finish_reason
 
         params.pop("message", None)
@@ -279,7 +345,9 @@ class StreamingChoices(_Obj):
         assert extra is not None
         extra["finish_reason"] = map_finish_reason(finish_reason) if finish_reason else None
         extra["index"] = index
-        extra["delta"] = Delta(**delta) if isinstance(delta, dict) else (delta if delta is not None else Delta())
+        extra["delta"] = (
+            Delta(**delta) if isinstance(delta, dict) else (delta if delta is not None else Delta())
+        )
         extra["logprobs"] = logprobs
         self.__pydantic_fields_set__.update(extra)
 
@@ -316,10 +384,23 @@ class Usage(_Obj):
     completion_tokens_details: Optional[CompletionTokensDetailsWrapper] = None
     prompt_tokens_details: Optional[PromptTokensDetailsWrapper] = None
 
-    def __init__(self, prompt_tokens: Optional[int] = None, completion_tokens: Optional[int] = None, total_tokens: Optional[int] = None, **params: Any) -> None:
+    def __init__(
+        self,
+        prompt_tokens: Optional[int] = None,
+        completion_tokens: Optional[int] = None,
+        total_tokens: Optional[int] = None,
+        **params: Any,
+    ) -> None:
         from edgequake._shaping import usage_fields
 
-        fields, extra = usage_fields({"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": total_tokens, **params})
+        fields, extra = usage_fields(
+            {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": total_tokens,
+                **params,
+            }
+        )
         super().__init__(**fields)
         if extra:
             assert self.__pydantic_extra__ is not None
@@ -357,7 +438,14 @@ class ModelResponseStream(ModelResponseBase):
     choices: List[StreamingChoices]
     provider_specific_fields: Optional[Dict[str, Any]] = None
 
-    def __init__(self, choices: Any = None, id: Optional[str] = None, created: Optional[int] = None, provider_specific_fields: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        choices: Any = None,
+        id: Optional[str] = None,
+        created: Optional[int] = None,
+        provider_specific_fields: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> None:
         if isinstance(choices, list):
             choices = [StreamingChoices(**c) if isinstance(c, dict) else c for c in choices]
         else:
@@ -379,7 +467,16 @@ class ModelResponseStream(ModelResponseBase):
 class ModelResponse(ModelResponseBase):
     choices: List[Choices]
 
-    def __init__(self, id: Optional[str] = None, choices: Any = None, created: Optional[int] = None, model: Optional[str] = None, object: Any = None, usage: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        id: Optional[str] = None,
+        choices: Any = None,
+        created: Optional[int] = None,
+        model: Optional[str] = None,
+        object: Any = None,
+        usage: Any = None,
+        **params: Any,
+    ) -> None:
         hidden = params.pop("hidden_params", None)
         headers = params.pop("_response_headers", None)
         for k in ("stream", "stream_options", "response_ms"):
@@ -422,7 +519,16 @@ class EmbeddingResponse(_Obj):
     _response_headers: Optional[Dict[str, str]] = PrivateAttr(default=None)
     _response_ms: Optional[float] = PrivateAttr(default=None)
 
-    def __init__(self, model: Optional[str] = None, usage: Optional[Usage] = None, response_ms: Optional[float] = None, data: Optional[List[Any]] = None, hidden_params: Optional[Dict[str, Any]] = None, _response_headers: Optional[Dict[str, str]] = None, **params: Any) -> None:
+    def __init__(
+        self,
+        model: Optional[str] = None,
+        usage: Optional[Usage] = None,
+        response_ms: Optional[float] = None,
+        data: Optional[List[Any]] = None,
+        hidden_params: Optional[Dict[str, Any]] = None,
+        _response_headers: Optional[Dict[str, str]] = None,
+        **params: Any,
+    ) -> None:
         super().__init__(model=model, object="list", data=data or [], usage=usage or Usage())
         if hidden_params:
             self._hidden_params = hidden_params

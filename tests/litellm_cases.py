@@ -15,7 +15,15 @@ from typing import Any, Dict, Iterator, List, Tuple
 CASES_DIR = Path(__file__).parent / "fixtures" / "litellm" / "cases"
 _UUID_ID = re.compile(r"^chatcmpl-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-VOLATILE_HIDDEN = ("litellm_call_id", "_response_ms", "litellm_overhead_time_ms", "callback_duration_ms", "created_at", "response_cost", "usage")
+VOLATILE_HIDDEN = (
+    "litellm_call_id",
+    "_response_ms",
+    "litellm_overhead_time_ms",
+    "callback_duration_ms",
+    "created_at",
+    "response_cost",
+    "usage",
+)
 
 
 def load(provider: str) -> Dict[str, Any]:
@@ -59,4 +67,21 @@ def normalise_hidden(h: Dict[str, Any]) -> Dict[str, Any]:
 def raw_headers_from(additional: Dict[str, str]) -> Dict[str, str]:
     """The upstream headers litellm saw, recovered from its ``llm_provider-*`` copies."""
     p = "llm_provider-"
-    return {k[len(p):]: v for k, v in additional.items() if k.startswith(p) and k != p + "request-id"}
+    return {k[len(p) :]: v for k, v in additional.items() if k.startswith(p) and k != p + "request-id"}
+
+
+def params(test_name: str, cases: List[Tuple[str, str, Dict[str, Any]]]) -> List[Any]:
+    """pytest params for ``cases``, with the known gaps for ``test_name`` marked xfail(strict)."""
+    import pytest
+
+    gaps = set(json.loads((CASES_DIR.parent / "known_gaps.json").read_text()).get(test_name, []))
+    out = []
+    for provider, name, case in cases:
+        cid = f"{provider}-{name}"
+        marks = (
+            [pytest.mark.xfail(strict=True, reason="known gap vs litellm (known_gaps.json)")]
+            if cid in gaps
+            else []
+        )
+        out.append(pytest.param(provider, name, case, id=cid, marks=marks))
+    return out
