@@ -1,0 +1,169 @@
+//! `prepare(...)` builds one owned, ready-to-send request (URL, headers, body bytes) under the GIL;
+//! the returned `Request` is then sent blocking or async, as a whole body or as a stream.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
+
+use crate::endpoint::{resolve, Route, Target};
+use crate::error::CoreError;
+use crate::provider::Provider;
+use crate::stream::ChunkStream;
+use crate::transport::{header_map, owned_headers, read_body, send, shared, Prepared};
+
+use super::convert::{headers_to_py, to_json, to_py};
+use super::errors::{to_pyerr, Failure};
+use super::run::{run_detached, spawn_with_callback, Handle};
+use super::stream::Stream;
+
+#[pyclass(module = "edgequake._core", frozen)]
+pub struct Request {
+    provider: Provider,
+    prepared: Prepared,
+}
+
+/// A whole response: status, headers, parsed JSON body.
+type Whole = (u16, Vec<(String, String)>, Value);
+
+async fn fetch_whole(client: reqwest::Client, prepared: Prepared) -> Result<Whole, Failure> {
+    let resp = send(&client, &prepared).await?;
+    let status = resp.status().as_u16();
+    let headers = owned_headers(resp.headers());
+    let body = read_body(resp, prepared.timeout).await?;
+    let value = serde_json::from_slice::<Value>(&body).map_err(|e| CoreError::Decode {
+        status,
+        detail: format!("response body is not JSON: {e}"),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })?;
+    Ok((status, headers, value))
+}
+
+fn whole_into_py(py: Python<'_>, (status, headers, value): Whole) -> PyResult<Py<PyAny>> {
+    let tuple = (status, headers_to_py(py, &headers)?, to_py(py, &value)?);
+    Ok(tuple.into_pyobject(py)?.into_any().unbind())
+}
+
+async fn open(client: reqwest::Client, prepared: Prepared) -> Result<ChunkStream, Failure> {
+    let resp = send(&client, &prepared).await?;
+    Ok(ChunkStream::new(resp, prepared.timeout))
+}
+
+impl Request {
+    fn client(&self, py: Python<'_>) -> PyResult<reqwest::Client> {
+        shared().map(|s| s.client.clone()).map_err(|e| to_pyerr(py, self.provider, e.into()))
+    }
+
+    fn stream_into_py(provider: Provider) -> fn(Python<'_>, ChunkStream) -> PyResult<Py<PyAny>> {
+        // One converter per provider keeps the callback a plain fn pointer.
+        match provider {
+            Provider::OpenAI => |py, s| Stream::wrap(py, Provider::OpenAI, s),
+            Provider::Azure => |py, s| Stream::wrap(py, Provider::Azure, s),
+            Provider::Mistral => |py, s| Stream::wrap(py, Provider::Mistral, s),
+            Provider::Xai => |py, s| Stream::wrap(py, Provider::Xai, s),
+            Provider::OpenRouter => |py, s| Stream::wrap(py, Provider::OpenRouter, s),
+            Provider::Groq => |py, s| Stream::wrap(py, Provider::Groq, s),
+            Provider::DeepSeek => |py, s| Stream::wrap(py, Provider::DeepSeek, s),
+            Provider::TogetherAi => |py, s| Stream::wrap(py, Provider::TogetherAi, s),
+            Provider::FireworksAi => |py, s| Stream::wrap(py, Provider::FireworksAi, s),
+            Provider::HuggingFace => |py, s| Stream::wrap(py, Provider::HuggingFace, s),
+            Provider::Cerebras => |py, s| Stream::wrap(py, Provider::Cerebras, s),
+        }
+    }
+}
+
+#[pymethods]
+impl Request {
+    /// The URL this request goes to.
+    #[getter]
+    fn url(&self) -> &str {
+        &self.prepared.url
+    }
+
+    /// Blocking send; returns `(status, headers, json)`.
+    fn send(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let client = self.client(py)?;
+        let whole = run_detached(py, self.provider, fetch_whole(client, self.prepared.clone()))?;
+        whole_into_py(py, whole)
+    }
+
+    /// Async send; `callback(ok, value)` runs on `event_loop` with `(status, headers, json)`.
+    fn send_async(&self, py: Python<'_>, event_loop: Py<PyAny>, callback: Py<PyAny>) -> PyResult<Handle> {
+        let client = self.client(py)?;
+        let fut = fetch_whole(client, self.prepared.clone());
+        spawn_with_callback(py, self.provider, fut, whole_into_py, event_loop, callback)
+    }
+
+    /// Blocking open of a stream: returns once the response headers are in.
+    fn open_stream(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let client = self.client(py)?;
+        let stream = run_detached(py, self.provider, open(client, self.prepared.clone()))?;
+        Stream::wrap(py, self.provider, stream)
+    }
+
+    /// Async open of a stream; `callback(ok, stream_or_error)`.
+    fn open_stream_async(&self, py: Python<'_>, event_loop: Py<PyAny>, callback: Py<PyAny>) -> PyResult<Handle> {
+        let client = self.client(py)?;
+        let fut = open(client, self.prepared.clone());
+        spawn_with_callback(py, self.provider, fut, Self::stream_into_py(self.provider), event_loop, callback)
+    }
+}
+
+fn owned_header_pairs(headers: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<(String, String)>> {
+    let Some(headers) = headers else { return Ok(Vec::new()) };
+    headers
+        .iter()
+        .map(|(k, v)| Ok((k.str()?.to_cow()?.into_owned(), v.str()?.to_cow()?.into_owned())))
+        .collect()
+}
+
+/// Builds a request. `provider` is litellm's provider name, `route` is "chat" or "embedding",
+/// `model` has no provider prefix, `body` is the JSON body as Python objects.
+#[pyfunction]
+#[pyo3(signature = (provider, route, model, body, *, api_base=None, api_key=None, api_version=None,
+                    azure_ad_token=None, headers=None, timeout=600.0, max_retries=0))]
+#[allow(clippy::too_many_arguments)]
+pub fn prepare(
+    py: Python<'_>,
+    provider: &str,
+    route: &str,
+    model: String,
+    body: &Bound<'_, PyAny>,
+    api_base: Option<String>,
+    api_key: Option<String>,
+    api_version: Option<String>,
+    azure_ad_token: Option<String>,
+    headers: Option<&Bound<'_, PyDict>>,
+    timeout: f64,
+    max_retries: u32,
+) -> PyResult<Request> {
+    let provider = Provider::from_name(provider)
+        .ok_or_else(|| PyValueError::new_err(format!("the core does not speak to provider {provider:?}")))?;
+    let route = Route::from_name(route).ok_or_else(|| PyValueError::new_err(format!("unknown route {route:?}")))?;
+    if !(timeout.is_finite() && timeout > 0.0) {
+        return Err(PyValueError::new_err(format!("timeout must be a positive number of seconds, got {timeout}")));
+    }
+    let body = serde_json::to_vec(&to_json(body)?)
+        .map_err(|e| PyValueError::new_err(format!("request body cannot be encoded: {e}")))?;
+    let target = Target { api_base, api_key, api_version, azure_ad_token, model };
+    let build = || -> Result<Prepared, CoreError> {
+        let endpoint = resolve(provider, &target, route)?;
+        let mut pairs = endpoint.headers;
+        pairs.extend(owned_header_pairs(headers).map_err(|e| CoreError::InvalidRequest { detail: e.to_string() })?);
+        Ok(Prepared {
+            url: endpoint.url,
+            headers: header_map(&pairs)?,
+            body: bytes::Bytes::from(body),
+            timeout: Duration::from_secs_f64(timeout),
+            max_retries,
+        })
+    };
+    let prepared = build().map_err(|e| to_pyerr(py, provider, e.into()))?;
+    Ok(Request { provider, prepared })
+}
+
+/// The stream state shared between Python and the task reading it.
+pub type SharedStream = Arc<tokio::sync::Mutex<ChunkStream>>;
