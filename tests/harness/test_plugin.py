@@ -1,0 +1,147 @@
+"""The pytest plugin, driven with pytester: inert without --compat, items, failures, reports, gate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any, List
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+# Third-party plugins that cost ~2 s per in-process pytester run and play no part here.
+_QUIET = ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:asyncio", "-p", "no:cacheprovider"]
+
+
+def _plugin_args() -> List[str]:
+    # Installed, the plugin loads through its pytest11 entry point; from a checkout it needs -p.
+    installed = any(ep.name == "edgequake_compat" for ep in metadata.entry_points(group="pytest11"))
+    return _QUIET + ([] if installed else ["-p", "harness.pytest_plugin"])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _preimported() -> None:
+    # pytester's in-process runs restore sys.modules afterwards; importing the heavy modules once
+    # here keeps each inner run from importing them again (seconds per run otherwise).
+    import deepdiff  # noqa: F401
+    import fake_drift  # noqa: F401
+    import vcr.serializers.yamlserializer  # noqa: F401
+
+    import harness.cli
+    import harness.runner  # noqa: F401
+
+
+@pytest.fixture
+def compat(pytester: pytest.Pytester, openai_cases: Path):
+    def run(*args: str, candidate: str = "fake_llm") -> pytest.RunResult:
+        return pytester.runpytest(
+            *_plugin_args(),
+            "--compat",
+            f"--compat-dir={openai_cases}",
+            "--compat-reference=fake_llm",
+            f"--compat-candidate={candidate}",
+            f"--compat-report-dir={pytester.path / 'reports'}",
+            *args,
+        )
+
+    return run
+
+
+def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_plain():\n    assert True\n")
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(passed=1)
+    assert "edgequake conformance" not in result.stdout.str()
+
+
+def test_importing_the_plugin_imports_nothing_heavy() -> None:
+    code = (
+        "import sys, harness.pytest_plugin\n"
+        "heavy = [m for m in ('litellm', 'deepdiff', 'vcr', 'yaml', 'openai', 'httpx') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_cases_are_items_with_provider_feature_name_ids(compat, pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_unrelated():\n    raise AssertionError('must not run under --compat')\n")
+    result = compat("-v")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        ["*compat::openai/chat/chat PASSED*", "*compat::openai/stream/stream PASSED*"]
+    )
+    result.stdout.fnmatch_lines(["*edgequake conformance*", "*openai*3 cases: 3 ok*"])
+    report = json.loads((pytester.path / "reports" / "compat.json").read_text())
+    assert report["schema_version"] == 1 and report["summary"]["outcomes"]["conformant"] == 3
+    assert report["targets"]["candidate"]["module"] == "fake_llm"
+
+
+def test_keyword_and_filters_select_cases(compat) -> None:
+    compat("-k", "stream").assert_outcomes(passed=1, deselected=2)
+    compat("--compat-feature=error").assert_outcomes(passed=1)
+
+
+def test_failure_shows_the_diff(compat, fake_drift: Any) -> None:
+    fake_drift.MUTATE_RESPONSE = lambda body: {**body, "model": "drifted"}
+    result = compat(candidate="fake_drift")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*diverged: 1 difference(s); first at response.model*", "*response.model: values_changed*drifted*"]
+    )
+
+
+def test_unjudgeable_cases_are_skipped_with_the_reason(compat, write_cassette, interaction) -> None:
+    write_cassette(interaction("https://api.anthropic.com/v1/messages", request={}), provider="anthropic")
+    result = compat("-rs")
+    result.assert_outcomes(passed=3, skipped=1)
+    result.stdout.fnmatch_lines(
+        ["*skipped: deriving anthropic (anthropic wire format) calls is not implemented*"]
+    )
+
+
+def test_baseline_gate_fails_the_session_on_a_seeded_regression(compat, pytester, fake_drift: Any) -> None:
+    compat().assert_outcomes(passed=3)
+    baseline = pytester.path / "baseline.json"
+    (pytester.path / "reports" / "compat.json").rename(baseline)
+    compat(f"--compat-baseline={baseline}").stdout.fnmatch_lines(["*gate: passed against*"])
+    fake_drift.MUTATE_BODY = lambda body: {**body, "seed": 1}
+    result = compat(f"--compat-baseline={baseline}", candidate="fake_drift")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*gate: 3 regression(s)*", "*openai/chat/chat: conformant -> diverged*"])
+
+
+def test_stale_registered_divergence_fails_the_session(compat, pytester, tmp_path: Path) -> None:
+    registry = tmp_path / "divergences.yaml"
+    registry.write_text(
+        "divergences:\n  - {case: 'openai/chat/*', path: response.id, reason: once differed}\n"
+    )
+    result = compat(f"--compat-registry={registry}")
+    result.assert_outcomes(passed=3)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*stale divergence: openai/chat/* response.id (once differed)*"])
+
+
+def test_results_survive_a_round_trip_through_test_reports(compat, pytester) -> None:
+    # Under xdist the controller only sees TestReports; everything must ride on user_properties.
+    pytester.makeconftest(
+        "def pytest_runtest_logreport(report):\n"
+        "    import json\n"
+        "    for name, value in report.user_properties:\n"
+        "        json.loads(value)\n"
+    )
+    compat().assert_outcomes(passed=3)
+
+
+def test_under_xdist(compat, pytester) -> None:
+    pytest.importorskip("xdist")
+    result = compat("-n", "2")
+    result.assert_outcomes(passed=3)
+    report = json.loads((pytester.path / "reports" / "compat.json").read_text())
+    assert report["summary"]["total"] == 3
