@@ -136,12 +136,13 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
             classify_reply(fam, &label, Some(500), &Reply::stream_event(fam, body))
         }
         CoreError::Timeout { during } => timeout(fam, &label, during),
-        CoreError::Connect { detail } => connection(fam, &label, detail),
+        CoreError::Connect { detail, .. } => connection(fam, &label, detail),
         CoreError::Transport { detail } => connection(fam, &label, detail),
         CoreError::Decode {
             status,
             detail,
             body,
+            ..
         } => decode(provider, &label, *status, detail, body),
         CoreError::InvalidRequest { detail } => {
             done(ErrorClass::BadRequestError, 400, detail.clone())
@@ -2163,15 +2164,18 @@ mod tests {
                     status: 200,
                     detail: "Expecting value: line 1 column 35 (char 34)".to_owned(),
                     body: "{\"id\": \"chatcmpl-x\", \"choices\": [ this is not json".to_owned(),
+                    headers: vec![],
                 },
                 "emptybody" => CoreError::Decode {
                     status: 200,
                     detail: "Expecting value: line 1 column 1 (char 0)".to_owned(),
                     body: String::new(),
+                    headers: vec![],
                 },
                 "timeout" => CoreError::Timeout { during: "read" },
                 _ => CoreError::Connect {
                     detail: "[Errno 111] Connection refused".to_owned(),
+                    errno: Some(111),
                 },
             };
             let got = classify(*provider, &err);
@@ -2190,6 +2194,7 @@ mod tests {
     fn transport_messages_have_litellm_shape() {
         let refused = CoreError::Connect {
             detail: "[Errno 111] Connection refused".to_owned(),
+                    errno: Some(111),
         };
         assert_eq!(
             classify(Provider::OpenAI, &refused).message,
@@ -2216,6 +2221,7 @@ mod tests {
             status: 200,
             detail: "E".to_owned(),
             body: "x".to_owned(),
+            headers: vec![],
         };
         assert_eq!(
             classify(Provider::Xai, &bad).message,

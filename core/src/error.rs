@@ -11,12 +11,13 @@ pub enum CoreError {
     Status { status: u16, body: String, headers: Vec<(String, String)> },
     /// No answer in time: `during` is "connect" or "read".
     Timeout { during: &'static str },
-    /// The connection could not be made (refused, DNS, TLS handshake).
-    Connect { detail: String },
+    /// The connection could not be made (refused, DNS, TLS handshake). `errno` is the OS error
+    /// when there is one; `detail` then reads like Python's `[Errno 111] Connection refused`.
+    Connect { detail: String, errno: Option<i32> },
     /// The connection broke after it was made (reset mid-body, protocol error).
     Transport { detail: String },
     /// A success status whose body is not the JSON the route expects.
-    Decode { status: u16, detail: String, body: String },
+    Decode { status: u16, detail: String, body: String, headers: Vec<(String, String)> },
     /// An error event inside a success-status stream (`event: error` or a `{"error": ...}` chunk).
     StreamEvent { body: String },
     /// Bad arguments, found before any I/O.
@@ -64,7 +65,7 @@ impl fmt::Display for CoreError {
         match self {
             CoreError::Status { status, body, .. } => write!(f, "HTTP {status}: {body}"),
             CoreError::Timeout { during } => write!(f, "Request timed out during {during}."),
-            CoreError::Connect { detail } => write!(f, "Connection error: {detail}"),
+            CoreError::Connect { detail, .. } => write!(f, "Connection error: {detail}"),
             CoreError::Transport { detail } => write!(f, "Connection broken: {detail}"),
             CoreError::Decode { detail, .. } => write!(f, "Invalid response body: {detail}"),
             CoreError::StreamEvent { body } => write!(f, "Error event in stream: {body}"),

@@ -114,6 +114,7 @@ fn chunk_of(event: SseEvent) -> Result<Option<EventOutcome>, CoreError> {
         status: 200,
         detail: format!("stream chunk is not JSON: {e}"),
         body: data.to_owned(),
+        headers: Vec::new(),
     })?;
     if value.get("error").is_some_and(|e| !e.is_null()) && value.get("choices").is_none() {
         return Err(CoreError::StreamEvent { body: data.to_owned() });

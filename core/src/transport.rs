@@ -100,10 +100,29 @@ fn classify_reqwest(err: &reqwest::Error) -> CoreError {
     if err.is_timeout() {
         CoreError::Timeout { during: "read" }
     } else if err.is_connect() {
-        CoreError::Connect { detail: source_chain(err) }
+        match os_error(err) {
+            Some((errno, text)) => CoreError::Connect { detail: format!("[Errno {errno}] {text}"), errno: Some(errno) },
+            None => CoreError::Connect { detail: source_chain(err), errno: None },
+        }
     } else {
         CoreError::Transport { detail: source_chain(err) }
     }
+}
+
+/// The OS error under a connect failure, with its text as Python prints it (no "(os error N)").
+fn os_error(err: &(dyn std::error::Error + 'static)) -> Option<(i32, String)> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if let Some(code) = io.raw_os_error() {
+                let text = io.to_string();
+                let text = text.split(" (os error").next().unwrap_or(&text).to_owned();
+                return Some((code, text));
+            }
+        }
+        cur = e.source();
+    }
+    None
 }
 
 /// The innermost causes, which say what actually happened (e.g. "Connection refused (os error 111)").

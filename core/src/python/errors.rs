@@ -53,7 +53,16 @@ pub fn info_dict<'py>(py: Python<'py>, provider: Provider, err: &CoreError) -> P
             info.set_item("body", body)?;
             info.set_item("headers", headers_to_py(py, headers)?)?;
         }
-        CoreError::Decode { body, .. } | CoreError::StreamEvent { body } => {
+        CoreError::Decode { body, headers, .. } => {
+            info.set_item("body", body)?;
+            info.set_item("headers", headers_to_py(py, headers)?)?;
+        }
+        CoreError::Connect { errno, .. } => {
+            info.set_item("errno", *errno)?;
+            info.set_item("body", py.None())?;
+            info.set_item("headers", PyDict::new(py))?;
+        }
+        CoreError::StreamEvent { body } => {
             info.set_item("body", body)?;
             info.set_item("headers", PyDict::new(py))?;
         }

@@ -38,6 +38,7 @@ async fn fetch_whole(client: reqwest::Client, prepared: Prepared) -> Result<Whol
         status,
         detail: format!("response body is not JSON: {e}"),
         body: String::from_utf8_lossy(&body).into_owned(),
+        headers: headers.clone(),
     })?;
     Ok((status, headers, value))
 }

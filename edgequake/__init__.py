@@ -1,0 +1,78 @@
+"""edgequake: litellm's SDK API with a Rust wire core. ``import edgequake as litellm`` and keep your code.
+
+Importing this package loads only the native core and the call functions; response types (pydantic)
+load on first use and exception classes (which subclass ``openai``'s) on first access, so
+``import edgequake`` stays in the milliseconds.
+"""
+
+from __future__ import annotations
+
+import atexit
+from importlib import import_module
+from typing import Any, List, Optional
+
+from . import _core
+from ._api import acompletion, aembedding, completion, embedding
+
+__version__: str = _core.__version__
+
+# -- module globals, read at call time (litellm's names and defaults) ---------------------------------
+api_key: Optional[str] = None
+api_base: Optional[str] = None
+api_version: Optional[str] = None
+organization: Optional[str] = None
+drop_params: bool = False
+num_retries: Optional[int] = None
+request_timeout: float = 600.0
+suppress_debug_info: bool = False
+set_verbose: bool = False
+AZURE_DEFAULT_API_VERSION: str = "2025-02-01-preview"
+openai_key: Optional[str] = None
+azure_key: Optional[str] = None
+groq_key: Optional[str] = None
+xai_key: Optional[str] = None
+openrouter_key: Optional[str] = None
+huggingface_key: Optional[str] = None
+togetherai_api_key: Optional[str] = None
+
+# Tasks that finish while the interpreter shuts down must not call back into it.
+atexit.register(_core.shutdown)
+
+_LAZY_TYPES = frozenset(
+    {
+        "ModelResponse", "ModelResponseStream", "Choices", "StreamingChoices", "Message", "Delta", "Usage",
+        "ChatCompletionMessageToolCall", "ChatCompletionDeltaToolCall", "Function", "EmbeddingResponse",
+        "PromptTokensDetailsWrapper", "CompletionTokensDetailsWrapper",
+    }
+)
+
+
+def stream_chunk_builder(chunks: list, messages: Any = None, start_time: Any = None, end_time: Any = None,
+                         **kwargs: Any) -> Any:
+    """litellm.stream_chunk_builder: one ``ModelResponse`` assembled from a stream's chunks."""
+    from ._chunk_builder import stream_chunk_builder as build
+
+    return build(chunks, messages=messages, start_time=start_time, end_time=end_time)
+
+
+def __getattr__(name: str) -> Any:
+    # import_module, not `from . import x`: the latter asks this very hook for `x` first.
+    if name in _LAZY_TYPES:
+        return getattr(import_module("edgequake.types"), name)
+    if name in ("types", "exceptions"):
+        return import_module(f"edgequake.{name}")
+    if name == "CustomStreamWrapper":
+        return import_module("edgequake._streaming").CustomStreamWrapper
+    exceptions = import_module("edgequake.exceptions")
+    if name in exceptions.__all__:
+        return getattr(exceptions, name)
+    raise AttributeError(f"module 'edgequake' has no attribute {name!r}")
+
+
+__all__: List[str] = [
+    "acompletion",
+    "aembedding",
+    "completion",
+    "embedding",
+    "stream_chunk_builder",
+]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import pytest
+
+from tests.loopback import LoopbackServer
+
+# No test may reach a real provider by accident: keys from the environment are removed unless a live
+# test asks for them explicitly (live tests read their key before this runs, at collection).
+for _name in list(os.environ):
+    if _name.endswith(("_API_KEY", "_API_BASE", "_BASE_URL")) and not _name.startswith("EDGEQUAKE_LIVE"):
+        os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="session")
+def _server() -> Iterator[LoopbackServer]:
+    server = LoopbackServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(_server: LoopbackServer) -> Iterator[LoopbackServer]:
+    _server.reset()
+    yield _server
+    leftover = list(_server.replies)
+    _server.reset()
+    assert not leftover, f"replies queued but never requested: {leftover}"
