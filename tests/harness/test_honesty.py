@@ -1,0 +1,87 @@
+"""Honesty of the harness against the real reference: litellm agrees with itself on every bundled
+case, and a litellm that is wrong in exactly one place is caught, with that place named.
+
+These are the only litellm-backed tests in the harness suite (litellm takes seconds to import).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+
+from harness.case import Case, collect
+from harness.outcomes import Outcome
+from harness.runner import RunConfig, Runner
+
+pytest.importorskip("litellm")
+BUNDLED = Path(__file__).resolve().parents[2] / "cassettes"
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[Runner]:
+    import litellm_drift
+
+    with Runner(RunConfig(paths=[str(BUNDLED)], reference="litellm", candidate="litellm_drift")) as running:
+        yield running
+    litellm_drift.DRIFT = "none"
+
+
+@pytest.fixture(scope="module")
+def cases() -> List[Case]:
+    return collect([BUNDLED])
+
+
+def case_named(cases: List[Case], fragment: str) -> Case:
+    (case,) = [c for c in cases if fragment in c.id]
+    return case
+
+
+def drift(kind: str) -> None:
+    import litellm_drift
+
+    litellm_drift.DRIFT = kind
+
+
+def test_litellm_against_itself_is_fully_conformant(cases: List[Case]) -> None:
+    with Runner(RunConfig(paths=[str(BUNDLED)], reference="litellm", candidate="litellm")) as itself:
+        results = [itself.run_case(case) for case in cases]
+    assert [(r.id, r.outcome.value, r.reason) for r in results if r.outcome is not Outcome.CONFORMANT] == []
+    assert len(results) == len(cases) >= 10
+
+
+def test_one_wrong_field(runner: Runner, cases: List[Case]) -> None:
+    drift("field")
+    result = runner.run_case(case_named(cases, "openai/chat/pydantic-ai__test_valid_response"))
+    assert result.outcome is Outcome.DIVERGED
+    assert [(d.path, d.reference, d.candidate) for d in result.diffs] == [
+        ("response.choices[0].message.content", "The capital of France is Paris.", "Lyon")
+    ]
+
+
+def test_one_wrong_chunk(runner: Runner, cases: List[Case]) -> None:
+    drift("chunk")
+    result = runner.run_case(case_named(cases, "openai/stream/crewai__test_llm_emits_event_with_lite_agent"))
+    assert result.outcome is Outcome.DIVERGED
+    chunk_diffs = [d for d in result.diffs if d.path.startswith("chunks")]
+    assert [(d.path, d.candidate) for d in chunk_diffs] == [("chunks[1].choices[0].delta.content", "drifted")]
+    assert any(d.path == "assembled.choices[0].message.content" for d in result.diffs)
+
+
+def test_one_wrong_exception_class(runner: Runner, cases: List[Case]) -> None:
+    drift("exception")
+    result = runner.run_case(case_named(cases, "openai/error/crewai__test_llm_call_with_error"))
+    assert result.outcome is Outcome.DIVERGED
+    assert [(d.path, d.reference, d.candidate) for d in result.diffs] == [
+        ("exception.class", "NotFoundError", "ModelGoneError")
+    ]
+
+
+def test_one_wrong_request_parameter(runner: Runner, cases: List[Case]) -> None:
+    drift("request")
+    result = runner.run_case(case_named(cases, "openai/chat/pydantic-ai__test_valid_response"))
+    assert result.outcome is Outcome.DIVERGED
+    assert [(d.path, d.kind, d.candidate) for d in result.diffs] == [
+        ("requests[0].json.temperature", "dictionary_item_added", 0.5)
+    ]
