@@ -195,7 +195,8 @@ def run_worker(name: str, server: Server, config: Dict[str, Any], timeout: float
     # minus one: the connection of the `after` stats query itself
     result["server_connections"] = after["connections"] - before["connections"] - 1
     calls = result.get("calls_made")
-    if calls is not None and calls != result["server_requests"]:
+    failed = any(e.get("status", "ok") != "ok" for e in result.get("scenarios", {}).values())
+    if calls is not None and not failed and calls != result["server_requests"]:
         result.setdefault("warnings", []).append(
             f"made {calls} calls but the server saw {result['server_requests']} requests"
         )

@@ -76,8 +76,9 @@ async def _async_rounds(
             return clock() - t, text
 
         async def run_round() -> Sequence[Any]:
+            results = await asyncio.gather(*(one(acall) for _ in range(concurrency)))
             counter.calls += concurrency
-            return await asyncio.gather(*(one(acall) for _ in range(concurrency)))
+            return results
 
         first = await run_round()
         check = _check("result", first[0][1], EXPECTED_TEXT)
