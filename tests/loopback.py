@@ -51,6 +51,7 @@ class LoopbackServer:
         self.seen: List[Seen] = []
         self.connections = 0
         self.closed_connections = 0
+        self.client_hangups = 0  # clients that went away while a delayed reply was pending
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="loopback-server", daemon=True)
@@ -118,7 +119,7 @@ class LoopbackServer:
                 body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
                 self.seen.append(Seen(method, target, headers, body))
                 reply = self.replies.popleft() if self.replies else _unqueued(method, target)
-                if not await self._answer(reply, writer):
+                if not await self._answer(reply, reader, writer):
                     break
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
@@ -126,10 +127,16 @@ class LoopbackServer:
             self.closed_connections += 1
             writer.close()
 
-    async def _answer(self, reply: Reply, writer: asyncio.StreamWriter) -> bool:
+    async def _answer(self, reply: Reply, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         """Writes one reply; False when the connection must close afterwards."""
         if reply.delay:
-            await asyncio.sleep(reply.delay)
+            # Wait by reading: a client that cancels its request closes the socket, seen here as EOF.
+            try:
+                if await asyncio.wait_for(reader.read(1), reply.delay) == b"":
+                    self.client_hangups += 1
+                    return False
+            except asyncio.TimeoutError:
+                pass
         head = [f"HTTP/1.1 {reply.status} X"]
         streaming = reply.events is not None or reply.raw_events is not None
         headers = {k.lower(): v for k, v in reply.headers.items()}

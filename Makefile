@@ -1,0 +1,31 @@
+# Each target documents itself: `make help`.
+.PHONY: help install test test-rust lint compat bench clean
+
+PY ?= python3
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+install:  ## build the Rust core and install edgequake, the harness and the test tools (editable)
+	$(PY) -m pip install -e ".[dev,compat]"
+
+test: install  ## the README's test command: install, then run every test suite
+	$(PY) -m pytest
+
+test-rust:  ## the pure Rust core's tests (no Python needed)
+	cargo test -p edgequake-core
+
+lint:  ## clippy (deny unwrap/expect/panic), ruff
+	cargo clippy -p edgequake-core --all-targets --features python -- -D warnings
+	$(PY) -m ruff check edgequake harness tests bench tools
+
+compat:  ## the main job: replay the bundled cassettes through litellm and edgequake, write reports/
+	$(PY) -m pip install -e ".[compat]"
+	$(PY) -m harness run cassettes --report-dir reports --exit-zero
+
+bench:  ## edgequake vs litellm vs the openai SDK vs raw httpx on one loopback server
+	$(PY) -m bench --quick
+
+clean:  ## remove build outputs
+	cargo clean
+	rm -rf .venv build dist *.egg-info edgequake/_core*.so
