@@ -137,7 +137,7 @@ def _azure(
     query = parse_qs(urlsplit(request.uri).query)
     if len(parts) >= 3 and parts[:2] == ["openai", "deployments"]:
         deployment = parts[2]
-        version = (query.get("api-version") or [None])[0]
+        version = next(iter(query.get("api-version", [])), None)
         if version is None:
             raise Unsupported(f"azure request {request.path} has no api-version query parameter")
     elif parts[:2] == ["openai", "v1"] and body.get("model"):

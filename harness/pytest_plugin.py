@@ -124,9 +124,9 @@ class CompatSession:
         # Also runs on the controller for worker reports (xdist): that is how results are gathered.
         for name, value in report.user_properties:
             if name == RESULT_PROPERTY:
-                self.state.results[report.nodeid] = json.loads(value)
+                self.state.results[report.nodeid] = json.loads(str(value))
             elif name == TARGETS_PROPERTY:
-                self.state.targets = json.loads(value)
+                self.state.targets = json.loads(str(value))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = self.state

@@ -109,26 +109,26 @@ class Runner:
         return result
 
     def _judge(self, case: Case) -> CaseResult:
-        base = dict(
-            id=case.id, provider=case.provider, feature=case.feature, name=case.name, cassette=str(case.path)
-        )
+        def result(outcome: Outcome, reason: Optional[str], **more: Any) -> CaseResult:
+            return CaseResult(
+                case.id, case.provider, case.feature, case.name, str(case.path), outcome, reason, **more
+            )
+
         if case.skip or case.call is None:
-            return CaseResult(**base, outcome=Outcome.SKIPPED, reason=case.skip or "no call")
+            return result(Outcome.SKIPPED, case.skip or "no call")
         call = f"{case.call.function}(model={case.call.model!r}, stream={case.call.stream})"
         reference = self.observe("reference", case)
         if isinstance(reference, TargetError):
-            return CaseResult(**base, outcome=Outcome.REFERENCE_ERROR, reason=str(reference), call=call)
+            return result(Outcome.REFERENCE_ERROR, str(reference), call=call)
         candidate = self.observe("candidate", case)
         if isinstance(candidate, TargetError):
-            return CaseResult(**base, outcome=Outcome.CANDIDATE_ERROR, reason=str(candidate), call=call)
+            return result(Outcome.CANDIDATE_ERROR, str(candidate), call=call)
         left, right = reference.to_json(), candidate.to_json()
         diffs = compare(left, right, self.policy.for_case(case.provider, case.meta.volatile))
         unregistered, registered = self.registry.split(case.id, diffs)
         outcome, reason = judge(left, right, diffs, unregistered)
         shown = unregistered if outcome is not Outcome.REGISTERED else []
-        return CaseResult(
-            **base, outcome=outcome, reason=reason, diffs=shown, registered=registered, call=call
-        )
+        return result(outcome, reason, diffs=shown, registered=registered, call=call)
 
     def run(self, cases: Sequence[Case], progress: Optional[Progress] = None) -> RunResult:
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")

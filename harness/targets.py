@@ -36,9 +36,14 @@ class TargetError(Exception):
 
 
 def offline_environment() -> None:
-    """Environment every target runs in: no cost-map fetch, litellm's classic Python path."""
+    """Environment every target runs in: loopback only, litellm's classic Python path.
+
+    Without these, litellm fetches its cost map at import and, for huggingface models, tries to
+    download a tokenizer from the Hub when assembling a stream (retrying for ~25 s offline).
+    """
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     os.environ["LITELLM_RUST"] = "0"
+    os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 @dataclass
@@ -80,7 +85,7 @@ class Target:
             raise TargetError(f"target {name!r} has no completion() function: not litellm-compatible")
         if hasattr(module, "suppress_debug_info"):
             # litellm prints "Provider List"/"Give Feedback" banners on stdout otherwise.
-            module.suppress_debug_info = True
+            setattr(module, "suppress_debug_info", True)  # noqa: B010  (module attribute, not typed)
         return cls(name, module, version)
 
     def run(self, call: Call, server_url: str, deadline_s: float = DEFAULT_DEADLINE_S) -> Observation:
