@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.case import discover
 from harness.cassette import CassetteError, load_cassette
 
 
@@ -78,9 +79,7 @@ def test_har_entries_in_recorded_order(bundled: Path) -> None:
 BUNDLED = Path(__file__).resolve().parents[2] / "cassettes"
 
 
-@pytest.mark.parametrize(
-    "path", sorted(p for p in BUNDLED.rglob("*") if p.suffix in (".yaml", ".har")), ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", discover([BUNDLED]), ids=lambda p: p.name)
 def test_every_bundled_cassette_loads(path: Path) -> None:
     assert load_cassette(path).interactions
 
