@@ -40,15 +40,26 @@ atexit.register(_core.shutdown)
 
 _LAZY_TYPES = frozenset(
     {
-        "ModelResponse", "ModelResponseStream", "Choices", "StreamingChoices", "Message", "Delta", "Usage",
-        "ChatCompletionMessageToolCall", "ChatCompletionDeltaToolCall", "Function", "EmbeddingResponse",
-        "PromptTokensDetailsWrapper", "CompletionTokensDetailsWrapper",
+        "ModelResponse",
+        "ModelResponseStream",
+        "Choices",
+        "StreamingChoices",
+        "Message",
+        "Delta",
+        "Usage",
+        "ChatCompletionMessageToolCall",
+        "ChatCompletionDeltaToolCall",
+        "Function",
+        "EmbeddingResponse",
+        "PromptTokensDetailsWrapper",
+        "CompletionTokensDetailsWrapper",
     }
 )
 
 
-def stream_chunk_builder(chunks: list, messages: Any = None, start_time: Any = None, end_time: Any = None,
-                         **kwargs: Any) -> Any:
+def stream_chunk_builder(
+    chunks: list, messages: Any = None, start_time: Any = None, end_time: Any = None, **kwargs: Any
+) -> Any:
     """litellm.stream_chunk_builder: one ``ModelResponse`` assembled from a stream's chunks."""
     from ._chunk_builder import stream_chunk_builder as build
 

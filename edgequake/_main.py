@@ -16,14 +16,47 @@ from ._routing import Route, UnsupportedProviderError, resolve
 # Arguments that steer the call rather than go into the provider's body.
 _CONTROL = frozenset(
     {
-        "api_key", "api_base", "base_url", "api_version", "timeout", "request_timeout", "extra_headers",
-        "headers", "max_retries", "num_retries", "drop_params", "additional_drop_params",
-        "custom_llm_provider", "azure_ad_token", "organization", "deployment_id", "model_list",
-        "shared_session", "enable_json_schema_validation", "metadata", "litellm_call_id",
-        "litellm_logging_obj", "logger_fn", "caching", "cache", "mock_response", "client",
-        "proxy_server_request", "model_info", "preset_cache_key", "acompletion", "aembedding",
-        "input_cost_per_token", "output_cost_per_token", "tags", "fallbacks", "api_type",
-        "context_window_fallback_dict", "litellm_metadata", "no-log", "user_continue_message",
+        "api_key",
+        "api_base",
+        "base_url",
+        "api_version",
+        "timeout",
+        "request_timeout",
+        "extra_headers",
+        "headers",
+        "max_retries",
+        "num_retries",
+        "drop_params",
+        "additional_drop_params",
+        "custom_llm_provider",
+        "azure_ad_token",
+        "organization",
+        "deployment_id",
+        "model_list",
+        "shared_session",
+        "enable_json_schema_validation",
+        "metadata",
+        "litellm_call_id",
+        "litellm_logging_obj",
+        "logger_fn",
+        "caching",
+        "cache",
+        "mock_response",
+        "client",
+        "proxy_server_request",
+        "model_info",
+        "preset_cache_key",
+        "acompletion",
+        "aembedding",
+        "input_cost_per_token",
+        "output_cost_per_token",
+        "tags",
+        "fallbacks",
+        "api_type",
+        "context_window_fallback_dict",
+        "litellm_metadata",
+        "no-log",
+        "user_continue_message",
     }
 )
 
@@ -77,11 +110,25 @@ class _Call:
     """One resolved call: the route, the core request, and what errors and responses need."""
 
     __slots__ = (
-        "api_base_shown", "messages", "num_retries", "request", "requested_model", "route", "started", "timeout",
+        "api_base_shown",
+        "messages",
+        "num_retries",
+        "request",
+        "requested_model",
+        "route",
+        "started",
+        "timeout",
     )
 
-    def __init__(self, route: Route, request: Any, messages: Any, num_retries: Optional[int], started: float,
-                 timeout: Optional[float] = None):
+    def __init__(
+        self,
+        route: Route,
+        request: Any,
+        messages: Any,
+        num_retries: Optional[int],
+        started: float,
+        timeout: Optional[float] = None,
+    ):
         self.timeout = timeout
         self.route = route
         self.request = request
@@ -146,7 +193,9 @@ def _headers(route: Route, control: Dict[str, Any]) -> Dict[str, str]:
         extra = control.get(key)
         if extra:
             if not isinstance(extra, dict):
-                raise ValueError(f"{key} must be a dict of header names to values, got {type(extra).__name__}")
+                raise ValueError(
+                    f"{key} must be a dict of header names to values, got {type(extra).__name__}"
+                )
             headers.update({str(k): str(v) for k, v in extra.items()})
     return headers
 
@@ -156,7 +205,9 @@ def _prepare(
 ) -> Tuple[Route, Any, Optional[int], float]:
     route = _route_for(model, control)
     body = build_body(route)
-    max_retries, num_retries = _retries(route.provider, control.get("max_retries"), control.get("num_retries"))
+    max_retries, num_retries = _retries(
+        route.provider, control.get("max_retries"), control.get("num_retries")
+    )
     timeout = _timeout_seconds(control.get("timeout", control.get("request_timeout")))
     request = _core.prepare(
         route.provider,
@@ -236,8 +287,14 @@ def _finish_response(call: _Call, result: Tuple[int, Dict[str, str], Any]) -> An
 
 def _decode_info(body: Any) -> Dict[str, Any]:
     return {
-        "kind": "decode", "class": "APIError", "status_code": 500, "message": "response body is not a JSON object",
-        "body": repr(body)[:2000], "headers": {}, "provider_status_code": None, "detail": "",
+        "kind": "decode",
+        "class": "APIError",
+        "status_code": 500,
+        "message": "response body is not a JSON object",
+        "body": repr(body)[:2000],
+        "headers": {},
+        "provider_status_code": None,
+        "detail": "",
     }
 
 
@@ -262,8 +319,9 @@ def _stream_wrapper(call: _Call, core_stream: Any, include_usage: bool) -> Any:
         api_base=_stream_api_base(call),
         response_headers=dict(core_stream.headers),
     )
-    return CustomStreamWrapper(core_stream, shaper, call.error, model=call.requested_model,
-                               custom_llm_provider=call.route.provider)
+    return CustomStreamWrapper(
+        core_stream, shaper, call.error, model=call.requested_model, custom_llm_provider=call.route.provider
+    )
 
 
 def _include_usage(params: Dict[str, Any]) -> bool:
@@ -310,19 +368,32 @@ def _litellm_or_explain(exc: UnsupportedProviderError) -> Any:
     return litellm
 
 
-def _delegate(fn: str, exc: UnsupportedProviderError, model: str, messages: Any, params: Dict[str, Any],
-              kwargs: Dict[str, Any]) -> Any:
+def _delegate(
+    fn: str,
+    exc: UnsupportedProviderError,
+    model: str,
+    messages: Any,
+    params: Dict[str, Any],
+    kwargs: Dict[str, Any],
+) -> Any:
     litellm = _litellm_or_explain(exc)
     return getattr(litellm, fn)(model=model, messages=messages, **{**params, **kwargs})
 
 
-async def _adelegate(fn: str, exc: UnsupportedProviderError, model: str, messages: Any, params: Dict[str, Any],
-                     kwargs: Dict[str, Any]) -> Any:
+async def _adelegate(
+    fn: str,
+    exc: UnsupportedProviderError,
+    model: str,
+    messages: Any,
+    params: Dict[str, Any],
+    kwargs: Dict[str, Any],
+) -> Any:
     litellm = _litellm_or_explain(exc)
     return await getattr(litellm, fn)(model=model, messages=messages, **{**params, **kwargs})
 
 
 # -- embeddings ----------------------------------------------------------------------------------
+
 
 def _embedding_call(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> _Call:
     started = time.perf_counter()
@@ -331,7 +402,9 @@ def _embedding_call(model: str, input: Any, params: Dict[str, Any], kwargs: Dict
     def build_body(route: Route) -> Dict[str, Any]:
         from ._params import embedding_body
 
-        return embedding_body(route.provider, route.model, input, body_params, drop_params=_drop_params(control))
+        return embedding_body(
+            route.provider, route.model, input, body_params, drop_params=_drop_params(control)
+        )
 
     try:
         route, request, num_retries, timeout = _prepare(model, "embedding", control, build_body)

@@ -1,4 +1,5 @@
-"""Every provider name litellm 1.110.2 recognises as a `provider/` model prefix (`litellm.provider_list`).
+"""Every provider name litellm 1.110.2 recognises as a `provider/` model prefix
+(`litellm.provider_list`).
 
 Generated from the pinned reference by `python tools/gen_provider_names.py`; a fact table, not code.
 Used to tell "a provider edgequake does not speak natively" from "a model name containing a slash".

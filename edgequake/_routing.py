@@ -28,7 +28,9 @@ NATIVE: dict[str, ProviderConfig] = {
     "azure": ProviderConfig(("azure_key",), ("AZURE_OPENAI_API_KEY", "AZURE_API_KEY"), ("AZURE_API_BASE",)),
     "mistral": ProviderConfig((), ("MISTRAL_API_KEY",), ("MISTRAL_API_BASE",)),
     "xai": ProviderConfig(("xai_key",), ("XAI_API_KEY",), ("XAI_API_BASE",)),
-    "openrouter": ProviderConfig(("openrouter_key",), ("OPENROUTER_API_KEY", "OR_API_KEY"), ("OPENROUTER_API_BASE",)),
+    "openrouter": ProviderConfig(
+        ("openrouter_key",), ("OPENROUTER_API_KEY", "OR_API_KEY"), ("OPENROUTER_API_BASE",)
+    ),
     "groq": ProviderConfig(("groq_key",), ("GROQ_API_KEY",), ("GROQ_API_BASE",)),
     "deepseek": ProviderConfig((), ("DEEPSEEK_API_KEY",), ("DEEPSEEK_API_BASE",)),
     "together_ai": ProviderConfig(
@@ -41,14 +43,27 @@ NATIVE: dict[str, ProviderConfig] = {
         ("FIREWORKS_API_KEY", "FIREWORKS_AI_API_KEY", "FIREWORKSAI_API_KEY", "FIREWORKS_AI_TOKEN"),
         ("FIREWORKS_API_BASE", "FIREWORKS_AI_API_BASE"),
     ),
-    "huggingface": ProviderConfig(("huggingface_key",), ("HF_TOKEN", "HUGGINGFACE_API_KEY"), ("HF_API_BASE", "HUGGINGFACE_API_BASE")),
+    "huggingface": ProviderConfig(
+        ("huggingface_key",), ("HF_TOKEN", "HUGGINGFACE_API_KEY"), ("HF_API_BASE", "HUGGINGFACE_API_BASE")
+    ),
     "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",)),
 }
 
 # Bare model names litellm routes to OpenAI (its cost map lists them; these prefixes cover that list).
 _OPENAI_BARE_PREFIXES = (
-    "gpt-", "o1", "o3", "o4", "chatgpt-", "ft:gpt-", "gpt-image", "codex-", "computer-use",
-    "text-embedding-", "omni-moderation", "davinci", "babbage",
+    "gpt-",
+    "o1",
+    "o3",
+    "o4",
+    "chatgpt-",
+    "ft:gpt-",
+    "gpt-image",
+    "codex-",
+    "computer-use",
+    "text-embedding-",
+    "omni-moderation",
+    "davinci",
+    "babbage",
 )
 
 
@@ -83,7 +98,7 @@ def split_model(model: str, custom_llm_provider: Optional[str]) -> Tuple[str, st
         raise _bad_request(f"model must be a non-empty string, got {model!r}", str(model))
     if custom_llm_provider:
         prefix = custom_llm_provider + "/"
-        return custom_llm_provider, model[len(prefix):] if model.startswith(prefix) else model
+        return custom_llm_provider, model[len(prefix) :] if model.startswith(prefix) else model
     head, sep, rest = model.partition("/")
     if sep and head in LITELLM_PROVIDERS:
         return head, rest

@@ -154,9 +154,11 @@ class LoopbackServer:
             writer.write(payload)
             await writer.drain()
             return True
-        chunks = reply.raw_events if reply.raw_events is not None else [
-            f"data: {e}\n\n".encode() for e in (reply.events or [])
-        ]
+        chunks = (
+            reply.raw_events
+            if reply.raw_events is not None
+            else [f"data: {e}\n\n".encode() for e in (reply.events or [])]
+        )
         for i, chunk in enumerate(chunks):
             if reply.hold_after is not None and i == reply.hold_after:
                 await asyncio.get_running_loop().run_in_executor(None, reply.release.wait, 10)

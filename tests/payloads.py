@@ -7,8 +7,13 @@ from typing import Any, Dict, List, Optional
 USER = [{"role": "user", "content": "hi"}]
 
 
-def chat(content: Optional[str] = "Hello there!", *, tool_calls: Optional[List[Dict[str, Any]]] = None,
-         finish_reason: str = "stop", **extra: Any) -> Dict[str, Any]:
+def chat(
+    content: Optional[str] = "Hello there!",
+    *,
+    tool_calls: Optional[List[Dict[str, Any]]] = None,
+    finish_reason: str = "stop",
+    **extra: Any,
+) -> Dict[str, Any]:
     message: Dict[str, Any] = {"role": "assistant", "content": content, "refusal": None, "annotations": []}
     if tool_calls:
         message["tool_calls"] = tool_calls
@@ -20,10 +25,16 @@ def chat(content: Optional[str] = "Hello there!", *, tool_calls: Optional[List[D
         "system_fingerprint": "fp_server",
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish_reason}],
         "usage": {
-            "prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12,
+            "prompt_tokens": 9,
+            "completion_tokens": 3,
+            "total_tokens": 12,
             "prompt_tokens_details": {"cached_tokens": 2, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                          "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
         },
         "service_tier": "default",
     }
@@ -55,17 +66,29 @@ def text_stream(*pieces: str) -> List[Dict[str, Any]]:
 def usage_chunk() -> Dict[str, Any]:
     out = chunk({})
     out["choices"] = []
-    out["usage"] = {"prompt_tokens": 9, "completion_tokens": 5, "total_tokens": 14,
-                    "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-                    "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                                  "accepted_prediction_tokens": 0,
-                                                  "rejected_prediction_tokens": 0}}
+    out["usage"] = {
+        "prompt_tokens": 9,
+        "completion_tokens": 5,
+        "total_tokens": 14,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
     return out
 
 
 def tool_call_stream() -> List[Dict[str, Any]]:
     """A get_weather call whose JSON arguments arrive in fragments, as OpenAI streams them."""
-    first = {"index": 0, "id": "call_abc", "type": "function", "function": {"name": "get_weather", "arguments": ""}}
+    first = {
+        "index": 0,
+        "id": "call_abc",
+        "type": "function",
+        "function": {"name": "get_weather", "arguments": ""},
+    }
     frags = ['{"ci', 'ty": "Par', 'is"}']
     return [
         chunk({"role": "assistant", "content": None, "tool_calls": [first], "refusal": None}),

@@ -16,35 +16,69 @@ from tests.loopback import LoopbackServer, Reply
 
 
 def _call(server: LoopbackServer, **kw: object) -> object:
-    args = {"model": "openai/gpt-4o-mini", "messages": payloads.USER, "api_key": "sk-secret-value",
-            "api_base": server.url + "/v1", "max_retries": 0}
+    args = {
+        "model": "openai/gpt-4o-mini",
+        "messages": payloads.USER,
+        "api_key": "sk-secret-value",
+        "api_base": server.url + "/v1",
+        "max_retries": 0,
+    }
     args.update(kw)
     return edgequake.completion(**args)
 
 
 STATUS_CASES = [
-    (400, payloads.error("This model's maximum context length is 128000 tokens.", code="context_length_exceeded"),
-     "ContextWindowExceededError", openai.BadRequestError),
+    (
+        400,
+        payloads.error(
+            "This model's maximum context length is 128000 tokens.", code="context_length_exceeded"
+        ),
+        "ContextWindowExceededError",
+        openai.BadRequestError,
+    ),
     (400, payloads.error("Invalid value for 'temperature'"), "BadRequestError", openai.BadRequestError),
-    (401, payloads.error("Incorrect API key provided", code="invalid_api_key"), "AuthenticationError",
-     openai.AuthenticationError),
-    (404, payloads.error("The model does not exist", code="model_not_found"), "NotFoundError", openai.NotFoundError),
+    (
+        401,
+        payloads.error("Incorrect API key provided", code="invalid_api_key"),
+        "AuthenticationError",
+        openai.AuthenticationError,
+    ),
+    (
+        404,
+        payloads.error("The model does not exist", code="model_not_found"),
+        "NotFoundError",
+        openai.NotFoundError,
+    ),
     (422, payloads.error("Unprocessable"), "UnprocessableEntityError", openai.APIStatusError),
-    (429, payloads.error("Rate limit reached", type_="requests", code="rate_limit_exceeded"), "RateLimitError",
-     openai.RateLimitError),
-    (500, payloads.error("The server had an error", type_="server_error"), "InternalServerError",
-     openai.InternalServerError),
+    (
+        429,
+        payloads.error("Rate limit reached", type_="requests", code="rate_limit_exceeded"),
+        "RateLimitError",
+        openai.RateLimitError,
+    ),
+    (
+        500,
+        payloads.error("The server had an error", type_="server_error"),
+        "InternalServerError",
+        openai.InternalServerError,
+    ),
     (502, "<html><body>502 Bad Gateway</body></html>", "BadGatewayError", openai.APIStatusError),
-    (503, "upstream connect error or disconnect/reset before headers", "ServiceUnavailableError",
-     openai.APIStatusError),
+    (
+        503,
+        "upstream connect error or disconnect/reset before headers",
+        "ServiceUnavailableError",
+        openai.APIStatusError,
+    ),
     (529, payloads.error("Overloaded"), "APIError", openai.APIError),
 ]
 
 
-@pytest.mark.parametrize(("status", "body", "cls_name", "openai_base"), STATUS_CASES,
-                         ids=[f"{c[0]}-{c[2]}" for c in STATUS_CASES])
-def test_status_maps_to_litellm_class(server: LoopbackServer, status: int, body: object, cls_name: str,
-                                      openai_base: type) -> None:
+@pytest.mark.parametrize(
+    ("status", "body", "cls_name", "openai_base"), STATUS_CASES, ids=[f"{c[0]}-{c[2]}" for c in STATUS_CASES]
+)
+def test_status_maps_to_litellm_class(
+    server: LoopbackServer, status: int, body: object, cls_name: str, openai_base: type
+) -> None:
     headers = {} if isinstance(body, dict) else {"content-type": "text/plain"}
     server.enqueue(Reply(status=status, body=body, headers=headers))
     with pytest.raises(Exception) as info:
@@ -63,9 +97,11 @@ def test_status_maps_to_litellm_class(server: LoopbackServer, status: int, body:
 
 def test_openai_route_retries_twice_by_default_honouring_retry_after(server: LoopbackServer) -> None:
     limited = payloads.error("Rate limit reached", type_="requests", code="rate_limit_exceeded")
-    server.enqueue(Reply(status=429, body=limited, headers={"retry-after": "0.05"}),
-                   Reply(status=429, body=limited, headers={"retry-after-ms": "50"}),
-                   Reply(body=payloads.chat()))
+    server.enqueue(
+        Reply(status=429, body=limited, headers={"retry-after": "0.05"}),
+        Reply(status=429, body=limited, headers={"retry-after-ms": "50"}),
+        Reply(body=payloads.chat()),
+    )
     resp = _call(server, max_retries=None)
     assert resp.choices[0].message.content == "Hello there!"
     assert len(server.seen) == 3
@@ -81,16 +117,23 @@ def test_retries_are_bounded(server: LoopbackServer) -> None:
 def test_other_providers_do_not_retry_by_default(server: LoopbackServer) -> None:
     server.enqueue(Reply(status=429, body=payloads.error("slow down", type_="requests")))
     with pytest.raises(edgequake.exceptions.RateLimitError) as info:
-        edgequake.completion(model="groq/llama-3.1-8b-instant", messages=payloads.USER, api_key="k",
-                             api_base=server.url + "/openai/v1")
+        edgequake.completion(
+            model="groq/llama-3.1-8b-instant",
+            messages=payloads.USER,
+            api_key="k",
+            api_base=server.url + "/openai/v1",
+        )
     assert len(server.seen) == 1
     assert info.value.llm_provider == "groq"
 
 
 def test_num_retries_retries_any_provider(server: LoopbackServer) -> None:
-    server.enqueue(Reply(status=503, body="busy", headers={"retry-after": "0.01"}), Reply(body=payloads.chat()))
-    resp = edgequake.completion(model="xai/grok-3", messages=payloads.USER, api_key="k",
-                                api_base=server.url + "/v1", num_retries=1)
+    server.enqueue(
+        Reply(status=503, body="busy", headers={"retry-after": "0.01"}), Reply(body=payloads.chat())
+    )
+    resp = edgequake.completion(
+        model="xai/grok-3", messages=payloads.USER, api_key="k", api_base=server.url + "/v1", num_retries=1
+    )
     assert resp.choices[0].message.content == "Hello there!"
     assert len(server.seen) == 2
 
@@ -123,18 +166,31 @@ def _free_port() -> int:
 def test_connection_refused() -> None:
     port = _free_port()
     with pytest.raises(openai.APIError) as info:
-        edgequake.completion(model="openai/gpt-4o-mini", messages=payloads.USER, api_key="k",
-                             api_base=f"http://127.0.0.1:{port}/v1", max_retries=0)
+        edgequake.completion(
+            model="openai/gpt-4o-mini",
+            messages=payloads.USER,
+            api_key="k",
+            api_base=f"http://127.0.0.1:{port}/v1",
+            max_retries=0,
+        )
     assert type(info.value).__name__ in ("InternalServerError", "APIConnectionError")
     with pytest.raises(openai.APIError) as info:
-        edgequake.completion(model="groq/llama", messages=payloads.USER, api_key="k",
-                             api_base=f"http://127.0.0.1:{port}/openai/v1")
+        edgequake.completion(
+            model="groq/llama",
+            messages=payloads.USER,
+            api_key="k",
+            api_base=f"http://127.0.0.1:{port}/openai/v1",
+        )
     assert "Connection refused" in str(info.value)
 
 
 def test_malformed_json_on_200(server: LoopbackServer) -> None:
-    server.enqueue(Reply(body='{"id": "chatcmpl-x", "choices": [ this is not json',
-                         headers={"content-type": "application/json"}))
+    server.enqueue(
+        Reply(
+            body='{"id": "chatcmpl-x", "choices": [ this is not json',
+            headers={"content-type": "application/json"},
+        )
+    )
     with pytest.raises(openai.APIError) as info:
         _call(server)
     assert type(info.value).__name__ == "InternalServerError"
@@ -157,8 +213,15 @@ def test_empty_body_on_200(server: LoopbackServer) -> None:
         ({"model": "not-a-known-model"}, openai.BadRequestError),
         ({"model": "azure/dep", "api_base": None}, openai.BadRequestError),
     ],
-    ids=["negative-timeout", "text-timeout", "negative-retries", "bad-header", "messages-not-list",
-         "unknown-model", "azure-without-base"],
+    ids=[
+        "negative-timeout",
+        "text-timeout",
+        "negative-retries",
+        "bad-header",
+        "messages-not-list",
+        "unknown-model",
+        "azure-without-base",
+    ],
 )
 def test_bad_arguments_fail_before_any_io(server: LoopbackServer, kwargs: dict, error: type) -> None:
     with pytest.raises(error):
@@ -178,8 +241,9 @@ def test_async_errors_raise_the_same_classes(server: LoopbackServer) -> None:
     server.enqueue(Reply(status=401, body=payloads.error("Incorrect API key provided")))
 
     async def main() -> None:
-        await edgequake.acompletion(model="openai/gpt-4o-mini", messages=payloads.USER, api_key="k",
-                                    api_base=server.url + "/v1")
+        await edgequake.acompletion(
+            model="openai/gpt-4o-mini", messages=payloads.USER, api_key="k", api_base=server.url + "/v1"
+        )
 
     with pytest.raises(edgequake.exceptions.AuthenticationError):
         asyncio.run(main())

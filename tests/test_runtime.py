@@ -23,8 +23,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _kw(server: LoopbackServer) -> dict:
-    return {"model": "openai/gpt-4o-mini", "messages": payloads.USER, "api_key": "k",
-            "api_base": server.url + "/v1", "max_retries": 0}
+    return {
+        "model": "openai/gpt-4o-mini",
+        "messages": payloads.USER,
+        "api_key": "k",
+        "api_base": server.url + "/v1",
+        "max_retries": 0,
+    }
 
 
 def _wait_for(predicate, timeout: float = 10.0) -> None:
@@ -37,8 +42,9 @@ def _wait_for(predicate, timeout: float = 10.0) -> None:
 
 def _child(code: str, server: LoopbackServer) -> subprocess.Popen:
     script = textwrap.dedent(code).replace("BASE", server.url + "/v1")
-    return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
@@ -60,7 +66,8 @@ def test_calls_work_in_a_forked_child(server: LoopbackServer) -> None:
 
 def test_ctrl_c_interrupts_a_blocking_call(server: LoopbackServer) -> None:
     server.enqueue(Reply(body=payloads.chat(), delay=30))
-    child = _child("""
+    child = _child(
+        """
         import edgequake, time
         t = time.monotonic()
         try:
@@ -68,7 +75,9 @@ def test_ctrl_c_interrupts_a_blocking_call(server: LoopbackServer) -> None:
                                  api_key="k", api_base="BASE", max_retries=0)
         except KeyboardInterrupt:
             print("interrupted after", round(time.monotonic() - t, 1))
-    """, server)
+    """,
+        server,
+    )
     try:
         _wait_for(lambda: len(server.seen) == 1)
     except AssertionError:
@@ -111,7 +120,8 @@ def test_timeout_via_asyncio_wait_for_cancels(server: LoopbackServer) -> None:
 def test_no_abort_at_exit_with_calls_in_flight(server: LoopbackServer) -> None:
     server.enqueue(*[Reply(body=payloads.chat()) for _ in range(40)])
     server.enqueue(*[Reply(body=payloads.chat(), delay=0.3) for _ in range(20)])
-    child = _child("""
+    child = _child(
+        """
         import asyncio, edgequake
         KW = dict(model="openai/gpt-4o-mini", messages=[{"role": "user", "content": "hi"}], api_key="k",
                   api_base="BASE", max_retries=0)
@@ -122,7 +132,9 @@ def test_no_abort_at_exit_with_calls_in_flight(server: LoopbackServer) -> None:
                 asyncio.ensure_future(edgequake.acompletion(**KW))
             await asyncio.sleep(0.05)
         asyncio.run(main())
-    """, server)
+    """,
+        server,
+    )
     out, err = child.communicate(timeout=30)
     assert child.returncode == 0, err
     assert "done 40" in out
@@ -196,7 +208,7 @@ def test_trio_gets_a_clear_error_and_the_thread_path_works(server: LoopbackServe
     async def wrong() -> None:
         await edgequake.acompletion(**_kw(server))
 
-    with pytest.raises(RuntimeError, match="trio.to_thread.run_sync"):
+    with pytest.raises(RuntimeError, match=r"trio\.to_thread\.run_sync"):
         trio.run(wrong)
 
     async def right() -> str:
@@ -208,6 +220,7 @@ def test_trio_gets_a_clear_error_and_the_thread_path_works(server: LoopbackServe
 
 def test_import_is_light() -> None:
     """`import edgequake` loads neither openai, pydantic, httpx nor asyncio (they load on first use)."""
-    code = "import sys, edgequake; print(sorted(m for m in ('openai', 'pydantic', 'httpx', 'asyncio', 'litellm') if m in sys.modules))"
+    heavy = "('openai', 'pydantic', 'httpx', 'asyncio', 'litellm')"
+    code = f"import sys, edgequake; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

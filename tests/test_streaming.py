@@ -46,8 +46,11 @@ def test_async_stream(server: LoopbackServer) -> None:
 
 def test_include_usage_adds_a_usage_chunk(server: LoopbackServer) -> None:
     server.enqueue(Reply(events=sse(*payloads.text_stream("hi"), payloads.usage_chunk())))
-    chunks = list(edgequake.completion(**KW, api_base=server.url + "/v1", stream=True,
-                                       stream_options={"include_usage": True}))
+    chunks = list(
+        edgequake.completion(
+            **KW, api_base=server.url + "/v1", stream=True, stream_options={"include_usage": True}
+        )
+    )
     assert chunks[-1].choices == []
     assert chunks[-1].usage.total_tokens == 14
     assert server.seen[-1].json()["stream_options"] == {"include_usage": True}
@@ -56,12 +59,20 @@ def test_include_usage_adds_a_usage_chunk(server: LoopbackServer) -> None:
 def test_tool_call_deltas_and_stream_chunk_builder(server: LoopbackServer) -> None:
     server.enqueue(Reply(events=sse(*payloads.tool_call_stream())))
     chunks = list(edgequake.completion(**KW, api_base=server.url + "/v1", stream=True))
-    fragments = [tc.function.arguments for c in chunks if c.choices and c.choices[0].delta.tool_calls
-                 for tc in c.choices[0].delta.tool_calls]
+    fragments = [
+        tc.function.arguments
+        for c in chunks
+        if c.choices and c.choices[0].delta.tool_calls
+        for tc in c.choices[0].delta.tool_calls
+    ]
     assert "".join(fragments) == '{"city": "Paris"}'
     built = edgequake.stream_chunk_builder(chunks, messages=payloads.USER)
     call = built.choices[0].message.tool_calls[0]
-    assert (call.id, call.function.name, call.function.arguments) == ("call_abc", "get_weather", '{"city": "Paris"}')
+    assert (call.id, call.function.name, call.function.arguments) == (
+        "call_abc",
+        "get_weather",
+        '{"city": "Paris"}',
+    )
     assert built.choices[0].finish_reason == "tool_calls"
 
 
@@ -138,20 +149,30 @@ def test_error_status_on_a_stream_raises_at_the_call(server: LoopbackServer) -> 
 
 
 def test_in_band_error_event_raises(server: LoopbackServer) -> None:
-    events = [*sse(payloads.text_stream("x")[0], done=False), 'event: error\ndata: {"error": {"message": "boom"}}']
+    events = [
+        *sse(payloads.text_stream("x")[0], done=False),
+        'event: error\ndata: {"error": {"message": "boom"}}',
+    ]
     raw = [e.encode() + b"\n\n" if e.startswith("event:") else f"data: {e}\n\n".encode() for e in events]
     server.enqueue(Reply(raw_events=raw))
     # litellm itself lets a bare ValueError escape here (a registered divergence); edgequake raises
     # a litellm exception carrying the provider's error body.
     with pytest.raises(openai.APIError, match="boom"):
-        list(edgequake.completion(model="groq/llama", messages=payloads.USER, api_key="k",
-                                  api_base=server.url + "/openai/v1", stream=True))
+        list(
+            edgequake.completion(
+                model="groq/llama",
+                messages=payloads.USER,
+                api_key="k",
+                api_base=server.url + "/openai/v1",
+                stream=True,
+            )
+        )
 
 
 def test_sse_split_at_odd_byte_boundaries(server: LoopbackServer) -> None:
     text = "".join(f"data: {e}\r\n\r\n" for e in sse(*payloads.text_stream("héllo ", "wörld 🌍")))
     data = text.encode()
-    server.enqueue(Reply(raw_events=[data[i:i + 7] for i in range(0, len(data), 7)]))
+    server.enqueue(Reply(raw_events=[data[i : i + 7] for i in range(0, len(data), 7)]))
     chunks = list(edgequake.completion(**KW, api_base=server.url + "/v1", stream=True))
     assert _contents(chunks) == "héllo wörld 🌍"
 

@@ -7,9 +7,10 @@ import pathlib
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-import litellm  # noqa: E402
+import litellm
 
-HEADER = '''"""Every provider name litellm {version} recognises as a `provider/` model prefix (`litellm.provider_list`).
+HEADER = '''"""Every provider name litellm {version} recognises as a `provider/` model prefix
+(`litellm.provider_list`).
 
 Generated from the pinned reference by `python tools/gen_provider_names.py`; a fact table, not code.
 Used to tell "a provider edgequake does not speak natively" from "a model name containing a slash".
