@@ -13,6 +13,7 @@ A case's metadata lives next to its cassette as `<stem>.case.yaml` (for `foo.yam
       kwargs: {messages: [...], max_tokens: 64}
       base_path: ""             # appended to the server URL for api_base (default: provider rule)
     volatile: [response.system_fingerprint]   # extra normalisation paths for this case only
+    mode: async                 # consume with acompletion/async for (default: the run's mode, sync)
 
 Loading a case never raises: anything wrong becomes a skip with the reason, so one bad file can
 neither crash a run nor pass silently.
@@ -33,6 +34,7 @@ META_SUFFIX = ".case.yaml"
 RESERVED_NAMES = frozenset({"divergences.yaml", "divergences.yml"})
 # The retry policy the oracle notes recommend: one attempt, so a recorded 429 is seen as a 429.
 DEFAULT_KWARGS: Dict[str, Any] = {"max_retries": 0}
+MODES = ("sync", "async")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class CaseMeta:
     kwargs: Dict[str, Any] = field(default_factory=dict)
     call: Optional[ExplicitCall] = None
     volatile: Tuple[str, ...] = ()
+    mode: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,21 @@ def load_meta(cassette_path: Path) -> CaseMeta:
         raise CassetteError(path, f"invalid case metadata ({exc})") from exc
     if not isinstance(raw, dict):
         raise CassetteError(path, "case metadata must be a mapping")
-    unknown = set(raw) - {"provider", "feature", "skip", "interaction", "kwargs", "call", "volatile", "notes"}
+    unknown = set(raw) - {
+        "provider",
+        "feature",
+        "skip",
+        "interaction",
+        "kwargs",
+        "call",
+        "volatile",
+        "mode",
+        "notes",
+    }
     if unknown:
         raise CassetteError(path, f"unknown case metadata keys: {', '.join(sorted(unknown))}")
+    if raw.get("mode") not in (None, *MODES):
+        raise CassetteError(path, f"'mode' must be one of {', '.join(MODES)}")
     call = raw.get("call")
     explicit = None
     if call is not None:
@@ -123,6 +138,7 @@ def load_meta(cassette_path: Path) -> CaseMeta:
         kwargs=dict(raw.get("kwargs") or {}),
         call=explicit,
         volatile=tuple(raw.get("volatile") or ()),
+        mode=raw.get("mode"),
     )
 
 
@@ -142,6 +158,8 @@ def load_case(path: Path) -> Case:
         return Case(provider, meta.feature or "unknown", name, path, cassette, skip=str(exc), meta=meta)
     if meta.kwargs:  # stated by the case, so it wins over both derivation and defaults
         call = replace(call, kwargs={**call.kwargs, **meta.kwargs})
+    if meta.mode:
+        call = replace(call, mode=meta.mode)
     feature = meta.feature or derive_feature(cassette, call)
     return Case(meta.provider or call.provider, feature, name, path, cassette, call, meta.skip, meta)
 

@@ -35,6 +35,9 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--policy", type=Path, help="normalisation policy (default: the bundled policy.yaml)")
     run.add_argument("--deadline", type=float, default=60.0, help="seconds before a target call is abandoned")
+    run.add_argument(
+        "--mode", choices=("sync", "async"), help="consume every case sync or async (default: per case)"
+    )
     run.add_argument("--baseline", type=Path, help="also gate against this baseline report")
     run.add_argument(
         "--progress",
@@ -78,15 +81,16 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     registry = args.registry or (DEFAULT_REGISTRY if DEFAULT_REGISTRY.exists() else None)
     config = RunConfig(
-        args.paths,
-        args.reference,
-        args.candidate,
-        args.provider,
-        args.feature,
-        args.keyword,
-        args.policy,
-        registry,
-        args.deadline,
+        paths=args.paths,
+        reference=args.reference,
+        candidate=args.candidate,
+        providers=args.provider,
+        features=args.feature,
+        keyword=args.keyword,
+        policy=args.policy,
+        registry=registry,
+        deadline_s=args.deadline,
+        mode=args.mode,
     )
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -101,6 +105,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         **environment(),
         "paths": list(args.paths),
         "filters": {"provider": args.provider, "feature": args.feature, "keyword": args.keyword},
+        "mode": args.mode or "per case",
         "policy": str(args.policy) if args.policy else "bundled",
         "registry": str(registry) if registry else None,
         "warnings": result.warnings,

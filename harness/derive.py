@@ -34,6 +34,7 @@ class Call:
     provider: str  # the harness provider id (providers.py)
     base_path: str = ""  # appended to the server URL to form api_base
     interaction: int = 0  # the recorded interaction this call reproduces
+    mode: str = "sync"  # "sync" (completion, for) or "async" (acompletion, async for)
 
     @property
     def stream(self) -> bool:

@@ -36,6 +36,7 @@ class CompatState:
     providers: List[str]
     features: List[str]
     deadline_s: float
+    mode: Optional[str]
     runner: Any = None  # harness.runner.Runner, created on first use in each process
     results: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # nodeid -> CaseResult JSON
     targets: Dict[str, Any] = field(default_factory=dict)
@@ -70,6 +71,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--compat-deadline", type=float, default=60.0, help="seconds before a target call is abandoned"
     )
+    group.addoption(
+        "--compat-mode", choices=("sync", "async"), default=None, help="consume every case sync or async"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -90,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
         providers=config.getoption("--compat-provider"),
         features=config.getoption("--compat-feature"),
         deadline_s=config.getoption("--compat-deadline"),
+        mode=config.getoption("--compat-mode"),
     )
     config.addinivalue_line("markers", "compat: a conformance case replayed from a cassette")
     # The remaining hooks live on an object registered only now, so without --compat none exist.
@@ -197,15 +202,14 @@ def _runner(config: pytest.Config, state: CompatState) -> Any:
         from harness.runner import RunConfig, Runner
 
         run_config = RunConfig(
-            state.dirs,
-            state.reference,
-            state.candidate,
-            state.providers,
-            state.features,
-            None,
-            None,
-            state.registry,
-            state.deadline_s,
+            paths=state.dirs,
+            reference=state.reference,
+            candidate=state.candidate,
+            providers=state.providers,
+            features=state.features,
+            registry=state.registry,
+            deadline_s=state.deadline_s,
+            mode=state.mode,
         )
         state.runner = Runner(run_config).__enter__()
     return state.runner

@@ -9,7 +9,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -18,10 +18,11 @@ from harness import __version__
 from harness.case import Case
 from harness.compare import compare, request_view
 from harness.normalise import Policy, load_policy
+from harness.observation import Observation
 from harness.outcomes import COMPARED, CaseResult, Outcome, judge
 from harness.registry import Registry
 from harness.server import ReplayServer
-from harness.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, Observation, Target, TargetError
+from harness.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, EventLoop, Target, TargetError
 
 Progress = Callable[[int, int, str], None]
 
@@ -37,6 +38,7 @@ class RunConfig:
     policy: Optional[Path] = None
     registry: Optional[Path] = None
     deadline_s: float = DEFAULT_DEADLINE_S
+    mode: Optional[str] = None  # "sync" or "async" for every case; None: each case's own (sync)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Runner:
         self.registry = Registry.load(config.registry)
         self._targets: Dict[str, Union[Target, TargetError]] = {}
         self._server: Optional[ReplayServer] = None
+        self._loop: Optional[EventLoop] = None
 
     def __enter__(self) -> Runner:
         self._server = ReplayServer().start()
@@ -66,6 +69,9 @@ class Runner:
         if self._server is not None:
             self._server.stop()
             self._server = None
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
 
     def target(self, role: str) -> Union[Target, TargetError]:
         if role not in self._targets:
@@ -92,8 +98,11 @@ class Runner:
         target = self.target(role)
         if isinstance(target, TargetError):
             return target
+        call = replace(case.call, mode=self.config.mode) if self.config.mode else case.call
+        if call.mode == "async" and self._loop is None:
+            self._loop = EventLoop()
         self._server.load(case.cassette.interactions)
-        observation = target.run(case.call, self._server.url, self.config.deadline_s)
+        observation = target.run(call, self._server.url, self.config.deadline_s, self._loop)
         for received in self._server.requests:
             observation.requests.append(
                 request_view(received.method, received.target, received.headers, received.body)
@@ -116,7 +125,8 @@ class Runner:
 
         if case.skip or case.call is None:
             return result(Outcome.SKIPPED, case.skip or "no call")
-        call = f"{case.call.function}(model={case.call.model!r}, stream={case.call.stream})"
+        mode = self.config.mode or case.call.mode
+        call = f"{case.call.function}(model={case.call.model!r}, stream={case.call.stream}) [{mode}]"
         reference = self.observe("reference", case)
         if isinstance(reference, TargetError):
             return result(Outcome.REFERENCE_ERROR, str(reference), call=call)

@@ -85,3 +85,12 @@ def test_one_wrong_request_parameter(runner: Runner, cases: List[Case]) -> None:
     assert [(d.path, d.kind, d.candidate) for d in result.diffs] == [
         ("requests[0].json.temperature", "dictionary_item_added", 0.5)
     ]
+
+
+def test_async_mode_litellm_against_itself(cases: List[Case]) -> None:
+    config = RunConfig(paths=[str(BUNDLED)], reference="litellm", candidate="litellm", mode="async")
+    chosen = [c for c in cases if c.feature in ("stream", "error")]
+    with Runner(config) as itself:
+        results = [itself.run_case(case) for case in chosen]
+    assert [(r.id, r.outcome.value, r.reason) for r in results if r.outcome is not Outcome.CONFORMANT] == []
+    assert len(results) >= 4

@@ -199,3 +199,27 @@ def test_keyword_selection(openai_cases: Path) -> None:
     assert select(cases, providers=["groq"]) == []
     with pytest.raises(ValueError):
         keyword_matches("chat and", "x")
+
+
+def test_async_mode_uses_the_async_twins(openai_cases: Path) -> None:
+    result, by_name = run([openai_cases], mode="async")
+    assert {name: r.outcome for name, r in by_name.items()} == dict.fromkeys(
+        ("chat", "stream", "missing"), Outcome.CONFORMANT
+    )
+    assert all(r.call.endswith("[async]") for r in result.results)
+
+
+def test_async_mode_reports_a_missing_async_twin(openai_cases: Path) -> None:
+    _, by_name = run([openai_cases], candidate="fake_drift", mode="async")
+    assert by_name["chat"].outcome is Outcome.CANDIDATE_ERROR
+    assert "fake_drift.acompletion" in by_name["chat"].reason
+
+
+def test_case_metadata_states_the_mode(write_cassette, interaction) -> None:
+    from harness.case import load_case
+
+    path = write_cassette(interaction(request={"model": "m", "messages": []}), name="m")
+    path.with_name("m.case.yaml").write_text("mode: async\n")
+    assert load_case(path).call.mode == "async"
+    path.with_name("m.case.yaml").write_text("mode: threads\n")
+    assert "'mode' must be one of sync, async" in load_case(path).skip

@@ -106,3 +106,42 @@ def stream_chunk_builder(chunks: List[Obj], messages: Any = None) -> Obj:
         (c.model_dump()["choices"] or [{}])[0].get("delta", {}).get("content") or "" for c in chunks
     )
     return Obj({"choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]})
+
+
+async def acompletion(**kwargs: Any) -> Any:
+    """The async twin: the same request over httpx.AsyncClient; streams are async iterators."""
+    provider, name = kwargs["model"].split("/", 1)
+    body = {"model": name, "messages": kwargs["messages"]}
+    extra = {
+        k: v
+        for k, v in kwargs.items()
+        if k not in ("model", "messages", "api_base", "api_key", "max_retries")
+    }
+    body.update(extra)
+    url = f"{kwargs['api_base']}/chat/completions"
+    headers = {"Authorization": f"Bearer {kwargs['api_key']}"}
+    client = httpx.AsyncClient()
+    if not body.get("stream"):
+        async with client:
+            response = await client.post(url, json=body, headers=headers)
+        if response.status_code >= 400:
+            _raise(response, name, provider)
+        return Obj(response.json())
+    return _astream(client, url, body, headers, name, provider)
+
+
+async def _astream(
+    client: httpx.AsyncClient,
+    url: str,
+    body: Dict[str, Any],
+    headers: Dict[str, str],
+    model: str,
+    provider: str,
+) -> Any:
+    async with client, client.stream("POST", url, json=body, headers=headers) as response:
+        if response.status_code >= 400:
+            await response.aread()
+            _raise(response, model, provider)
+        async for line in response.aiter_lines():
+            if line.startswith("data: ") and line != "data: [DONE]":
+                yield Obj(json.loads(line[len("data: ") :]))
