@@ -52,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--markdown", type=Path, help="write the Markdown summary here (default: beside the JSON)"
     )
+    report.add_argument(
+        "--readme", type=Path, help="rewrite the table between compat-table markers in this file"
+    )
 
     gate = sub.add_parser("gate", help="fail if any case got worse than the baseline")
     gate.add_argument("--baseline", type=Path, required=True)
@@ -129,6 +132,11 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     target.write_text(reports.markdown(report), encoding="utf-8")
     out.write(reports.terminal(report) + "\n")
     out.write(f"markdown: {target}\n")
+    if args.readme is not None:
+        args.readme.write_text(
+            reports.update_readme(args.readme.read_text(encoding="utf-8"), report), encoding="utf-8"
+        )
+        out.write(f"readme table: {args.readme}\n")
     return 0
 
 

@@ -80,6 +80,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption(OPTION):
         return
     dirs = config.getoption("--compat-dir") or ["cassettes"]
+    missing = [d for d in dirs if not Path(d).exists()]
+    if missing:
+        raise pytest.UsageError(f"--compat: no such cassette path: {', '.join(missing)}")
     registry = config.getoption("--compat-registry")
     default_registry = Path(dirs[0]) / "divergences.yaml"
     report_dir = config.getoption("--compat-report-dir")

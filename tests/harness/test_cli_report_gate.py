@@ -114,6 +114,18 @@ def test_report_rerenders_from_json(openai_cases: Path, tmp_path: Path) -> None:
     assert code == 0 and (tmp_path / "r" / "compat.md").exists() and "all" in out
 
 
+def test_report_rewrites_the_readme_table(openai_cases: Path, tmp_path: Path) -> None:
+    run(openai_cases, tmp_path / "r")
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- compat-table:start -->\nhand-typed\n<!-- compat-table:end -->\noutro\n")
+    code, _, _ = cli("report", "--from", str(tmp_path / "r" / "compat.json"), "--readme", str(readme))
+    text = readme.read_text()
+    assert code == 0 and "hand-typed" not in text and "| openai | 3 | 3 |" in text
+    assert text.startswith("intro\n") and text.endswith("<!-- compat-table:end -->\noutro\n")
+    readme.write_text("no markers")
+    assert cli("report", "--from", str(tmp_path / "r" / "compat.json"), "--readme", str(readme))[0] == 2
+
+
 def test_bad_inputs_exit_2_with_a_message(tmp_path: Path) -> None:
     code, _, err = cli("run", str(tmp_path / "nope"), "--no-progress")
     assert code == 2 and "no such cassette path" in err

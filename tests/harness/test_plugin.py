@@ -83,6 +83,12 @@ def test_cases_are_items_with_provider_feature_name_ids(compat, pytester: pytest
     assert report["targets"]["candidate"]["module"] == "fake_llm"
 
 
+def test_missing_cassette_dir_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(*_plugin_args(), "--compat", "--compat-dir=nowhere")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--compat: no such cassette path: nowhere*"])
+
+
 def test_keyword_and_filters_select_cases(compat) -> None:
     compat("-k", "stream").assert_outcomes(passed=1, deselected=2)
     compat("--compat-feature=error").assert_outcomes(passed=1)
