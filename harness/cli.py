@@ -79,7 +79,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from harness import report as reports
     from harness.case import collect
     from harness.outcomes import FAILING
-    from harness.runner import RunConfig, Runner, environment
+    from harness.runner import RunConfig, Runner, run_metadata
     from harness.select import select
 
     registry = args.registry or (DEFAULT_REGISTRY if DEFAULT_REGISTRY.exists() else None)
@@ -102,17 +102,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     show = err.isatty() if args.progress is None else args.progress
     with Runner(config) as runner:
         result = runner.run(cases, progress=_progress_bar(err) if show else None)
-    run_meta = {
-        "started": result.started,
-        "duration_s": result.duration_s,
-        **environment(),
-        "paths": list(args.paths),
-        "filters": {"provider": args.provider, "feature": args.feature, "keyword": args.keyword},
-        "mode": args.mode or "per case",
-        "policy": str(args.policy) if args.policy else "bundled",
-        "registry": str(registry) if registry else None,
-        "warnings": result.warnings,
-    }
+    run_meta = run_metadata(config, result.started, result.duration_s, result.targets)
     report = reports.build(result.results, result.targets, result.stale, run_meta)
     written = reports.write(report, args.report_dir)
     out.write(reports.terminal(report) + "\n")

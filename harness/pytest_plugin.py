@@ -27,16 +27,10 @@ TARGETS_PROPERTY = "compat_targets"
 
 @dataclass
 class CompatState:
-    dirs: List[str]
-    reference: str
-    candidate: str
+    config: Any  # harness.runner.RunConfig
     report_dir: Optional[Path]
     baseline: Optional[Path]
-    registry: Optional[Path]
-    providers: List[str]
-    features: List[str]
-    deadline_s: float
-    mode: Optional[str]
+    started: str = ""
     runner: Any = None  # harness.runner.Runner, created on first use in each process
     results: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # nodeid -> CaseResult JSON
     targets: Dict[str, Any] = field(default_factory=dict)
@@ -83,21 +77,29 @@ def pytest_configure(config: pytest.Config) -> None:
     missing = [d for d in dirs if not Path(d).exists()]
     if missing:
         raise pytest.UsageError(f"--compat: no such cassette path: {', '.join(missing)}")
+    from datetime import datetime, timezone
+
+    from harness.runner import RunConfig
+
     registry = config.getoption("--compat-registry")
     default_registry = Path(dirs[0]) / "divergences.yaml"
     report_dir = config.getoption("--compat-report-dir")
     baseline = config.getoption("--compat-baseline")
-    config.stash[STATE] = CompatState(
-        dirs=dirs,
+    run_config = RunConfig(
+        paths=dirs,
         reference=config.getoption("--compat-reference"),
         candidate=config.getoption("--compat-candidate"),
-        report_dir=Path(report_dir) if report_dir else None,
-        baseline=Path(baseline) if baseline else None,
-        registry=Path(registry) if registry else (default_registry if default_registry.exists() else None),
         providers=config.getoption("--compat-provider"),
         features=config.getoption("--compat-feature"),
+        registry=Path(registry) if registry else (default_registry if default_registry.exists() else None),
         deadline_s=config.getoption("--compat-deadline"),
         mode=config.getoption("--compat-mode"),
+    )
+    config.stash[STATE] = CompatState(
+        config=run_config,
+        report_dir=Path(report_dir) if report_dir else None,
+        baseline=Path(baseline) if baseline else None,
+        started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     config.addinivalue_line("markers", "compat: a conformance case replayed from a cassette")
     # The remaining hooks live on an object registered only now, so without --compat none exist.
@@ -121,7 +123,8 @@ class CompatSession:
         from harness.select import select
 
         suite = CompatSuite.from_parent(session, name="compat", nodeid="compat")
-        cases = select(collect(self.state.dirs), self.state.providers, self.state.features)
+        run_config = self.state.config
+        cases = select(collect(run_config.paths), run_config.providers, run_config.features)
         items[:] = [CompatItem.from_parent(suite, name=case.id, case=case) for case in cases]
         # Report the suite's collection so terminal counts ("N tests collected") include the cases.
         session.ihook.pytest_collectreport(
@@ -202,19 +205,9 @@ class CompatItem(pytest.Item):
 
 def _runner(config: pytest.Config, state: CompatState) -> Any:
     if state.runner is None:
-        from harness.runner import RunConfig, Runner
+        from harness.runner import Runner
 
-        run_config = RunConfig(
-            paths=state.dirs,
-            reference=state.reference,
-            candidate=state.candidate,
-            providers=state.providers,
-            features=state.features,
-            registry=state.registry,
-            deadline_s=state.deadline_s,
-            mode=state.mode,
-        )
-        state.runner = Runner(run_config).__enter__()
+        state.runner = Runner(state.config).__enter__()
     return state.runner
 
 
@@ -223,24 +216,15 @@ def _finish(state: CompatState) -> None:
     from harness.gate import regressions
     from harness.outcomes import CaseResult
     from harness.registry import Registry
-    from harness.runner import environment, judged
+    from harness.runner import judged, run_metadata
 
     results = [CaseResult.from_json(r) for r in state.results.values()]
-    stale = Registry.load(state.registry).stale(judged(results))
-    run = {
-        "started": None,
-        "duration_s": None,
-        **environment(),
-        "paths": state.dirs,
-        "filters": {"provider": state.providers, "feature": state.features, "keyword": None},
-        "policy": "bundled",
-        "registry": str(state.registry) if state.registry else None,
-        "warnings": [],
-    }
+    stale = Registry.load(state.config.registry).stale(judged(results))
     targets = state.targets or {
         role: {"module": name, "version": None, "error": "not run"}
-        for role, name in (("reference", state.reference), ("candidate", state.candidate))
+        for role, name in (("reference", state.config.reference), ("candidate", state.config.candidate))
     }
+    run = run_metadata(state.config, state.started, None, targets)
     report = reports.build(results, targets, stale, run)
     state.summary.append(reports.terminal(report))
     if state.report_dir is not None:

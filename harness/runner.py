@@ -9,7 +9,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -49,7 +49,6 @@ class RunResult:
     stale: List[Dict[str, Any]]
     started: str
     duration_s: float
-    warnings: List[str] = field(default_factory=list)
 
 
 class Runner:
@@ -158,7 +157,6 @@ class Runner:
             self.registry.stale(judged(results)),
             started,
             round(time.perf_counter() - clock, 3),
-            run_warnings(targets),
         )
 
 
@@ -175,5 +173,24 @@ def run_warnings(targets: Dict[str, Dict[str, Any]]) -> List[str]:
     return out
 
 
-def environment() -> Dict[str, str]:
-    return {"harness": __version__, "python": sys.version.split()[0], "platform": platform.platform()}
+def run_metadata(
+    config: RunConfig, started: Optional[str], duration_s: Optional[float], targets: Dict[str, Dict[str, Any]]
+) -> Dict[str, Any]:
+    """The report's `run` block, the same for the CLI and the pytest plugin."""
+    return {
+        "started": started,
+        "duration_s": duration_s,
+        "harness": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "paths": [str(p) for p in config.paths],
+        "filters": {
+            "provider": list(config.providers),
+            "feature": list(config.features),
+            "keyword": config.keyword,
+        },
+        "mode": config.mode or "per case",
+        "policy": str(config.policy) if config.policy else "bundled",
+        "registry": str(config.registry) if config.registry else None,
+        "warnings": run_warnings(targets),
+    }

@@ -165,15 +165,11 @@ class Target:
         state: Dict[str, str],
     ) -> None:
         if not stream:
-            observation.response = dump(result)
-            observation.attributes = attribute_mismatches(result, observation.response)
+            _record_response(observation, result)
             return
-        state["phase"] = "stream"
-        chunks: List[Any] = []
-        observation.chunks = []
+        chunks = _begin_stream(observation, state)
         for chunk in result:
-            chunks.append(chunk)
-            observation.chunks.append(dump(chunk))
+            _record_chunk(observation, chunks, chunk)
         self._assemble(chunks, arguments, observation, state)
 
     async def _consume_async(
@@ -186,15 +182,11 @@ class Target:
     ) -> None:
         result = await function(**arguments)
         if not stream:
-            observation.response = dump(result)
-            observation.attributes = attribute_mismatches(result, observation.response)
+            _record_response(observation, result)
             return
-        state["phase"] = "stream"
-        chunks: List[Any] = []
-        observation.chunks = []
+        chunks = _begin_stream(observation, state)
         async for chunk in result:
-            chunks.append(chunk)
-            observation.chunks.append(dump(chunk))
+            _record_chunk(observation, chunks, chunk)
         self._assemble(chunks, arguments, observation, state)
 
     def _assemble(
@@ -204,6 +196,23 @@ class Target:
         builder = getattr(self.module, "stream_chunk_builder", None)
         if callable(builder):
             observation.assembled = dump(builder(chunks, messages=arguments.get("messages")))
+
+
+def _record_response(observation: Observation, result: Any) -> None:
+    observation.response = dump(result)
+    observation.attributes = attribute_mismatches(result, observation.response)
+
+
+def _begin_stream(observation: Observation, state: Dict[str, str]) -> List[Any]:
+    state["phase"] = "stream"
+    observation.chunks = []
+    return []  # the live chunk objects, kept for stream_chunk_builder
+
+
+def _record_chunk(observation: Observation, chunks: List[Any], chunk: Any) -> None:
+    chunks.append(chunk)
+    assert observation.chunks is not None
+    observation.chunks.append(dump(chunk))
 
 
 def module_version(name: str, module: ModuleType) -> str:
