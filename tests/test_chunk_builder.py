@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-from litellm_cases import iter_cases, normalise, params
-from test_shaping import _run_stream
+from tests.litellm_cases import iter_cases, normalise, params
+from tests.test_shaping import _run_stream
 
 from edgequake._chunk_builder import stream_chunk_builder
 

@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List
 
 import pytest
-from litellm_cases import iter_cases, normalise, normalise_hidden, params, raw_headers_from
+from tests.litellm_cases import iter_cases, normalise, normalise_hidden, params, raw_headers_from
 
 from edgequake._shaping import (
     StreamShaper,
