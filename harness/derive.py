@@ -1,9 +1,9 @@
 """Turn a recorded request into the litellm call a user would have made to produce it.
 
-Only the OpenAI wire format is derived (openai, azure and the OpenAI-compatible providers in
-`providers.py`): its JSON body is already litellm's kwargs. Anthropic `/v1/messages` and Gemini
-`generateContent` need a reverse translation that is not written yet; such cases are skipped with
-that reason unless their metadata states the call explicitly (`CaseMeta.call`).
+The OpenAI wire format (openai, azure and the OpenAI-compatible providers in `providers.py`) is
+read directly: its JSON body is already litellm's kwargs. Anthropic `/v1/messages` and Gemini
+`generateContent` bodies are reverse-translated (`derive_native.py`). What derivation cannot
+recover is skipped with the reason, unless the case's metadata states the call (`CaseMeta.call`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Dict, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from harness.cassette import Cassette, RecordedRequest
+from harness.derive_native import NotExpressible, anthropic_kwargs, gemini_kwargs
 from harness.providers import BY_NAME, Provider, openai_endpoint, provider_for_host
 
 # A fixed, obviously fake key: targets need *some* key, and both must send the same one.
@@ -103,10 +104,7 @@ def _from_request(request: RecordedRequest, index: int) -> Call:
     if provider is None:
         raise Unsupported(f"unknown provider host {request.host!r}")
     if provider.wire != "openai":
-        raise Unsupported(
-            f"deriving {provider.name} ({provider.wire} wire format) calls is not implemented; "
-            "state the call in the case metadata"
-        )
+        return _from_native(provider, request, index)
     endpoint = openai_endpoint(request.path)
     if endpoint is None:
         raise Unsupported(f"endpoint {request.method} {request.path} has no litellm call derivation yet")
@@ -122,6 +120,32 @@ def _from_request(request: RecordedRequest, index: int) -> Call:
     if not model:
         raise Unsupported(f"request body of {request.path} has no model")
     return Call(function, f"{provider.prefix}/{model}", kwargs, provider.name, prefix, index)
+
+
+def _from_native(provider: Provider, request: RecordedRequest, index: int) -> Call:
+    body = request.json()
+    if not isinstance(body, dict):
+        raise Unsupported(f"request body of {request.method} {request.path} is not a JSON object")
+    path = request.path.rstrip("/")
+    try:
+        if provider.wire == "anthropic" and path.endswith("/v1/messages"):
+            model, kwargs = anthropic_kwargs(body)
+            if not model:
+                raise Unsupported(f"request body of {request.path} has no model")
+            return Call(
+                "completion", f"anthropic/{model}", kwargs, provider.name, path[: -len("/v1/messages")], index
+            )
+        if provider.wire == "gemini" and "/models/" in path and ":" in path.rsplit("/", 1)[-1]:
+            prefix, _, rest = path.partition("/models/")
+            model, _, action = rest.partition(":")
+            if action in ("generateContent", "streamGenerateContent"):
+                kwargs = gemini_kwargs(body)
+                if action == "streamGenerateContent":
+                    kwargs["stream"] = True
+                return Call("completion", f"gemini/{model}", kwargs, provider.name, prefix, index)
+    except NotExpressible as exc:
+        raise Unsupported(str(exc)) from exc
+    raise Unsupported(f"endpoint {request.method} {request.path} has no litellm call derivation yet")
 
 
 def _check_shape(function: str, kwargs: Dict[str, Any], request: RecordedRequest) -> None:

@@ -21,7 +21,7 @@ class Provider:
     name: str  # the harness's provider id, as the corpus names it (report rows, case ids)
     prefix: str  # litellm's model prefix (`together_ai/...`)
     hosts: Tuple[str, ...]  # host suffixes that identify it in a recorded URI
-    wire: str = "openai"  # request/response format; only "openai" is derived today
+    wire: str = "openai"  # request format: "openai" (read as is), "anthropic", "gemini" (derive_native)
     base: str = "mirror"  # "mirror": server root + recorded prefix; "azure": root + deployment URL
 
 
@@ -37,7 +37,8 @@ PROVIDERS: Tuple[Provider, ...] = (
     Provider("fireworks", "fireworks_ai", ("api.fireworks.ai",)),
     Provider("huggingface", "huggingface", ("router.huggingface.co", "api-inference.huggingface.co")),
     Provider("cerebras", "cerebras", ("api.cerebras.ai",)),
-    # Recognised so their cases are skipped with a precise reason instead of "unknown host".
+    # Native wire formats, reverse-translated by derive_native; api_base mirrors the recorded
+    # prefix too (the root for anthropic, `/v1beta` for gemini).
     Provider("anthropic", "anthropic", ("api.anthropic.com",), wire="anthropic"),
     Provider("gemini", "gemini", ("generativelanguage.googleapis.com",), wire="gemini"),
 )

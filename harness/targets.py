@@ -40,10 +40,12 @@ class TargetError(Exception):
 def offline_environment() -> None:
     """Environment every target runs in: loopback only, litellm's classic Python path.
 
-    Without these, litellm fetches its cost map at import and, for huggingface models, tries to
-    download a tokenizer from the Hub when assembling a stream (retrying for ~25 s offline).
+    Without these, litellm fetches its cost map at import, its Anthropic beta-header config on the
+    first Anthropic call, and, for huggingface models, a tokenizer from the Hub when assembling a
+    stream (retrying for ~25 s offline).
     """
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    os.environ["LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS"] = "True"
     os.environ["LITELLM_RUST"] = "0"
     os.environ["HF_HUB_OFFLINE"] = "1"
 

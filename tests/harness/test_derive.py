@@ -69,7 +69,21 @@ def test_telemetry_before_the_llm_call_is_passed_over(write_cassette, interactio
 @pytest.mark.parametrize(
     ("uri", "request_body", "reason"),
     [
-        ("https://api.anthropic.com/v1/messages", HELLO, "anthropic (anthropic wire format)"),
+        (
+            "https://api.anthropic.com/v1/messages/count_tokens",
+            HELLO,
+            "/v1/messages/count_tokens has no litellm",
+        ),
+        (
+            "https://api.anthropic.com/v1/messages",
+            {**HELLO, "tools": [{"type": "web_search"}]},
+            "server tool",
+        ),
+        (
+            "https://generativelanguage.googleapis.com/v1beta/models/g:generateContent",
+            {"cachedContent": "x"},
+            "gemini",
+        ),
         ("https://api.openai.com/v1/responses", HELLO, "POST /v1/responses has no litellm call derivation"),
         ("https://llm.example.com/v1/chat/completions", HELLO, "no request to a known provider host"),
         ("https://api.openai.com/v1/chat/completions", {"model": "m", "messages": "hi"}, "not a list"),
@@ -155,3 +169,88 @@ def test_bundled_cassettes_all_derive(bundled: Path) -> None:
     cases = collect([bundled])
     assert len(cases) >= 10
     assert [c.id for c in cases if c.skip] == []
+
+
+def test_anthropic_messages_are_reverse_translated(write_cassette, interaction) -> None:
+    body = {
+        "model": "claude-x",
+        "max_tokens": 64,
+        "stream": True,
+        "system": [{"type": "text", "text": "be brief"}],
+        "stop_sequences": ["END"],
+        "messages": [
+            {"role": "user", "content": "weather?"},
+            {
+                "role": "assistant",
+                "content": [{"type": "tool_use", "id": "t1", "name": "wx", "input": {"c": "Paris"}}],
+            },
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "sunny"}]},
+        ],
+        "tools": [{"name": "wx", "description": "weather", "input_schema": {"type": "object"}}],
+        "tool_choice": {"type": "any"},
+    }
+    case = load_case(write_cassette(interaction("https://api.anthropic.com/v1/messages", request=body)))
+    call = case.call
+    assert (call.model, call.base_path, call.stream, case.feature) == (
+        "anthropic/claude-x",
+        "",
+        True,
+        "stream",
+    )
+    assert call.kwargs["messages"] == [
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": "weather?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "t1", "type": "function", "function": {"name": "wx", "arguments": '{"c": "Paris"}'}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "t1", "content": "sunny"},
+    ]
+    assert call.kwargs["tools"][0]["function"] == {
+        "name": "wx",
+        "parameters": {"type": "object"},
+        "description": "weather",
+    }
+    assert (call.kwargs["tool_choice"], call.kwargs["stop"], call.kwargs["max_tokens"]) == (
+        "required",
+        ["END"],
+        64,
+    )
+
+
+def test_gemini_generate_content_is_reverse_translated(write_cassette, interaction) -> None:
+    body = {
+        "systemInstruction": {"parts": [{"text": "be brief"}]},
+        "contents": [
+            {
+                "role": "user",
+                "parts": [{"text": "hi"}, {"inlineData": {"mimeType": "image/png", "data": "AA=="}}],
+            },
+            {"role": "model", "parts": [{"functionCall": {"name": "f", "args": {"a": 1}}}]},
+        ],
+        "generationConfig": {
+            "temperature": 0.1,
+            "maxOutputTokens": 9,
+            "responseMimeType": "application/json",
+            "thinkingConfig": {"thinkingBudget": 0},
+        },
+        "tools": [{"functionDeclarations": [{"name": "f", "parameters": {"type": "OBJECT"}}]}],
+    }
+    uri = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+    call = load_case(write_cassette(interaction(uri, request=body))).call
+    assert (call.model, call.base_path, call.stream) == ("gemini/gemini-2.5-flash", "/v1beta", True)
+    messages = call.kwargs["messages"]
+    assert messages[0] == {"role": "system", "content": "be brief"}
+    assert messages[1]["content"][1] == {
+        "type": "image_url",
+        "image_url": {"url": "data:image/png;base64,AA=="},
+    }
+    assert messages[2]["tool_calls"][0]["function"] == {"name": "f", "arguments": '{"a": 1}'}
+    assert (call.kwargs["temperature"], call.kwargs["max_tokens"]) == (0.1, 9)
+    assert call.kwargs["response_format"] == {"type": "json_object"}
+    assert call.kwargs["tools"] == [
+        {"type": "function", "function": {"name": "f", "parameters": {"type": "OBJECT"}}}
+    ]

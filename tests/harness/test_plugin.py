@@ -104,11 +104,13 @@ def test_failure_shows_the_diff(compat, fake_drift: Any) -> None:
 
 
 def test_unjudgeable_cases_are_skipped_with_the_reason(compat, write_cassette, interaction) -> None:
-    write_cassette(interaction("https://api.anthropic.com/v1/messages", request={}), provider="anthropic")
+    write_cassette(
+        interaction("https://api.anthropic.com/v1/messages/count_tokens", request={}), provider="anthropic"
+    )
     result = compat("-rs")
     result.assert_outcomes(passed=3, skipped=1)
     result.stdout.fnmatch_lines(
-        ["*skipped: deriving anthropic (anthropic wire format) calls is not implemented*"]
+        ["*skipped: endpoint POST /v1/messages/count_tokens has no litellm call derivation*"]
     )
 
 

@@ -65,10 +65,10 @@ def test_unimportable_candidate_is_a_candidate_error_per_case(openai_cases: Path
 
 def test_skipped_cases_keep_their_reason(write_cassette, interaction) -> None:
     path = write_cassette(
-        interaction("https://api.anthropic.com/v1/messages", request={}), provider="anthropic"
+        interaction("https://api.anthropic.com/v1/messages/count_tokens", request={}), provider="anthropic"
     )
     _, by_name = run([path])
-    assert by_name["case"].outcome is Outcome.SKIPPED and "anthropic" in by_name["case"].reason
+    assert by_name["case"].outcome is Outcome.SKIPPED and "count_tokens" in by_name["case"].reason
 
 
 def test_reference_miss_is_a_reference_error(write_cassette, interaction) -> None:
