@@ -7,10 +7,11 @@ import pytest
 
 from tests.loopback import LoopbackServer
 
-# No test may reach a real provider by accident: keys from the environment are removed unless a live
-# test asks for them explicitly (live tests read their key before this runs, at collection).
+# No test may reach a real provider by accident: provider keys and bases are taken out of the
+# environment here. Live tests (marked `live`) get their key from LIVE_ENV, captured first.
+LIVE_ENV = {k: v for k, v in os.environ.items() if k.endswith("_API_KEY")}
 for _name in list(os.environ):
-    if _name.endswith(("_API_KEY", "_API_BASE", "_BASE_URL")) and not _name.startswith("EDGEQUAKE_LIVE"):
+    if _name.endswith(("_API_KEY", "_API_BASE", "_BASE_URL")):
         os.environ.pop(_name, None)
 
 
