@@ -5,7 +5,6 @@ the pinned litellm changes its signatures, `tests/test_api_signatures.py` says s
 
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING, Any, Dict, Literal, Union, overload
 
 from . import _main
@@ -189,6 +188,8 @@ def embedding(
 
 async def aembedding(*args: Any, **kwargs: Any) -> EmbeddingResponse:
     """litellm.aembedding: ``embedding`` for asyncio (same arguments)."""
+    import inspect  # only here: importing it costs more than the rest of `import edgequake`
+
     bound = inspect.signature(embedding).bind(*args, **kwargs)
     bound.apply_defaults()
     arguments = dict(bound.arguments)

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import Any, Optional, Tuple
+from typing import Any, NamedTuple, Optional, Tuple
 
 from ._provider_names import LITELLM_PROVIDERS
 
 
-@dataclass(frozen=True)
-class ProviderConfig:
+class ProviderConfig(NamedTuple):
     """Where litellm looks for a provider's key and base URL, in order."""
 
     key_globals: Tuple[str, ...]
@@ -67,8 +65,7 @@ _OPENAI_BARE_PREFIXES = (
 )
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     provider: str
     model: str  # as sent on the wire: no provider prefix (Azure: the deployment)
     api_key: Optional[str]
