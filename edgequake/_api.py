@@ -89,7 +89,7 @@ def completion(
     **kwargs: Any,
 ) -> Union[ModelResponse, CustomStreamWrapper]:
     """litellm.completion: a chat completion, or a stream of chunks with ``stream=True``."""
-    return _main._run_chat(model, messages, _params(locals()), kwargs)
+    return _main.run_chat(model, messages, _params(locals()), kwargs)
 
 
 @overload
@@ -161,7 +161,7 @@ async def acompletion(
     **kwargs: Any,
 ) -> Union[ModelResponse, CustomStreamWrapper]:
     """litellm.acompletion: ``completion`` for asyncio; cancelling the task cancels the request."""
-    return await _main._arun_chat(model, messages, _params(locals()), kwargs)
+    return await _main.arun_chat(model, messages, _params(locals()), kwargs)
 
 
 def embedding(

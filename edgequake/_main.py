@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from . import _core
 from ._aio import await_core
@@ -200,44 +200,58 @@ def _headers(route: Route, control: Dict[str, Any]) -> Dict[str, str]:
     return headers
 
 
-def _prepare(
-    model: str, route_name: str, control: Dict[str, Any], build_body: Any
-) -> Tuple[Route, Any, Optional[int], float]:
-    route = _route_for(model, control)
-    body = build_body(route)
-    max_retries, num_retries = _retries(
-        route.provider, control.get("max_retries"), control.get("num_retries")
-    )
-    timeout = _timeout_seconds(control.get("timeout", control.get("request_timeout")))
-    request = _core.prepare(
-        route.provider,
-        route_name,
-        route.model,
-        body,
-        api_base=route.api_base,
-        api_key=route.api_key,
-        api_version=route.api_version,
-        azure_ad_token=control.get("azure_ad_token"),
-        headers=_headers(route, control),
-        timeout=timeout,
-        max_retries=max_retries,
-    )
-    return route, request, num_retries, timeout
-
-
 def _drop_params(control: Dict[str, Any]) -> bool:
     return bool(control.get("drop_params") or getattr(_pkg(), "drop_params", False))
 
 
-def _chat_call(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> _Call:
+class _NoRequest:
+    """Stands in for the request when building it failed (no URL was made)."""
+
+    url = ""
+
+
+def _new_call(
+    model: str,
+    route_name: str,
+    params: Dict[str, Any],
+    kwargs: Dict[str, Any],
+    messages: Any,
+    build_body: Any,
+) -> _Call:
+    """Resolves the route, builds the body and the core request; raises litellm's exception on failure."""
     started = time.perf_counter()
     body_params, control = _split_kwargs(params, kwargs)
-    if not isinstance(messages, list):
-        raise _bad_messages(model, messages)
+    route = _route_for(model, control)
+    body = build_body(route, body_params, control)
+    max_retries, num_retries = _retries(
+        route.provider, control.get("max_retries"), control.get("num_retries")
+    )
+    timeout = _timeout_seconds(control.get("timeout", control.get("request_timeout")))
+    try:
+        request = _core.prepare(
+            route.provider,
+            route_name,
+            route.model,
+            body,
+            api_base=route.api_base,
+            api_key=route.api_key,
+            api_version=route.api_version,
+            azure_ad_token=control.get("azure_ad_token"),
+            headers=_headers(route, control),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+    except _core.CoreError as exc:
+        raise _Call(route, _NoRequest(), messages, None, started, timeout).error(exc) from None
+    return _Call(route, request, messages, num_retries, started, timeout)
 
-    def build_body(route: Route) -> Dict[str, Any]:
+
+def _chat_body(messages: Any) -> Any:
+    def build(route: Route, body_params: Dict[str, Any], control: Dict[str, Any]) -> Dict[str, Any]:
         from ._params import chat_body
 
+        if not isinstance(messages, list):
+            raise _bad_messages(route.model, messages)
         return chat_body(
             route.provider,
             route.model,
@@ -247,16 +261,18 @@ def _chat_call(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[s
             additional_drop_params=control.get("additional_drop_params"),
         )
 
-    try:
-        route, request, num_retries, timeout = _prepare(model, "chat", control, build_body)
-    except _core.CoreError as exc:
-        route = _route_for(model, control)
-        raise _Call(route, _NoRequest(), messages, None, started).error(exc) from None
-    return _Call(route, request, messages, num_retries, started, timeout)
+    return build
 
 
-class _NoRequest:
-    url = ""
+def _embedding_body(input: Any) -> Any:
+    def build(route: Route, body_params: Dict[str, Any], control: Dict[str, Any]) -> Dict[str, Any]:
+        from ._params import embedding_body
+
+        return embedding_body(
+            route.provider, route.model, input, body_params, drop_params=_drop_params(control)
+        )
+
+    return build
 
 
 def _bad_messages(model: str, messages: Any) -> Exception:
@@ -266,22 +282,6 @@ def _bad_messages(model: str, messages: Any) -> Exception:
         message=f"messages must be a list of message dicts, got {type(messages).__name__}",
         model=model,
         llm_provider="",
-    )
-
-
-def _finish_response(call: _Call, result: Tuple[int, Dict[str, str], Any]) -> Any:
-    from ._shaping import model_response_from_openai
-
-    _status, headers, body = result
-    if not isinstance(body, dict):
-        raise call.error(_core.CoreError(_decode_info(body)))
-    return model_response_from_openai(
-        body,
-        provider=call.route.provider,
-        requested_model=call.requested_model,
-        response_headers=headers,
-        api_base=call.api_base_shown or call.request.url,
-        response_ms=(time.perf_counter() - call.started) * 1000.0,
     )
 
 
@@ -298,11 +298,38 @@ def _decode_info(body: Any) -> Dict[str, Any]:
     }
 
 
+def _finish_chat(call: _Call, result: Tuple[int, Dict[str, str], Any]) -> Any:
+    from ._shaping import model_response_from_openai
+
+    return _finish(call, result, model_response_from_openai)
+
+
+def _finish_embedding(call: _Call, result: Tuple[int, Dict[str, str], Any]) -> Any:
+    from ._shaping import embedding_response_from_openai
+
+    return _finish(call, result, embedding_response_from_openai)
+
+
+def _finish(call: _Call, result: Tuple[int, Dict[str, str], Any], shape: Any) -> Any:
+    _status, headers, body = result
+    if not isinstance(body, dict):
+        raise call.error(_core.CoreError(_decode_info(body)))
+    return shape(
+        body,
+        provider=call.route.provider,
+        requested_model=call.requested_model,
+        response_headers=headers,
+        api_base=call.api_base_shown or call.request.url,
+        response_ms=(time.perf_counter() - call.started) * 1000.0,
+    )
+
+
 def _stream_api_base(call: _Call) -> str:
     """What litellm shows as a stream's api_base: the SDK routes show the base with a trailing slash,
     azure its root, litellm's own HTTP routes the full endpoint URL."""
     if call.route.provider in ("openai", "cerebras"):
-        return (call.route.api_base or call.request.url.rsplit("/chat/completions", 1)[0]).rstrip("/") + "/"
+        base = call.route.api_base or call.request.url.rsplit("/chat/completions", 1)[0]
+        return base.rstrip("/") + "/"
     if call.route.provider == "azure":
         return call.route.api_base or ""
     return call.request.url
@@ -329,129 +356,66 @@ def _include_usage(params: Dict[str, Any]) -> bool:
     return bool(isinstance(options, dict) and options.get("include_usage"))
 
 
-def _run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+def _run(call: _Call, finish: Any, stream: bool = False, include_usage: bool = False) -> Any:
     try:
-        call = _chat_call(model, messages, params, kwargs)
-    except UnsupportedProviderError as exc:
-        return _delegate("completion", exc, model, messages, params, kwargs)
-    try:
-        if params.get("stream"):
-            return _stream_wrapper(call, call.request.open_stream(), _include_usage(params))
-        return _finish_response(call, call.request.send())
+        if stream:
+            return _stream_wrapper(call, call.request.open_stream(), include_usage)
+        return finish(call, call.request.send())
     except _core.CoreError as exc:
         raise call.error(exc) from None
 
 
-async def _arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+async def _arun(call: _Call, finish: Any, stream: bool = False, include_usage: bool = False) -> Any:
     try:
-        call = _chat_call(model, messages, params, kwargs)
-    except UnsupportedProviderError as exc:
-        return await _adelegate("acompletion", exc, model, messages, params, kwargs)
-    try:
-        if params.get("stream"):
+        if stream:
             core_stream = await await_core(call.request.open_stream_async)
-            return _stream_wrapper(call, core_stream, _include_usage(params))
-        return _finish_response(call, await await_core(call.request.send_async))
+            return _stream_wrapper(call, core_stream, include_usage)
+        return finish(call, await await_core(call.request.send_async))
     except _core.CoreError as exc:
         raise call.error(exc) from None
 
 
-def _litellm_or_explain(exc: UnsupportedProviderError) -> Any:
+def _litellm_for(exc: UnsupportedProviderError) -> Any:
     """Providers edgequake does not speak natively go to litellm when it is installed."""
     try:
         import litellm
     except ImportError:
         from . import exceptions
 
-        provider = exc.args[0]
-        raise exceptions.UnsupportedProviderError(provider) from None
+        raise exceptions.UnsupportedProviderError(exc.args[0]) from None
     return litellm
 
 
-def _delegate(
-    fn: str,
-    exc: UnsupportedProviderError,
-    model: str,
-    messages: Any,
-    params: Dict[str, Any],
-    kwargs: Dict[str, Any],
-) -> Any:
-    litellm = _litellm_or_explain(exc)
-    return getattr(litellm, fn)(model=model, messages=messages, **{**params, **kwargs})
+# -- entry points used by _api -----------------------------------------------------------------------
 
 
-async def _adelegate(
-    fn: str,
-    exc: UnsupportedProviderError,
-    model: str,
-    messages: Any,
-    params: Dict[str, Any],
-    kwargs: Dict[str, Any],
-) -> Any:
-    litellm = _litellm_or_explain(exc)
-    return await getattr(litellm, fn)(model=model, messages=messages, **{**params, **kwargs})
-
-
-# -- embeddings ----------------------------------------------------------------------------------
-
-
-def _embedding_call(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> _Call:
-    started = time.perf_counter()
-    body_params, control = _split_kwargs(params, kwargs)
-
-    def build_body(route: Route) -> Dict[str, Any]:
-        from ._params import embedding_body
-
-        return embedding_body(
-            route.provider, route.model, input, body_params, drop_params=_drop_params(control)
-        )
-
+def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
-        route, request, num_retries, timeout = _prepare(model, "embedding", control, build_body)
-    except _core.CoreError as exc:
-        route = _route_for(model, control)
-        raise _Call(route, _NoRequest(), None, None, started).error(exc) from None
-    return _Call(route, request, None, num_retries, started, timeout)
+        call = _new_call(model, "chat", params, kwargs, messages, _chat_body(messages))
+    except UnsupportedProviderError as exc:
+        return _litellm_for(exc).completion(model=model, messages=messages, **params, **kwargs)
+    return _run(call, _finish_chat, bool(params.get("stream")), _include_usage(params))
 
 
-def _finish_embedding(call: _Call, result: Tuple[int, Dict[str, str], Any]) -> Any:
-    from ._shaping import embedding_response_from_openai
-
-    _status, headers, body = result
-    if not isinstance(body, dict):
-        raise call.error(_core.CoreError(_decode_info(body)))
-    return embedding_response_from_openai(
-        body,
-        provider=call.route.provider,
-        requested_model=call.requested_model,
-        response_headers=headers,
-        api_base=call.api_base_shown or call.request.url,
-        response_ms=(time.perf_counter() - call.started) * 1000.0,
-    )
+async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    try:
+        call = _new_call(model, "chat", params, kwargs, messages, _chat_body(messages))
+    except UnsupportedProviderError as exc:
+        return await _litellm_for(exc).acompletion(model=model, messages=messages, **params, **kwargs)
+    return await _arun(call, _finish_chat, bool(params.get("stream")), _include_usage(params))
 
 
 def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
-        call = _embedding_call(model, input, params, kwargs)
+        call = _new_call(model, "embedding", params, kwargs, None, _embedding_body(input))
     except UnsupportedProviderError as exc:
-        litellm = _litellm_or_explain(exc)
-        return litellm.embedding(model=model, input=input, **{**params, **kwargs})
-    try:
-        return _finish_embedding(call, call.request.send())
-    except _core.CoreError as exc:
-        raise call.error(exc) from None
+        return _litellm_for(exc).embedding(model=model, input=input, **params, **kwargs)
+    return _run(call, _finish_embedding)
 
 
 async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
-        call = _embedding_call(model, input, params, kwargs)
+        call = _new_call(model, "embedding", params, kwargs, None, _embedding_body(input))
     except UnsupportedProviderError as exc:
-        litellm = _litellm_or_explain(exc)
-        return await litellm.aembedding(model=model, input=input, **{**params, **kwargs})
-    try:
-        return _finish_embedding(call, await await_core(call.request.send_async))
-    except _core.CoreError as exc:
-        raise call.error(exc) from None
-
-
-__all__: List[str] = ["arun_embedding", "run_embedding"]
+        return await _litellm_for(exc).aembedding(model=model, input=input, **params, **kwargs)
+    return await _arun(call, _finish_embedding)
