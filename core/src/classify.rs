@@ -2194,7 +2194,7 @@ mod tests {
     fn transport_messages_have_litellm_shape() {
         let refused = CoreError::Connect {
             detail: "[Errno 111] Connection refused".to_owned(),
-                    errno: Some(111),
+            errno: Some(111),
         };
         assert_eq!(
             classify(Provider::OpenAI, &refused).message,

@@ -65,7 +65,10 @@ fn trim_base(base: &str) -> &str {
 
 fn path_of(url: &str) -> &str {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let no_query = after_scheme.split(['?', '#']).next().unwrap_or(after_scheme);
+    let no_query = after_scheme
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(after_scheme);
     no_query.find('/').map_or("", |i| &no_query[i..])
 }
 
@@ -161,7 +164,10 @@ fn auth_for(provider: Provider, target: &Target) -> Option<(String, String)> {
         }
     }
     let key = target.api_key.as_deref().filter(|k| !k.is_empty())?;
-    let azure_v1 = target.api_version.as_deref().is_some_and(is_azure_v1_version);
+    let azure_v1 = target
+        .api_version
+        .as_deref()
+        .is_some_and(is_azure_v1_version);
     match provider.auth() {
         Auth::ApiKeyHeader if !azure_v1 => Some(("api-key".into(), key.to_string())),
         _ => Some(("authorization".into(), format!("Bearer {key}"))),
@@ -188,25 +194,47 @@ mod tests {
     use super::*;
 
     fn target(base: &str) -> Target {
-        Target { api_base: Some(base.into()), api_key: Some("k".into()), model: "m".into(), ..Target::default() }
+        Target {
+            api_base: Some(base.into()),
+            api_key: Some("k".into()),
+            model: "m".into(),
+            ..Target::default()
+        }
     }
 
     fn url(provider: Provider, base: &str) -> String {
-        resolve(provider, &target(base), Route::ChatCompletions).map(|e| e.url).unwrap_or_default()
+        resolve(provider, &target(base), Route::ChatCompletions)
+            .map(|e| e.url)
+            .unwrap_or_default()
     }
 
     #[test]
     fn openai_joins_like_the_sdk() {
-        assert_eq!(url(Provider::OpenAI, "http://h/v1"), "http://h/v1/chat/completions");
-        assert_eq!(url(Provider::OpenAI, "http://h/v1/"), "http://h/v1/chat/completions");
-        assert_eq!(url(Provider::OpenAI, "http://h"), "http://h/chat/completions");
+        assert_eq!(
+            url(Provider::OpenAI, "http://h/v1"),
+            "http://h/v1/chat/completions"
+        );
+        assert_eq!(
+            url(Provider::OpenAI, "http://h/v1/"),
+            "http://h/v1/chat/completions"
+        );
+        assert_eq!(
+            url(Provider::OpenAI, "http://h"),
+            "http://h/chat/completions"
+        );
     }
 
     #[test]
     fn default_bases_apply_without_api_base() {
-        let t = Target { model: "m".into(), ..Target::default() };
+        let t = Target {
+            model: "m".into(),
+            ..Target::default()
+        };
         let e = resolve(Provider::Groq, &t, Route::ChatCompletions).map(|e| e.url);
-        assert_eq!(e.as_deref(), Ok("https://api.groq.com/openai/v1/chat/completions"));
+        assert_eq!(
+            e.as_deref(),
+            Ok("https://api.groq.com/openai/v1/chat/completions")
+        );
         let e = resolve(Provider::OpenAI, &t, Route::Embeddings).map(|e| e.url);
         assert_eq!(e.as_deref(), Ok("https://api.openai.com/v1/embeddings"));
     }
@@ -217,50 +245,95 @@ mod tests {
         t.model = "my deploy".into();
         t.api_version = Some("2024-10-21".into());
         let e = resolve(Provider::Azure, &t, Route::ChatCompletions);
-        let e = e.unwrap_or_else(|_| Endpoint { url: String::new(), headers: vec![] });
-        assert_eq!(e.url, "http://h/openai/deployments/my%20deploy/chat/completions?api-version=2024-10-21");
+        let e = e.unwrap_or_else(|_| Endpoint {
+            url: String::new(),
+            headers: vec![],
+        });
+        assert_eq!(
+            e.url,
+            "http://h/openai/deployments/my%20deploy/chat/completions?api-version=2024-10-21"
+        );
         assert_eq!(e.headers[0], ("api-key".to_string(), "k".to_string()));
 
         let mut t = target("http://h/openai/v1");
         t.api_version = Some("v1".into());
         let e = resolve(Provider::Azure, &t, Route::ChatCompletions);
-        let e = e.unwrap_or_else(|_| Endpoint { url: String::new(), headers: vec![] });
+        let e = e.unwrap_or_else(|_| Endpoint {
+            url: String::new(),
+            headers: vec![],
+        });
         assert_eq!(e.url, "http://h/openai/v1/chat/completions");
-        assert_eq!(e.headers[0], ("authorization".to_string(), "Bearer k".to_string()));
+        assert_eq!(
+            e.headers[0],
+            ("authorization".to_string(), "Bearer k".to_string())
+        );
     }
 
     #[test]
     fn azure_without_base_is_a_clear_error() {
-        let t = Target { model: "d".into(), ..Target::default() };
+        let t = Target {
+            model: "d".into(),
+            ..Target::default()
+        };
         let err = resolve(Provider::Azure, &t, Route::ChatCompletions);
         assert!(matches!(err, Err(CoreError::InvalidRequest { .. })));
     }
 
     #[test]
     fn mistral_ensures_v1() {
-        assert_eq!(url(Provider::Mistral, "http://h"), "http://h/v1/chat/completions");
-        assert_eq!(url(Provider::Mistral, "http://h/v1"), "http://h/v1/chat/completions");
+        assert_eq!(
+            url(Provider::Mistral, "http://h"),
+            "http://h/v1/chat/completions"
+        );
+        assert_eq!(
+            url(Provider::Mistral, "http://h/v1"),
+            "http://h/v1/chat/completions"
+        );
     }
 
     #[test]
     fn openai_compatible_keep_a_full_route() {
-        assert_eq!(url(Provider::Groq, "http://h/openai/v1"), "http://h/openai/v1/chat/completions");
-        assert_eq!(url(Provider::DeepSeek, "http://h/chat/completions"), "http://h/chat/completions");
-        assert_eq!(url(Provider::OpenRouter, "http://h/api/v1/"), "http://h/api/v1/chat/completions");
+        assert_eq!(
+            url(Provider::Groq, "http://h/openai/v1"),
+            "http://h/openai/v1/chat/completions"
+        );
+        assert_eq!(
+            url(Provider::DeepSeek, "http://h/chat/completions"),
+            "http://h/chat/completions"
+        );
+        assert_eq!(
+            url(Provider::OpenRouter, "http://h/api/v1/"),
+            "http://h/api/v1/chat/completions"
+        );
     }
 
     #[test]
     fn huggingface_adds_v1_when_missing() {
-        assert_eq!(url(Provider::HuggingFace, "http://h/together"), "http://h/together/v1/chat/completions");
-        assert_eq!(url(Provider::HuggingFace, "http://h/v1"), "http://h/v1/chat/completions");
-        assert_eq!(url(Provider::HuggingFace, "http://h/x/v1/chat/completions"), "http://h/x/v1/chat/completions");
+        assert_eq!(
+            url(Provider::HuggingFace, "http://h/together"),
+            "http://h/together/v1/chat/completions"
+        );
+        assert_eq!(
+            url(Provider::HuggingFace, "http://h/v1"),
+            "http://h/v1/chat/completions"
+        );
+        assert_eq!(
+            url(Provider::HuggingFace, "http://h/x/v1/chat/completions"),
+            "http://h/x/v1/chat/completions"
+        );
     }
 
     #[test]
     fn openrouter_attribution_headers() {
-        let e = resolve(Provider::OpenRouter, &target("http://h/api/v1"), Route::ChatCompletions);
+        let e = resolve(
+            Provider::OpenRouter,
+            &target("http://h/api/v1"),
+            Route::ChatCompletions,
+        );
         let headers = e.map(|e| e.headers).unwrap_or_default();
-        assert!(headers.iter().any(|(k, v)| k == "x-title" && v == "liteLLM"));
+        assert!(headers
+            .iter()
+            .any(|(k, v)| k == "x-title" && v == "liteLLM"));
     }
 
     #[test]

@@ -8,7 +8,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum CoreError {
     /// The provider answered with a non-success HTTP status.
-    Status { status: u16, body: String, headers: Vec<(String, String)> },
+    Status {
+        status: u16,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
     /// No answer in time: `during` is "connect" or "read".
     Timeout { during: &'static str },
     /// The connection could not be made (refused, DNS, TLS handshake). `errno` is the OS error
@@ -17,7 +21,12 @@ pub enum CoreError {
     /// The connection broke after it was made (reset mid-body, protocol error).
     Transport { detail: String },
     /// A success status whose body is not the JSON the route expects.
-    Decode { status: u16, detail: String, body: String, headers: Vec<(String, String)> },
+    Decode {
+        status: u16,
+        detail: String,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
     /// An error event inside a success-status stream (`event: error` or a `{"error": ...}` chunk).
     StreamEvent { body: String },
     /// Bad arguments, found before any I/O.
@@ -41,7 +50,9 @@ impl CoreError {
     /// Whether the OpenAI-SDK retry policy would try this failure again.
     pub fn is_retryable(&self) -> bool {
         match self {
-            CoreError::Status { status, headers, .. } => {
+            CoreError::Status {
+                status, headers, ..
+            } => {
                 match header(headers, "x-should-retry") {
                     Some("true") => return true,
                     Some("false") => return false,
@@ -49,15 +60,22 @@ impl CoreError {
                 }
                 matches!(status, 408 | 409 | 429) || *status >= 500
             }
-            CoreError::Timeout { .. } | CoreError::Connect { .. } | CoreError::Transport { .. } => true,
-            CoreError::Decode { .. } | CoreError::StreamEvent { .. } | CoreError::InvalidRequest { .. } => false,
+            CoreError::Timeout { .. } | CoreError::Connect { .. } | CoreError::Transport { .. } => {
+                true
+            }
+            CoreError::Decode { .. }
+            | CoreError::StreamEvent { .. }
+            | CoreError::InvalidRequest { .. } => false,
         }
     }
 }
 
 /// Case-insensitive header lookup over the owned header list.
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 impl fmt::Display for CoreError {

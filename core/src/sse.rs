@@ -54,7 +54,9 @@ impl SseDecoder {
         }
         self.buf.drain(..start);
         if self.buf.len() > MAX_LINE_BYTES {
-            return Err(CoreError::Transport { detail: "stream line exceeds 64 MiB".into() });
+            return Err(CoreError::Transport {
+                detail: "stream line exceeds 64 MiB".into(),
+            });
         }
         Ok(())
     }
@@ -62,7 +64,11 @@ impl SseDecoder {
     /// End of input: a final line without terminator, and an event without its blank line, count.
     pub fn finish(&mut self, out: &mut Vec<SseEvent>) -> Result<(), CoreError> {
         if !self.buf.is_empty() {
-            let end = if self.buf.last() == Some(&b'\r') { self.buf.len() - 1 } else { self.buf.len() };
+            let end = if self.buf.last() == Some(&b'\r') {
+                self.buf.len() - 1
+            } else {
+                self.buf.len()
+            };
             self.line_at(0, end, out)?;
             self.buf.clear();
         }
@@ -70,9 +76,16 @@ impl SseDecoder {
         Ok(())
     }
 
-    fn line_at(&mut self, start: usize, end: usize, out: &mut Vec<SseEvent>) -> Result<(), CoreError> {
+    fn line_at(
+        &mut self,
+        start: usize,
+        end: usize,
+        out: &mut Vec<SseEvent>,
+    ) -> Result<(), CoreError> {
         let line = std::str::from_utf8(&self.buf[start..end])
-            .map_err(|e| CoreError::Transport { detail: format!("stream is not valid UTF-8: {e}") })?
+            .map_err(|e| CoreError::Transport {
+                detail: format!("stream is not valid UTF-8: {e}"),
+            })?
             .to_owned();
         self.line(&line, out);
         Ok(())
@@ -105,7 +118,10 @@ impl SseDecoder {
 
     fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
         if self.has_data {
-            out.push(SseEvent { event: self.event.take(), data: std::mem::take(&mut self.data) });
+            out.push(SseEvent {
+                event: self.event.take(),
+                data: std::mem::take(&mut self.data),
+            });
         }
         self.event = None;
         self.has_data = false;
@@ -137,7 +153,11 @@ mod tests {
         assert_eq!(whole[1].data, "{\"b\":\n2}");
         assert_eq!(whole[2].data, "[DONE]");
         for piece in 1..STREAM.len() {
-            assert_eq!(decode_in_pieces(STREAM.as_bytes(), piece), whole, "split every {piece} bytes");
+            assert_eq!(
+                decode_in_pieces(STREAM.as_bytes(), piece),
+                whole,
+                "split every {piece} bytes"
+            );
         }
     }
 
@@ -164,7 +184,13 @@ mod tests {
     #[test]
     fn last_event_without_blank_line_is_kept() {
         let out = decode_in_pieces(b"data: x", 3);
-        assert_eq!(out, vec![SseEvent { event: None, data: "x".into() }]);
+        assert_eq!(
+            out,
+            vec![SseEvent {
+                event: None,
+                data: "x".into()
+            }]
+        );
     }
 
     #[test]

@@ -73,7 +73,9 @@ impl ChunkStream {
             }
             Ok(Err(e)) => {
                 self.finish();
-                return Err(CoreError::Transport { detail: format!("stream broken: {e}") });
+                return Err(CoreError::Transport {
+                    detail: format!("stream broken: {e}"),
+                });
             }
             Ok(Ok(Some(bytes))) => self.decoder.feed(&bytes, &mut events)?,
             Ok(Ok(None)) => {
@@ -108,7 +110,9 @@ fn chunk_of(event: SseEvent) -> Result<Option<EventOutcome>, CoreError> {
         return Ok(Some(EventOutcome::Done));
     }
     if event.event.as_deref() == Some("error") {
-        return Err(CoreError::StreamEvent { body: data.to_owned() });
+        return Err(CoreError::StreamEvent {
+            body: data.to_owned(),
+        });
     }
     let value: Value = serde_json::from_str(data).map_err(|e| CoreError::Decode {
         status: 200,
@@ -117,7 +121,9 @@ fn chunk_of(event: SseEvent) -> Result<Option<EventOutcome>, CoreError> {
         headers: Vec::new(),
     })?;
     if value.get("error").is_some_and(|e| !e.is_null()) && value.get("choices").is_none() {
-        return Err(CoreError::StreamEvent { body: data.to_owned() });
+        return Err(CoreError::StreamEvent {
+            body: data.to_owned(),
+        });
     }
     Ok(Some(EventOutcome::Chunk(value)))
 }
@@ -127,23 +133,38 @@ mod tests {
     use super::*;
 
     fn ev(event: Option<&str>, data: &str) -> SseEvent {
-        SseEvent { event: event.map(str::to_owned), data: data.to_owned() }
+        SseEvent {
+            event: event.map(str::to_owned),
+            data: data.to_owned(),
+        }
     }
 
     #[test]
     fn done_and_keepalive() {
-        assert!(matches!(chunk_of(ev(None, "[DONE]")), Ok(Some(EventOutcome::Done))));
+        assert!(matches!(
+            chunk_of(ev(None, "[DONE]")),
+            Ok(Some(EventOutcome::Done))
+        ));
         assert!(matches!(chunk_of(ev(None, "  ")), Ok(None)));
     }
 
     #[test]
     fn chunks_parse_and_errors_are_in_band_errors() {
-        assert!(matches!(chunk_of(ev(None, r#"{"choices":[]}"#)), Ok(Some(EventOutcome::Chunk(_)))));
-        assert!(matches!(chunk_of(ev(Some("error"), r#"{"x":1}"#)), Err(CoreError::StreamEvent { .. })));
+        assert!(matches!(
+            chunk_of(ev(None, r#"{"choices":[]}"#)),
+            Ok(Some(EventOutcome::Chunk(_)))
+        ));
+        assert!(matches!(
+            chunk_of(ev(Some("error"), r#"{"x":1}"#)),
+            Err(CoreError::StreamEvent { .. })
+        ));
         assert!(matches!(
             chunk_of(ev(None, r#"{"error":{"message":"Token limit"}}"#)),
             Err(CoreError::StreamEvent { .. })
         ));
-        assert!(matches!(chunk_of(ev(None, "{not json")), Err(CoreError::Decode { .. })));
+        assert!(matches!(
+            chunk_of(ev(None, "{not json")),
+            Err(CoreError::Decode { .. })
+        ));
     }
 }

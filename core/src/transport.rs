@@ -27,14 +27,22 @@ fn build_shared(pid: u32) -> Result<Shared, CoreError> {
         .enable_io()
         .enable_time()
         .build()
-        .map_err(|e| CoreError::Transport { detail: format!("cannot start the I/O runtime: {e}") })?;
+        .map_err(|e| CoreError::Transport {
+            detail: format!("cannot start the I/O runtime: {e}"),
+        })?;
     let client = reqwest::Client::builder()
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(90))
         .user_agent(concat!("edgequake/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| CoreError::Transport { detail: format!("cannot build the HTTP client: {e}") })?;
-    Ok(Shared { pid, runtime, client })
+        .map_err(|e| CoreError::Transport {
+            detail: format!("cannot build the HTTP client: {e}"),
+        })?;
+    Ok(Shared {
+        pid,
+        runtime,
+        client,
+    })
 }
 
 /// The shared runtime and client, built on first use and rebuilt in a forked child.
@@ -47,7 +55,9 @@ pub fn shared() -> Result<Arc<Shared>, CoreError> {
             }
         }
     }
-    let mut guard = SHARED.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut guard = SHARED
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(s) = guard.as_ref() {
         if s.pid == pid {
             return Ok(Arc::clone(s));
@@ -76,11 +86,19 @@ pub struct Prepared {
 /// Builds the header map from owned pairs; invalid names or values are the caller's error.
 pub fn header_map(pairs: &[(String, String)]) -> Result<HeaderMap, CoreError> {
     let mut map = HeaderMap::with_capacity(pairs.len() + 2);
-    map.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    map.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+    map.insert(
+        reqwest::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    map.insert(
+        reqwest::header::ACCEPT,
+        HeaderValue::from_static("application/json"),
+    );
     for (name, value) in pairs {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| CoreError::InvalidRequest { detail: format!("invalid header name: {name:?}") })?;
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| CoreError::InvalidRequest {
+                detail: format!("invalid header name: {name:?}"),
+            })?;
         let value = HeaderValue::from_str(value).map_err(|_| CoreError::InvalidRequest {
             detail: format!("invalid value for header {name}"),
         })?;
@@ -92,7 +110,12 @@ pub fn header_map(pairs: &[(String, String)]) -> Result<HeaderMap, CoreError> {
 /// Response headers as owned, lower-cased pairs (what crosses into Python and into errors).
 pub fn owned_headers(map: &HeaderMap) -> Vec<(String, String)> {
     map.iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect()
 }
 
@@ -101,11 +124,19 @@ fn classify_reqwest(err: &reqwest::Error) -> CoreError {
         CoreError::Timeout { during: "read" }
     } else if err.is_connect() {
         match os_error(err) {
-            Some((errno, text)) => CoreError::Connect { detail: format!("[Errno {errno}] {text}"), errno: Some(errno) },
-            None => CoreError::Connect { detail: source_chain(err), errno: None },
+            Some((errno, text)) => CoreError::Connect {
+                detail: format!("[Errno {errno}] {text}"),
+                errno: Some(errno),
+            },
+            None => CoreError::Connect {
+                detail: source_chain(err),
+                errno: None,
+            },
         }
     } else {
-        CoreError::Transport { detail: source_chain(err) }
+        CoreError::Transport {
+            detail: source_chain(err),
+        }
     }
 }
 
@@ -163,11 +194,18 @@ async fn attempt(client: &reqwest::Client, req: &Prepared) -> Result<reqwest::Re
     }
     let headers = owned_headers(resp.headers());
     let body = read_body(resp, req.timeout).await?;
-    Err(CoreError::Status { status, body: String::from_utf8_lossy(&body).into_owned(), headers })
+    Err(CoreError::Status {
+        status,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        headers,
+    })
 }
 
 /// Sends with retries; returns the first success response (body unread) or the last failure.
-pub async fn send(client: &reqwest::Client, req: &Prepared) -> Result<reqwest::Response, CoreError> {
+pub async fn send(
+    client: &reqwest::Client,
+    req: &Prepared,
+) -> Result<reqwest::Response, CoreError> {
     let mut retries_done = 0u32;
     loop {
         match attempt(client, req).await {
@@ -203,7 +241,10 @@ fn retry_after_secs(headers: &[(String, String)]) -> Option<f64> {
 
 /// A cheap [0, 1) jitter; retries need spread, not cryptographic randomness.
 fn jitter_fraction() -> f64 {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     let mut x = u64::from(nanos) ^ 0x9E37_79B9_7F4A_7C15;
     x ^= x << 13;
     x ^= x >> 7;
@@ -219,16 +260,28 @@ mod tests {
         CoreError::Status {
             status: code,
             body: String::new(),
-            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
     #[test]
     fn retry_after_is_honoured_within_sixty_seconds() {
-        assert_eq!(retry_delay(&status(429, &[("retry-after", "3")]), 0), Duration::from_secs(3));
-        assert_eq!(retry_delay(&status(429, &[("retry-after-ms", "250")]), 0), Duration::from_millis(250));
+        assert_eq!(
+            retry_delay(&status(429, &[("retry-after", "3")]), 0),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            retry_delay(&status(429, &[("retry-after-ms", "250")]), 0),
+            Duration::from_millis(250)
+        );
         let long = retry_delay(&status(429, &[("retry-after", "600")]), 0);
-        assert!(long <= Duration::from_millis(500), "over 60 s falls back to backoff: {long:?}");
+        assert!(
+            long <= Duration::from_millis(500),
+            "over 60 s falls back to backoff: {long:?}"
+        );
     }
 
     #[test]

@@ -16,7 +16,12 @@ use super::convert::headers_to_py;
 
 mod exception {
     use super::*;
-    create_exception!(_core, CoreError, PyException, "A classified wire failure; args[0] is its info dict.");
+    create_exception!(
+        _core,
+        CoreError,
+        PyException,
+        "A classified wire failure; args[0] is its info dict."
+    );
 }
 pub use exception::CoreError as PyCoreError;
 
@@ -39,7 +44,11 @@ impl From<PyErr> for Failure {
     }
 }
 
-pub fn info_dict<'py>(py: Python<'py>, provider: Provider, err: &CoreError) -> PyResult<Bound<'py, PyDict>> {
+pub fn info_dict<'py>(
+    py: Python<'py>,
+    provider: Provider,
+    err: &CoreError,
+) -> PyResult<Bound<'py, PyDict>> {
     let c = classify(provider, err);
     let info = PyDict::new(py);
     info.set_item("kind", err.kind())?;

@@ -55,24 +55,9 @@ async fn open(client: reqwest::Client, prepared: Prepared) -> Result<ChunkStream
 
 impl Request {
     fn client(&self, py: Python<'_>) -> PyResult<reqwest::Client> {
-        shared().map(|s| s.client.clone()).map_err(|e| to_pyerr(py, self.provider, e.into()))
-    }
-
-    fn stream_into_py(provider: Provider) -> fn(Python<'_>, ChunkStream) -> PyResult<Py<PyAny>> {
-        // One converter per provider keeps the callback a plain fn pointer.
-        match provider {
-            Provider::OpenAI => |py, s| Stream::wrap(py, Provider::OpenAI, s),
-            Provider::Azure => |py, s| Stream::wrap(py, Provider::Azure, s),
-            Provider::Mistral => |py, s| Stream::wrap(py, Provider::Mistral, s),
-            Provider::Xai => |py, s| Stream::wrap(py, Provider::Xai, s),
-            Provider::OpenRouter => |py, s| Stream::wrap(py, Provider::OpenRouter, s),
-            Provider::Groq => |py, s| Stream::wrap(py, Provider::Groq, s),
-            Provider::DeepSeek => |py, s| Stream::wrap(py, Provider::DeepSeek, s),
-            Provider::TogetherAi => |py, s| Stream::wrap(py, Provider::TogetherAi, s),
-            Provider::FireworksAi => |py, s| Stream::wrap(py, Provider::FireworksAi, s),
-            Provider::HuggingFace => |py, s| Stream::wrap(py, Provider::HuggingFace, s),
-            Provider::Cerebras => |py, s| Stream::wrap(py, Provider::Cerebras, s),
-        }
+        shared()
+            .map(|s| s.client.clone())
+            .map_err(|e| to_pyerr(py, self.provider, e.into()))
     }
 }
 
@@ -87,12 +72,21 @@ impl Request {
     /// Blocking send; returns `(status, headers, json)`.
     fn send(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client(py)?;
-        let whole = run_detached(py, self.provider, fetch_whole(client, self.prepared.clone()))?;
+        let whole = run_detached(
+            py,
+            self.provider,
+            fetch_whole(client, self.prepared.clone()),
+        )?;
         whole_into_py(py, whole)
     }
 
     /// Async send; `callback(ok, value)` runs on `event_loop` with `(status, headers, json)`.
-    fn send_async(&self, py: Python<'_>, event_loop: Py<PyAny>, callback: Py<PyAny>) -> PyResult<Handle> {
+    fn send_async(
+        &self,
+        py: Python<'_>,
+        event_loop: Py<PyAny>,
+        callback: Py<PyAny>,
+    ) -> PyResult<Handle> {
         let client = self.client(py)?;
         let fut = fetch_whole(client, self.prepared.clone());
         spawn_with_callback(py, self.provider, fut, whole_into_py, event_loop, callback)
@@ -106,18 +100,32 @@ impl Request {
     }
 
     /// Async open of a stream; `callback(ok, stream_or_error)`.
-    fn open_stream_async(&self, py: Python<'_>, event_loop: Py<PyAny>, callback: Py<PyAny>) -> PyResult<Handle> {
+    fn open_stream_async(
+        &self,
+        py: Python<'_>,
+        event_loop: Py<PyAny>,
+        callback: Py<PyAny>,
+    ) -> PyResult<Handle> {
         let client = self.client(py)?;
         let fut = open(client, self.prepared.clone());
-        spawn_with_callback(py, self.provider, fut, Self::stream_into_py(self.provider), event_loop, callback)
+        let provider = self.provider;
+        let into_py = move |py: Python<'_>, s: ChunkStream| Stream::wrap(py, provider, s);
+        spawn_with_callback(py, provider, fut, into_py, event_loop, callback)
     }
 }
 
 fn owned_header_pairs(headers: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<(String, String)>> {
-    let Some(headers) = headers else { return Ok(Vec::new()) };
+    let Some(headers) = headers else {
+        return Ok(Vec::new());
+    };
     headers
         .iter()
-        .map(|(k, v)| Ok((k.str()?.to_cow()?.into_owned(), v.str()?.to_cow()?.into_owned())))
+        .map(|(k, v)| {
+            Ok((
+                k.str()?.to_cow()?.into_owned(),
+                v.str()?.to_cow()?.into_owned(),
+            ))
+        })
         .collect()
 }
 
@@ -141,19 +149,33 @@ pub fn prepare(
     timeout: f64,
     max_retries: u32,
 ) -> PyResult<Request> {
-    let provider = Provider::from_name(provider)
-        .ok_or_else(|| PyValueError::new_err(format!("the core does not speak to provider {provider:?}")))?;
-    let route = Route::from_name(route).ok_or_else(|| PyValueError::new_err(format!("unknown route {route:?}")))?;
+    let provider = Provider::from_name(provider).ok_or_else(|| {
+        PyValueError::new_err(format!("the core does not speak to provider {provider:?}"))
+    })?;
+    let route = Route::from_name(route)
+        .ok_or_else(|| PyValueError::new_err(format!("unknown route {route:?}")))?;
     if !(timeout.is_finite() && timeout > 0.0) {
-        return Err(PyValueError::new_err(format!("timeout must be a positive number of seconds, got {timeout}")));
+        return Err(PyValueError::new_err(format!(
+            "timeout must be a positive number of seconds, got {timeout}"
+        )));
     }
     let body = serde_json::to_vec(&to_json(body)?)
         .map_err(|e| PyValueError::new_err(format!("request body cannot be encoded: {e}")))?;
-    let target = Target { api_base, api_key, api_version, azure_ad_token, model };
+    let target = Target {
+        api_base,
+        api_key,
+        api_version,
+        azure_ad_token,
+        model,
+    };
     let build = || -> Result<Prepared, CoreError> {
         let endpoint = resolve(provider, &target, route)?;
         let mut pairs = endpoint.headers;
-        pairs.extend(owned_header_pairs(headers).map_err(|e| CoreError::InvalidRequest { detail: e.to_string() })?);
+        pairs.extend(
+            owned_header_pairs(headers).map_err(|e| CoreError::InvalidRequest {
+                detail: e.to_string(),
+            })?,
+        );
         Ok(Prepared {
             url: endpoint.url,
             headers: header_map(&pairs)?,

@@ -31,7 +31,9 @@ where
     let outcome: Result<T, Failure> = py.detach(|| {
         let mut fut = std::pin::pin!(fut);
         loop {
-            let step = shared.runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await });
+            let step = shared
+                .runtime
+                .block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await });
             match step {
                 Ok(result) => return result,
                 Err(_still_running) => {
@@ -44,9 +46,6 @@ where
     });
     outcome.map_err(|f| to_pyerr(py, provider, f))
 }
-
-/// Converts a finished task's value into the Python object handed to the callback.
-pub type IntoPy<T> = fn(Python<'_>, T) -> PyResult<Py<PyAny>>;
 
 /// A running async call; `cancel()` aborts the Rust task (and with it the HTTP request).
 #[pyclass(module = "edgequake._core", frozen)]
@@ -67,17 +66,19 @@ impl Handle {
 
 /// Spawns `fut`; when it finishes, calls `loop.call_soon_threadsafe(callback, ok, value)` where
 /// `value` is the converted result or the exception instance.
-pub fn spawn_with_callback<T, F>(
+/// `into_py` converts the finished task's value into the object handed to the callback.
+pub fn spawn_with_callback<T, F, C>(
     py: Python<'_>,
     provider: Provider,
     fut: F,
-    into_py: IntoPy<T>,
+    into_py: C,
     event_loop: Py<PyAny>,
     callback: Py<PyAny>,
 ) -> PyResult<Handle>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Failure>> + Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
     let shared = shared().map_err(|e| to_pyerr(py, provider, e.into()))?;
     let task = shared.runtime.spawn(async move {
@@ -88,11 +89,16 @@ where
         Python::attach(|py| {
             let (ok, value) = match result.and_then(|v| into_py(py, v).map_err(Failure::from)) {
                 Ok(obj) => (true, obj),
-                Err(failure) => (false, to_pyerr(py, provider, failure).into_value(py).into_any()),
+                Err(failure) => (
+                    false,
+                    to_pyerr(py, provider, failure).into_value(py).into_any(),
+                ),
             };
             // The loop may be closed already (the caller went away): nothing is waiting then.
             let _ = event_loop.call_method1(py, "call_soon_threadsafe", (callback, ok, value));
         });
     });
-    Ok(Handle { abort: task.abort_handle() })
+    Ok(Handle {
+        abort: task.abort_handle(),
+    })
 }

@@ -29,7 +29,12 @@ impl Stream {
     pub fn wrap(py: Python<'_>, provider: Provider, stream: ChunkStream) -> PyResult<Py<PyAny>> {
         let headers = super::convert::headers_to_py(py, stream.headers())?.unbind();
         let status = stream.status();
-        let obj = Stream { provider, status, headers, inner: Arc::new(tokio::sync::Mutex::new(stream)) };
+        let obj = Stream {
+            provider,
+            status,
+            headers,
+            inner: Arc::new(tokio::sync::Mutex::new(stream)),
+        };
         Ok(Py::new(py, obj)?.into_any())
     }
 }
@@ -65,7 +70,12 @@ impl Stream {
     }
 
     /// Async twin of `next`: `callback(ok, chunk_or_none_or_error)` runs on `event_loop`.
-    fn next_async(&self, py: Python<'_>, event_loop: Py<PyAny>, callback: Py<PyAny>) -> PyResult<Handle> {
+    fn next_async(
+        &self,
+        py: Python<'_>,
+        event_loop: Py<PyAny>,
+        callback: Py<PyAny>,
+    ) -> PyResult<Handle> {
         let fut = next_of(Arc::clone(&self.inner));
         spawn_with_callback(py, self.provider, fut, chunk_into_py, event_loop, callback)
     }
