@@ -149,6 +149,9 @@ def test_results_survive_a_round_trip_through_test_reports(compat, pytester) -> 
 
 def test_under_xdist(compat, pytester) -> None:
     pytest.importorskip("xdist")
+    # Workers are fresh interpreters: a conftest (loaded by every worker) makes the fakes importable.
+    fakes = Path(__file__).resolve().parent / "fakes"
+    pytester.makeconftest(f"import sys\nsys.path.insert(0, {str(fakes)!r})\n")
     result = compat("-n", "2")
     result.assert_outcomes(passed=3)
     report = json.loads((pytester.path / "reports" / "compat.json").read_text())
