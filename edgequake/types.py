@@ -298,7 +298,7 @@ class Choices(_Obj):
         provider_specific_fields: Optional[Dict[str, Any]] = None,
         **params: Any,
     ) -> None:
-        from edgequake._shaping import map_finish_reason
+        from edgequake._shaping_routes import map_finish_reason
 
         psf: Optional[Dict[str, Any]] = provider_specific_fields
         if finish_reason is not None:
@@ -337,7 +337,7 @@ class StreamingChoices(_Obj):
         logprobs: Any = None,
         **params: Any,
     ) -> None:
-        from edgequake._shaping import map_finish_reason
+        from edgequake._shaping_routes import map_finish_reason
 
         params.pop("message", None)
         super().__init__(**params)
@@ -391,7 +391,7 @@ class Usage(_Obj):
         total_tokens: Optional[int] = None,
         **params: Any,
     ) -> None:
-        from edgequake._shaping import usage_fields
+        from edgequake._shaping_usage import usage_fields
 
         fields, extra = usage_fields(
             {

@@ -1,0 +1,350 @@
+"""Streams: upstream OpenAI-format chunks -> the chunks litellm's ``CustomStreamWrapper`` yields."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Dict, List, Optional
+
+from edgequake._shaping_routes import additional_headers, family, map_finish_reason
+from edgequake._shaping_usage import build_usage
+from edgequake.types import (
+    ChatCompletionDeltaToolCall,
+    Delta,
+    Function,
+    FunctionCall,
+    ModelResponseStream,
+    StreamingChoices,
+    _new,
+)
+
+__all__ = ["StreamShaper"]
+
+
+_CHUNK_OWN_KEYS = frozenset(
+    {
+        "id",
+        "created",
+        "model",
+        "object",
+        "system_fingerprint",
+        "choices",
+        "usage",
+        "provider_specific_fields",
+        "citations",
+    }
+)
+# typed fields of the openai SDK's ChatCompletionChunk beyond litellm's own: always present on the
+# sdk route because the SDK object declares them
+_SDK_CHUNK_FIELDS = ("moderation", "obfuscation", "service_tier")
+_CHOICE_OWN_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+_PROVIDER_EXCEPTION_NAMES = {
+    "openai": "OpenAIException",
+    "azure": "AzureException",
+    "cerebras": "OpenAIException",
+}
+
+
+class StreamShaper:
+    """Turns upstream OpenAI-format stream chunks into the chunks litellm's CustomStreamWrapper yields.
+
+    ``feed`` is called once per upstream ``data:`` event (already JSON-decoded) and returns 0..n
+    chunks; ``finish`` is called at end of stream and returns what litellm emits at the end, or raises
+    ``MidStreamFallbackError`` where litellm does (the stream ended without a finish_reason).
+
+    Reproduced litellm behaviour (measured, including what looks like bugs):
+
+    * ``created`` is local and fixed for the stream; ``model`` is the requested model (azure and
+      openrouter: the provider's); ``id`` is the upstream id, or a fresh ``chatcmpl-<uuid4>`` *per
+      chunk* when the provider sends none.
+    * only ``choices[0]`` of each upstream chunk is looked at; the first emitted chunk carries
+      ``role="assistant"``; chunks without content/tool calls/reasoning are dropped (this includes
+      refusal-only deltas and a second choice's role chunk); once a finish_reason was seen every
+      later choice chunk is dropped (so with n>1 only the first finish is reported).
+    * a finish_reason on a chunk that also carries content is held back and emitted as a separate
+      finish chunk by ``finish()``.
+    * chunks without choices (Azure's prompt_filter_results, OpenAI's usage chunk) are emitted with
+      ``choices: []`` only when ``include_usage`` is on.
+    """
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        requested_model: str,
+        include_usage: bool,
+        api_base: str,
+        response_headers: Dict[str, str],
+    ) -> None:
+        self.provider = provider
+        self.requested_model = requested_model
+        self.include_usage = include_usage
+        self.api_base = api_base
+        self.family = family(provider)
+        self.created = int(time.time())
+        self._headers = additional_headers(response_headers, stream=True, provider=provider)
+        self._sent_first = False
+        self._finish_reason: Optional[str] = None
+        self._finish_held = False
+        self._emitted = 0
+        self._saw_choices = False
+        self._last: Dict[str, Any] = {}
+        self._provider_model: Optional[str] = None
+        self.usage: Optional[Dict[str, Any]] = None  # the provider's usage, when it sent one
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _model(self, raw: Dict[str, Any]) -> Any:
+        if self.provider in ("azure", "openrouter") and "model" in raw:
+            return raw["model"]
+        if self.provider in ("azure", "openrouter") and self._provider_model is not None:
+            return self._provider_model
+        return self.requested_model
+
+    def _hidden(self, raw: Optional[Dict[str, Any]], *, usage_chunk: bool = False) -> Dict[str, Any]:
+        h: Dict[str, Any] = {}
+        if not usage_chunk and self._provider_model is not None:
+            h["provider_response_model"] = self._provider_model
+        h.update(
+            custom_llm_provider=self.provider,
+            created_at=time.time(),
+            model_id=None,
+            api_base=self.api_base,
+            additional_headers=dict(self._headers),
+            response_cost=None,
+        )
+        rid = raw.get("id") if raw else None
+        if not usage_chunk and isinstance(rid, str) and rid.strip():
+            h["received_model_id"] = rid
+        return h
+
+    def _chunk(
+        self,
+        raw: Optional[Dict[str, Any]],
+        fields: Dict[str, Any],
+        extra: Dict[str, Any],
+        *,
+        usage_chunk: bool = False,
+    ) -> ModelResponseStream:
+        self._emitted += 1
+        private = {
+            "_hidden_params": self._hidden(raw, usage_chunk=usage_chunk),
+            "_response_headers": None,
+            "_response_ms": None,
+        }
+        return _new(ModelResponseStream, fields, extra, private)
+
+    def _base(self, raw: Dict[str, Any], *, fingerprint: bool = True) -> Dict[str, Any]:
+        rid = raw.get("id")
+        f: Dict[str, Any] = {
+            "id": rid if rid is not None else f"chatcmpl-{uuid.uuid4()}",
+            "created": self.created,
+            "model": self._model(raw),
+            "object": "chat.completion.chunk",
+        }
+        if fingerprint:
+            f["system_fingerprint"] = raw.get("system_fingerprint")
+        return f
+
+    def _preserved(self, raw: Dict[str, Any]) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.family == "sdk":
+            for k in _SDK_CHUNK_FIELDS:
+                out[k] = raw.get(k)
+        for k, v in raw.items():
+            if k not in _CHUNK_OWN_KEYS:
+                out[k] = v
+        return out
+
+    @staticmethod
+    def _empty_delta() -> Delta:
+        return _new(
+            Delta,
+            {},
+            {"content": None, "role": None, "function_call": None, "tool_calls": None, "audio": None},
+        )
+
+    def _finish_choice(self, finish: str) -> StreamingChoices:
+        return _new(
+            StreamingChoices,
+            {},
+            {
+                "finish_reason": map_finish_reason(finish),
+                "index": 0,
+                "delta": self._empty_delta(),
+                "logprobs": None,
+            },
+        )
+
+    def _delta(self, d: Dict[str, Any]) -> Delta:
+        first = not self._sent_first
+        fields: Dict[str, Any] = {}
+        extra: Dict[str, Any] = {}
+        reasoning = d.get("reasoning_content")
+        if reasoning is None:
+            reasoning = d.get("reasoning")
+        if reasoning is not None:
+            extra["reasoning_content"] = reasoning
+        if self.family == "httpx" or not first:
+            fields["provider_specific_fields"] = d.get("provider_specific_fields")
+        if self.family == "sdk" or "refusal" in d:
+            extra["refusal"] = d.get("refusal")
+        raw_tools = d.get("tool_calls")
+        tools = None
+        if raw_tools:
+            tools = []
+            for i, t in enumerate(raw_tools):
+                fn = t.get("function") or {}
+                tools.append(
+                    _new(
+                        ChatCompletionDeltaToolCall,
+                        {
+                            "id": t.get("id"),
+                            "function": _new(
+                                Function, {"arguments": fn.get("arguments") or "", "name": fn.get("name")}
+                            ),
+                            "type": t.get("type") or "function",
+                            "index": t.get("index", i) if t.get("index") is not None else i,
+                        },
+                    )
+                )
+        fc = d.get("function_call")
+        extra.update(
+            content=d.get("content"),
+            role="assistant" if first else None,
+            function_call=_new(FunctionCall, {"arguments": fc.get("arguments") or "", "name": fc.get("name")})
+            if isinstance(fc, dict)
+            else None,
+            tool_calls=tools,
+            audio=d.get("audio"),
+        )
+        for k in ("thinking_blocks", "annotations"):
+            if d.get(k) is not None:
+                extra[k] = d[k]
+        self._sent_first = True
+        return _new(Delta, fields, extra)
+
+    def _non_empty(self, d: Dict[str, Any]) -> bool:
+        content = d.get("content")
+        return bool(
+            (isinstance(content, str) and content)
+            or d.get("tool_calls")
+            or d.get("function_call") is not None
+            or d.get("reasoning_content") is not None
+            or d.get("reasoning") is not None
+            or d.get("provider_specific_fields") is not None
+            or d.get("annotations") is not None
+            or (not self._sent_first and d.get("role") is not None)
+            or d.get("thinking_blocks")
+            or d.get("audio") is not None
+        )
+
+    # -- API -------------------------------------------------------------------------------
+    def feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
+        # litellm emits a held-back finish chunk as soon as the next upstream chunk arrives
+        held = self._flush_held() if self._finish_held else []
+        return held + self._feed(raw_chunk)
+
+    def _flush_held(self) -> List[ModelResponseStream]:
+        self._finish_held = False
+        fields = self._base(self._last)
+        fields["choices"] = [self._finish_choice(self._finish_reason or "stop")]
+        fields["provider_specific_fields"] = None
+        extra = (
+            {"service_tier": self._last["service_tier"]} if self._last.get("service_tier") is not None else {}
+        )
+        return [self._chunk(self._last, fields, extra)]
+
+    def _feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
+        raw = raw_chunk
+        if raw.get("model"):
+            self._provider_model = raw["model"]
+        if "service_tier" in raw:
+            self._last["service_tier"] = raw["service_tier"]
+        if raw.get("system_fingerprint") is not None or "system_fingerprint" not in self._last:
+            self._last["system_fingerprint"] = raw.get("system_fingerprint")
+        self._last["id"] = raw.get("id")
+        self._last["model"] = raw.get("model")
+        choices = raw.get("choices")
+        if not choices:
+            usage = raw.get("usage")
+            if usage is not None:
+                self.usage = usage
+            if not self.include_usage:
+                return []
+            fields = self._base(raw)
+            fields["choices"] = []
+            fields["provider_specific_fields"] = None
+            extra: Dict[str, Any] = {}
+            if usage is not None:
+                extra["usage"] = build_usage(usage, full_details=True)
+                if self._last.get("service_tier") is not None:
+                    extra["service_tier"] = self._last["service_tier"]
+            return [self._chunk(raw, fields, extra, usage_chunk=usage is not None)]
+        self._saw_choices = True
+        if self._finish_reason is not None:
+            return []  # litellm drops every choice chunk after the first finish_reason
+        c0 = choices[0]
+        d = c0.get("delta") or {}
+        finish = c0.get("finish_reason")
+        if self._non_empty(d):
+            if finish:
+                self._finish_reason = finish
+                self._finish_held = True
+            choice_extra = {k: v for k, v in c0.items() if k not in _CHOICE_OWN_KEYS}
+            choice_extra.update(
+                finish_reason=None,
+                index=c0.get("index", 0),
+                delta=self._delta(d),
+                logprobs=c0.get("logprobs"),
+            )
+            fields = self._base(raw)
+            fields["choices"] = [_new(StreamingChoices, {}, choice_extra)]
+            fields["provider_specific_fields"] = raw.get("provider_specific_fields")
+            extra = {"citations": raw.get("citations")}
+            extra.update(self._preserved(raw))
+            return [self._chunk(raw, fields, extra)]
+        if finish:
+            self._finish_reason = finish
+            fields = self._base(raw)
+            fields["choices"] = [self._finish_choice(finish)]
+            fields["provider_specific_fields"] = None
+            return [self._chunk(raw, fields, self._preserved(raw))]
+        return []
+
+    def finish(self) -> List[ModelResponseStream]:
+        if self._finish_reason is None:
+            if self._emitted == 0 and not self._saw_choices:
+                # litellm: a 200 stream with no data events (or a non-SSE body) yields one finish
+                # chunk, or with include_usage one chunk with no choices (and no usage)
+                choices = [] if self.include_usage else [self._finish_choice("stop")]
+                fields = {
+                    "id": f"chatcmpl-{uuid.uuid4()}",
+                    "created": self.created,
+                    "model": self.requested_model,
+                    "object": "chat.completion.chunk",
+                    "choices": choices,
+                    "provider_specific_fields": None,
+                }
+                return [self._chunk(None, fields, {})]
+            self._raise_truncated()
+        if self._finish_held:
+            return self._flush_held()
+        return []
+
+    def _raise_truncated(self) -> None:
+        from edgequake import exceptions  # lazy: exceptions import openai
+
+        name = (
+            _PROVIDER_EXCEPTION_NAMES.get(self.provider)
+            or "".join(p.capitalize() for p in self.provider.split("_")) + "Exception"
+        )
+        text = f"APIConnectionError: {name} - Stream ended before a finish_reason was received"
+        original = exceptions.APIConnectionError(
+            message=text, llm_provider=self.provider, model=self.requested_model
+        )
+        raise exceptions.MidStreamFallbackError(
+            message=str(original),
+            model=self.requested_model,
+            llm_provider=self.provider,
+            original_exception=original,
+        )
