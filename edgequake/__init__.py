@@ -13,6 +13,7 @@ from typing import Any, List, Optional
 
 from . import _core
 from ._api import acompletion, aembedding, completion, embedding
+from ._routing import UnsupportedProviderError
 
 __version__: str = _core.__version__
 
@@ -81,6 +82,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__: List[str] = [
+    "UnsupportedProviderError",
     "acompletion",
     "aembedding",
     "completion",

@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from . import _core
 from ._aio import await_core
-from ._routing import Route, UnsupportedProviderError, resolve
+from ._routing import NotNative, Route, UnsupportedProviderError, resolve
 
 # Arguments that steer the call rather than go into the provider's body.
 _CONTROL = frozenset(
@@ -375,14 +375,12 @@ async def _arun(call: _Call, finish: Any, stream: bool = False, include_usage: b
         raise call.error(exc) from None
 
 
-def _litellm_for(exc: UnsupportedProviderError) -> Any:
+def _litellm_for(exc: NotNative) -> Any:
     """Providers edgequake does not speak natively go to litellm when it is installed."""
     try:
         import litellm
     except ImportError:
-        from . import exceptions
-
-        raise exceptions.UnsupportedProviderError(exc.args[0]) from None
+        raise UnsupportedProviderError(exc.args[0]) from None
     return litellm
 
 
@@ -392,7 +390,7 @@ def _litellm_for(exc: UnsupportedProviderError) -> Any:
 def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
         call = _new_call(model, "chat", params, kwargs, messages, _chat_body(messages))
-    except UnsupportedProviderError as exc:
+    except NotNative as exc:
         return _litellm_for(exc).completion(model=model, messages=messages, **params, **kwargs)
     return _run(call, _finish_chat, bool(params.get("stream")), _include_usage(params))
 
@@ -400,7 +398,7 @@ def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str
 async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
         call = _new_call(model, "chat", params, kwargs, messages, _chat_body(messages))
-    except UnsupportedProviderError as exc:
+    except NotNative as exc:
         return await _litellm_for(exc).acompletion(model=model, messages=messages, **params, **kwargs)
     return await _arun(call, _finish_chat, bool(params.get("stream")), _include_usage(params))
 
@@ -408,7 +406,7 @@ async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: D
 def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
         call = _new_call(model, "embedding", params, kwargs, None, _embedding_body(input))
-    except UnsupportedProviderError as exc:
+    except NotNative as exc:
         return _litellm_for(exc).embedding(model=model, input=input, **params, **kwargs)
     return _run(call, _finish_embedding)
 
@@ -416,6 +414,6 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
 async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
         call = _new_call(model, "embedding", params, kwargs, None, _embedding_body(input))
-    except UnsupportedProviderError as exc:
+    except NotNative as exc:
         return await _litellm_for(exc).aembedding(model=model, input=input, **params, **kwargs)
     return await _arun(call, _finish_embedding)

@@ -73,8 +73,21 @@ class Route(NamedTuple):
     api_version: Optional[str]
 
 
+class NotNative(Exception):
+    """Internal signal: litellm knows this provider, the core does not speak it (args[0]: provider)."""
+
+
 class UnsupportedProviderError(ValueError):
-    """A provider litellm knows that edgequake does not speak natively, with litellm not installed."""
+    """A provider edgequake does not speak natively, with litellm not installed to delegate to."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        native = ", ".join(sorted(NATIVE))
+        super().__init__(
+            f"edgequake does not speak provider {provider!r} natively ({native} are native), and litellm "
+            f"is not installed to delegate the call to. Install it (`pip install 'edgequake[compat]'`) "
+            f"or use a native provider."
+        )
 
 
 def _package() -> Any:
@@ -126,7 +139,7 @@ def resolve(
     provider, wire_model = split_model(model, custom_llm_provider)
     config = NATIVE.get(provider)
     if config is None:
-        raise UnsupportedProviderError(provider)
+        raise NotNative(provider)
     pkg = _package()
     key = api_key
     if not key:

@@ -10,6 +10,8 @@ from tests.loopback import LoopbackServer
 # No test may reach a real provider by accident: provider keys and bases are taken out of the
 # environment here. Live tests (marked `live`) get their key from LIVE_ENV, captured first.
 LIVE_ENV = {k: v for k, v in os.environ.items() if k.endswith("_API_KEY")}
+# litellm (reference and delegate) must never fetch its cost map from the network in tests.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 for _name in list(os.environ):
     if _name.endswith(("_API_KEY", "_API_BASE", "_BASE_URL")):
         os.environ.pop(_name, None)

@@ -265,3 +265,32 @@ def test_embedding_sync_and_async(server: LoopbackServer) -> None:
         )
 
     assert len(asyncio.run(main()).data) == 1
+
+
+def test_other_providers_are_delegated_to_litellm(server: LoopbackServer) -> None:
+    pytest.importorskip("litellm")
+    anthropic = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-3-5-haiku-20241022",
+        "content": [{"type": "text", "text": "Hi from litellm"}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 5, "output_tokens": 4},
+    }
+    server.enqueue(Reply(body=anthropic))
+    resp = edgequake.completion(
+        model="anthropic/claude-3-5-haiku-20241022", messages=payloads.USER, api_key="k", api_base=server.url
+    )
+    assert resp.choices[0].message.content == "Hi from litellm"
+    assert type(resp).__module__.startswith("litellm"), "delegated calls return litellm's own objects"
+    assert server.seen[-1].path == "/v1/messages"
+
+
+def test_unsupported_provider_without_litellm_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "litellm", None)  # makes `import litellm` fail
+    with pytest.raises(edgequake.UnsupportedProviderError, match="anthropic.*litellm is not installed"):
+        edgequake.completion(model="anthropic/claude-3-5-haiku-20241022", messages=payloads.USER, api_key="k")
