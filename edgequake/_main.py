@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from . import _core
 from ._aio import await_core
-from ._routing import NotNative, Route, UnsupportedProviderError, resolve
+from ._routing import NotNative, Route, UnsupportedProviderError, resolve, split_model
 
 # Arguments that steer the call rather than go into the provider's body.
 _CONTROL = frozenset(
@@ -387,7 +387,22 @@ def _litellm_for(exc: NotNative) -> Any:
 # -- entry points used by _api -----------------------------------------------------------------------
 
 
+def _mocked(model: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    from ._mock import respond
+
+    provider, wire_model = split_model(model, kwargs.get("custom_llm_provider"))
+    return respond(
+        kwargs["mock_response"],
+        provider=provider,
+        model=wire_model,
+        stream=bool(params.get("stream")),
+        include_usage=_include_usage(params),
+    )
+
+
 def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    if kwargs.get("mock_response") is not None:
+        return _mocked(model, params, kwargs)
     try:
         call = _new_call(model, "chat", params, kwargs, messages, _chat_body(messages))
     except NotNative as exc:
@@ -396,6 +411,8 @@ def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str
 
 
 async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    if kwargs.get("mock_response") is not None:
+        return _mocked(model, params, kwargs)
     try:
         call = _new_call(model, "chat", params, kwargs, messages, _chat_body(messages))
     except NotNative as exc:
