@@ -67,6 +67,19 @@ def stream_chunk_builder(
     return build(chunks, messages=messages, start_time=start_time, end_time=end_time)
 
 
+def __compat_delegates__(function: str, model: str, custom_llm_provider: Optional[str] = None) -> Optional[str]:
+    """For the conformance harness: why a call would be handed to litellm, or None if edgequake runs it."""
+    from ._routing import NATIVE, split_model
+
+    try:
+        provider, _ = split_model(model, custom_llm_provider)
+    except Exception:
+        return None  # edgequake raises litellm's own error for it: not delegated
+    if provider in NATIVE:
+        return None
+    return f"{function}: provider {provider!r} is not native to edgequake; the call is delegated to litellm"
+
+
 def __getattr__(name: str) -> Any:
     # import_module, not `from . import x`: the latter asks this very hook for `x` first.
     if name in _LAZY_TYPES:
