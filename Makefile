@@ -21,7 +21,8 @@ lint:  ## clippy (deny unwrap/expect/panic), ruff
 
 compat:  ## the main job: replay the bundled cassettes through litellm and edgequake, write reports/
 	$(PY) -m pip install -e ".[compat]"
-	$(PY) -m harness run cassettes --report-dir reports --exit-zero
+	$(PY) -m harness run cassettes --exit-zero
+	$(PY) -m harness report --readme README.md
 
 bench:  ## edgequake vs litellm vs the openai SDK vs raw httpx on one loopback server
 	$(PY) -m bench --quick
