@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Callable, List, Optional, Sequence, TextIO
 
 DEFAULT_REPORT_DIR = Path("reports")
-DEFAULT_REGISTRY = Path("cassettes") / "divergences.yaml"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -31,7 +30,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-k", dest="keyword", help="select case ids by expression, like pytest -k")
     run.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
     run.add_argument(
-        "--registry", type=Path, help=f"divergence registry (default: {DEFAULT_REGISTRY} if present)"
+        "--registry",
+        type=Path,
+        help="divergence registry (default: divergences.yaml in the first cassette dir given)",
     )
     run.add_argument("--policy", type=Path, help="normalisation policy (default: the bundled policy.yaml)")
     run.add_argument("--deadline", type=float, default=60.0, help="seconds before a target call is abandoned")
@@ -75,6 +76,15 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
         return 2
 
 
+def _default_registry(paths: List[str]) -> Optional[Path]:
+    """The registry beside the cassettes being run (as the pytest plugin does), if there is one."""
+    for p in paths:
+        candidate = Path(p) / "divergences.yaml"
+        if Path(p).is_dir() and candidate.exists():
+            return candidate
+    return None
+
+
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from harness import report as reports
     from harness.case import collect
@@ -82,7 +92,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from harness.runner import RunConfig, Runner, run_metadata
     from harness.select import select
 
-    registry = args.registry or (DEFAULT_REGISTRY if DEFAULT_REGISTRY.exists() else None)
+    registry = args.registry or _default_registry(args.paths)
     config = RunConfig(
         paths=args.paths,
         reference=args.reference,
