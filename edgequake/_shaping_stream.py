@@ -6,6 +6,7 @@ import time
 import uuid
 from typing import Any, Dict, List, Optional
 
+from edgequake._shaping_parsers import parser_for
 from edgequake._shaping_routes import additional_headers, family, map_finish_reason
 from edgequake._shaping_usage import build_usage
 from edgequake.types import (
@@ -81,6 +82,7 @@ class StreamShaper:
         self.include_usage = include_usage
         self.api_base = api_base
         self.family = family(provider)
+        self._parse = parser_for(provider)
         self.created = int(time.time())
         self._headers = additional_headers(response_headers, stream=True, provider=provider)
         self._sent_first = False
@@ -255,7 +257,7 @@ class StreamShaper:
         return [self._chunk(self._last, fields, extra)]
 
     def _feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
-        raw = raw_chunk
+        raw = self._parse(raw_chunk, self.requested_model)
         if raw.get("model"):
             self._provider_model = raw["model"]
         if "service_tier" in raw:

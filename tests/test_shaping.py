@@ -75,9 +75,9 @@ def _run_stream(provider: str, case: Dict[str, Any]) -> Dict[str, Any]:
     )
     chunks: List[ModelResponseStream] = []
     error = None
-    for event in case["sent"].get("events", []):
-        chunks.extend(shaper.feed(event))
-    try:
+    try:  # litellm raises mid-stream too (e.g. openrouter's parser on a chunk without an id)
+        for event in case["sent"].get("events", []):
+            chunks.extend(shaper.feed(event))
         chunks.extend(shaper.finish())
     except Exception as e:  # compared with litellm's exception below
         error = e
