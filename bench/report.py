@@ -27,7 +27,11 @@ RATIO_METRICS: Dict[str, Dict[str, Path]] = {
         "latency_median_ms": ("latency_ms", "median"),
         "cpu_us_per_request": ("cpu_us_per_request",),
     },
-    "import": {"import_ms": ("import_ms",), "rss_mb": ("rss_mb",)},
+    "import": {
+        "import_ms": ("import_ms",),
+        "import_plus_first_call_ms": ("import_plus_first_call_ms",),
+        "rss_mb": ("rss_mb",),
+    },
 }
 
 # (header, path, format) per column.
@@ -55,6 +59,7 @@ COLUMNS: Dict[str, List[Tuple[str, Path, str]]] = {
         ("import ms", ("import_ms",), "{:.0f}"),
         ("process ms", ("process_wall_ms",), "{:.0f}"),
         ("in-proc ms", ("in_process_ms",), "{:.0f}"),
+        ("+1st call ms", ("import_plus_first_call_ms",), "{:.0f}"),
         ("RSS MB", ("rss_mb",), "{:.1f}"),
         ("+RSS MB", ("rss_delta_mb",), "{:.1f}"),
         ("modules", ("modules",), "{:d}"),
@@ -69,6 +74,14 @@ def lookup(entry: Dict[str, Any], path: Path) -> Optional[Any]:
             return None
         value = value[key]
     return value
+
+
+def add_first_call(results: Dict[str, Dict[str, Dict[str, Any]]]) -> None:
+    """import_ms + the sync scenario's first call: time to a first response, for lazy-loading libraries."""
+    for name, entry in results.get("import", {}).items():
+        first = lookup(results.get("sync", {}).get(name, {}), ("first_call_ms",))
+        if entry.get("status") == "ok" and isinstance(first, (int, float)):
+            entry["import_plus_first_call_ms"] = round(entry["import_ms"] + first, 1)
 
 
 def add_ratios(results: Dict[str, Dict[str, Dict[str, Any]]]) -> None:

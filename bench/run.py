@@ -29,7 +29,7 @@ if __package__ in (None, ""):  # run as `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.imports import BARE, measure_imports
-from bench.report import RATIO_METRICS, add_ratios, lookup, render
+from bench.report import RATIO_METRICS, add_first_call, add_ratios, lookup, render
 from bench.targets import DEFAULT_TARGETS, TARGETS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -310,6 +310,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         imp = results.get("import", {}).get(name)
         if name not in targets and imp is not None:
             targets[name] = {"target": name, "status": imp["status"], "reason": imp.get("reason", "")}
+    add_first_call(results)
     add_ratios(results)
     document = {
         "schema_version": SCHEMA_VERSION,
