@@ -3,6 +3,7 @@
     run  [PATH ...]   replay cassettes through both targets, write reports/compat.{json,md}
     report            re-render the Markdown and terminal summary from a compat.json
     gate --baseline   exit 1 if any case got worse than the baseline report, listing each
+    fuzz              property-based differential tests on generated traffic (docs/fuzzing.md)
 
 Exit codes: 0 success, 1 divergences/regressions found, 2 usage or input errors.
 """
@@ -60,6 +61,10 @@ def parser() -> argparse.ArgumentParser:
     gate = sub.add_parser("gate", help="fail if any case got worse than the baseline")
     gate.add_argument("--baseline", type=Path, required=True)
     gate.add_argument("--report", type=Path, default=DEFAULT_REPORT_DIR / "compat.json")
+
+    from harness import fuzz_cli
+
+    fuzz_cli.add_parser(sub)
     return top
 
 
@@ -70,6 +75,10 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
             return _run(args, out, err)
         if args.command == "report":
             return _report(args, out)
+        if args.command == "fuzz":
+            from harness import fuzz_cli
+
+            return fuzz_cli.main(args, out, err)
         return _gate(args.report, args.baseline, out)
     except (ValueError, OSError) as exc:
         err.write(f"edgequake-harness: error: {exc}\n")
