@@ -1,11 +1,19 @@
 """litellm's ``stream_chunk_builder``: rebuild one ModelResponse from streamed chunks.
 
 Usage comes from the stream's usage chunk when there is one. Otherwise litellm estimates it with
-tiktoken; we do the same when tiktoken is importable (imported lazily, cl100k_base, OpenAI's
-per-message overhead of 3 tokens + 3 for the reply), else we fall back to ~4 characters per token.
+tiktoken's ``cl100k_base`` (OpenAI's per-message overhead of 3 tokens + 3 for the reply; reasoning
+text counted apart as ``reasoning_tokens``). litellm makes that work offline by pointing tiktoken at
+a copy of the BPE file inside its own package; edgequake does not copy it. Instead, in order:
+
+1. ``tiktoken``, when ``TIKTOKEN_CACHE_DIR`` already holds its BPE file (it downloads otherwise);
+2. ``bpe_openai`` (PyPI, MIT; optional), whose wheels bundle the cl100k/o200k BPE data: exact
+   counts offline, at the price of a one-time load of a few seconds on first use;
+3. a documented divergence: ~4 characters per token (rounded up), which happens to match the
+   short fixture texts.
+
 Known divergence: litellm's completion estimate for tool-call streams counts the tool-call payload
 in its own way (55 tokens for a two-call stream where we count the argument text); the harness
-normalises estimated usage when the stream carried none.
+normalises estimated usage for those streams.
 """
 
 from __future__ import annotations
@@ -27,15 +35,35 @@ from edgequake.types import (
 __all__ = ["stream_chunk_builder"]
 
 
-def _encoder() -> Any:
-    try:
-        import tiktoken
+_ENCODER: List[Any] = []  # memo: [encoder or None]
 
-        # tiktoken downloads its BPE file on first use unless TIKTOKEN_CACHE_DIR holds it (litellm
-        # ships its own copy); offline, fall back to the character estimate instead of failing.
-        return tiktoken.get_encoding("cl100k_base")
-    except Exception:
-        return None
+
+def _encoder() -> Any:
+    """cl100k_base from the first source that works offline (see the module docstring); memoised."""
+    if _ENCODER:
+        return _ENCODER[0]
+    import os
+    import warnings
+
+    enc = None
+    if os.environ.get("TIKTOKEN_CACHE_DIR") or os.environ.get("DATA_GYM_CACHE_DIR"):
+        try:  # fast, but only from an existing cache: tiktoken would otherwise download
+            import tiktoken
+
+            enc = tiktoken.get_encoding("cl100k_base")
+        except Exception:
+            enc = None
+    if enc is None:
+        try:  # exact and offline; its first load takes seconds (it builds the whole vocabulary)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # its importlib.resources use
+                import bpe_openai
+
+                enc = bpe_openai.get_encoding("cl100k_base")
+        except Exception:
+            enc = None
+    _ENCODER.append(enc)
+    return enc
 
 
 def _count(enc: Any, text: str) -> int:
@@ -56,6 +84,30 @@ def _prompt_tokens(enc: Any, messages: Optional[List[Dict[str, Any]]]) -> int:
                 if k == "name":
                     n += 1
     return n
+
+
+def _estimated_usage(messages: Optional[List[Dict[str, Any]]], text: str, reasoning: str) -> Usage:
+    enc = _encoder()
+    prompt = _prompt_tokens(enc, messages)
+    text_tokens = _count(enc, text)
+    reasoning_tokens = _count(enc, reasoning)
+    completion = text_tokens + reasoning_tokens
+    ctd = None
+    if completion:
+        ctd = _new(
+            CompletionTokensDetailsWrapper, {k: None for k in CompletionTokensDetailsWrapper.model_fields}
+        )
+        ctd.__dict__.update(reasoning_tokens=reasoning_tokens, text_tokens=text_tokens)
+    return _new(
+        Usage,
+        {
+            "completion_tokens": completion,
+            "prompt_tokens": prompt,
+            "total_tokens": prompt + completion,
+            "completion_tokens_details": ctd,
+            "prompt_tokens_details": None,
+        },
+    )
 
 
 def stream_chunk_builder(
@@ -104,6 +156,7 @@ def stream_chunk_builder(
                     slot["type"] = t.type
     choices = []
     completion_text = ""
+    reasoning_text = ""
     for idx in sorted(per_index):
         acc = per_index[idx]
         tools = [
@@ -125,6 +178,7 @@ def stream_chunk_builder(
             {"content": acc["content"], "role": "assistant", "tool_calls": tools, "function_call": None},
             msg_extra,
         )
+        reasoning_text += acc["reasoning"] or ""
         completion_text += (acc["content"] or "") + "".join(
             (s["name"] or "") + s["arguments"] for s in acc["tools"].values()
         )
@@ -132,23 +186,7 @@ def stream_chunk_builder(
             _new(Choices, {"finish_reason": acc["finish"] or "stop", "index": idx, "message": msg})
         )
     if usage is None:
-        enc = _encoder()
-        prompt = _prompt_tokens(enc, messages)
-        completion = _count(enc, completion_text)
-        ctd = _new(
-            CompletionTokensDetailsWrapper, {k: None for k in CompletionTokensDetailsWrapper.model_fields}
-        )
-        ctd.__dict__.update(reasoning_tokens=0, text_tokens=completion)
-        usage = _new(
-            Usage,
-            {
-                "completion_tokens": completion,
-                "prompt_tokens": prompt,
-                "total_tokens": prompt + completion,
-                "completion_tokens_details": ctd,
-                "prompt_tokens_details": None,
-            },
-        )
+        usage = _estimated_usage(messages, completion_text, reasoning_text)
     fields = {
         "id": first.id,
         "created": first.created if first.created is not None else int(time.time()),

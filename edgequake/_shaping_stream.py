@@ -66,6 +66,8 @@ class StreamShaper:
       finish chunk by ``finish()``.
     * chunks without choices (Azure's prompt_filter_results, OpenAI's usage chunk) are emitted with
       ``choices: []`` only when ``include_usage`` is on.
+    * with ``include_usage`` on a route that sent no usage, the stream ends with a usage chunk that
+      ``stream_chunk_builder`` estimates over the emitted chunks and ``messages``.
     """
 
     def __init__(
@@ -76,8 +78,10 @@ class StreamShaper:
         include_usage: bool,
         api_base: str,
         response_headers: Dict[str, str],
+        messages: Optional[List[Dict[str, Any]]] = None,
     ) -> None:
         self.provider = provider
+        self.messages = messages  # the request's messages: litellm estimates usage from them
         self.requested_model = requested_model
         self.include_usage = include_usage
         self.api_base = api_base
@@ -93,6 +97,7 @@ class StreamShaper:
         self._last: Dict[str, Any] = {}
         self._provider_model: Optional[str] = None
         self.usage: Optional[Dict[str, Any]] = None  # the provider's usage, when it sent one
+        self._content_chunks: List[ModelResponseStream] = []  # chunks with choices, for the estimate
 
     # -- helpers ---------------------------------------------------------------------------
     def _model(self, raw: Dict[str, Any]) -> Any:
@@ -133,7 +138,10 @@ class StreamShaper:
             "_response_headers": None,
             "_response_ms": None,
         }
-        return _new(ModelResponseStream, fields, extra, private)
+        chunk: ModelResponseStream = _new(ModelResponseStream, fields, extra, private)
+        if fields.get("choices"):
+            self._content_chunks.append(chunk)
+        return chunk
 
     def _base(self, raw: Dict[str, Any], *, fingerprint: bool = True) -> Dict[str, Any]:
         rid = raw.get("id")
@@ -246,9 +254,18 @@ class StreamShaper:
         held = self._flush_held() if self._finish_held else []
         return held + self._feed(raw_chunk)
 
-    def _flush_held(self) -> List[ModelResponseStream]:
+    def _end_model(self) -> str:
+        """The model on chunks litellm makes up at end of stream (not from an upstream chunk):
+        measured as the route's model name, which on cerebras carries the provider prefix."""
+        if self.provider == "cerebras":
+            return f"cerebras/{self.requested_model}"
+        return self.requested_model
+
+    def _flush_held(self, *, at_end: bool = False) -> List[ModelResponseStream]:
         self._finish_held = False
         fields = self._base(self._last)
+        if at_end and fields["model"] == self.requested_model:
+            fields["model"] = self._end_model()
         fields["choices"] = [self._finish_choice(self._finish_reason or "stop")]
         fields["provider_specific_fields"] = None
         extra = (
@@ -316,22 +333,40 @@ class StreamShaper:
     def finish(self) -> List[ModelResponseStream]:
         if self._finish_reason is None:
             if self._emitted == 0 and not self._saw_choices:
-                # litellm: a 200 stream with no data events (or a non-SSE body) yields one finish
-                # chunk, or with include_usage one chunk with no choices (and no usage)
-                choices = [] if self.include_usage else [self._finish_choice("stop")]
+                # litellm: a 200 stream with no data events yields one finish chunk, and with
+                # include_usage then one chunk with no choices (and no usage: nothing to count)
                 fields = {
                     "id": f"chatcmpl-{uuid.uuid4()}",
                     "created": self.created,
-                    "model": self.requested_model,
+                    "model": self._end_model(),
                     "object": "chat.completion.chunk",
-                    "choices": choices,
+                    "choices": [self._finish_choice("stop")],
                     "provider_specific_fields": None,
                 }
-                return [self._chunk(None, fields, {})]
+                out = [self._chunk(None, fields, {})]
+                if self.include_usage:
+                    out.append(self._chunk(None, dict(fields, choices=[]), {}, usage_chunk=True))
+                return out
             self._raise_truncated()
-        if self._finish_held:
-            return self._flush_held()
-        return []
+        out = self._flush_held(at_end=True) if self._finish_held else []
+        if self.include_usage and self.usage is None and self._content_chunks:
+            out.append(self._estimated_usage_chunk(out))
+        return out
+
+    def _estimated_usage_chunk(self, tail: List[ModelResponseStream]) -> ModelResponseStream:
+        """The provider sent no usage (its route drops ``stream_options``): litellm ends the stream
+        with a usage chunk counted by ``stream_chunk_builder`` over the chunks it returned."""
+        from edgequake._chunk_builder import stream_chunk_builder
+
+        built = stream_chunk_builder([*self._content_chunks, *tail], messages=self.messages)
+        fields = self._base(self._last)
+        fields["model"] = self._end_model()
+        fields["choices"] = []
+        fields["provider_specific_fields"] = None
+        extra: Dict[str, Any] = {"usage": built.usage if built is not None else None}
+        if self._last.get("service_tier") is not None:
+            extra["service_tier"] = self._last["service_tier"]
+        return self._chunk(None, fields, extra, usage_chunk=True)
 
     def _raise_truncated(self) -> None:
         from edgequake import exceptions  # lazy: exceptions import openai

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-from tests.litellm_cases import iter_cases, normalise, params
-from tests.test_shaping import _run_stream
 
 from edgequake._chunk_builder import stream_chunk_builder
+from tests.litellm_cases import iter_cases, normalise, params
+from tests.test_shaping import _run_stream
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 CASES = [

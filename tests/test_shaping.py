@@ -6,7 +6,6 @@ import json
 from typing import Any, Dict, List
 
 import pytest
-from tests.litellm_cases import iter_cases, normalise, normalise_hidden, params, raw_headers_from
 
 from edgequake._shaping import (
     StreamShaper,
@@ -15,7 +14,9 @@ from edgequake._shaping import (
     model_response_from_openai,
 )
 from edgequake.types import ModelResponse, ModelResponseStream
+from tests.litellm_cases import iter_cases, normalise, normalise_hidden, params, raw_headers_from
 
+MESSAGES = [{"role": "user", "content": "hi"}]  # what record.py sends
 NONSTREAM = [c for c in iter_cases("nonstream") if "model_dump" in c[2]["expected"]]
 STREAM = list(iter_cases("stream"))
 EMBED = [c for c in iter_cases("embedding") if "model_dump" in c[2]["expected"]]
@@ -72,6 +73,7 @@ def _run_stream(provider: str, case: Dict[str, Any]) -> Dict[str, Any]:
         include_usage=case["include_usage"],
         api_base=hidden["api_base"],
         response_headers=raw_headers_from(hidden["additional_headers"]),
+        messages=MESSAGES,
     )
     chunks: List[ModelResponseStream] = []
     error = None
@@ -84,12 +86,25 @@ def _run_stream(provider: str, case: Dict[str, Any]) -> Dict[str, Any]:
     return {"chunks": chunks, "error": error, "hidden": hidden}
 
 
+def _estimated_usage_unavailable(case: Dict[str, Any]) -> bool:
+    from edgequake._chunk_builder import _encoder
+
+    events = case["sent"].get("events", [])
+    sent_usage = any(e.get("usage") for e in events)
+    chunks = case["expected"]["chunks"]
+    estimated = case["include_usage"] and not sent_usage and bool(chunks) and chunks[-1].get("usage")
+    return bool(estimated) and _encoder() is None
+
+
 @pytest.mark.parametrize(("provider", "name", "case"), params("test_stream_chunks_match_litellm", STREAM))
 def test_stream_chunks_match_litellm(provider: str, name: str, case: Dict[str, Any]) -> None:
     out = _run_stream(provider, case)
     got = [c.model_dump() for c in out["chunks"]]
+    want = case["expected"]["chunks"]
     assert len({c["created"] for c in got}) <= 1, "created is fixed for the whole stream"
-    assert normalise(got, created=True) == normalise(case["expected"]["chunks"], created=True)
+    if _estimated_usage_unavailable(case):
+        pytest.skip("usage is estimated here and no exact cl100k encoder is installed (bpe_openai)")
+    assert normalise(got, created=True) == normalise(want, created=True)
     exc = case["expected"]["exception"]
     if exc is None:
         assert out["error"] is None
