@@ -139,7 +139,7 @@ class StreamShaper:
             "_response_ms": None,
         }
         chunk: ModelResponseStream = _new(ModelResponseStream, fields, extra, private)
-        if fields.get("choices"):
+        if self.include_usage and fields.get("choices"):  # kept only for a usage estimate
             self._content_chunks.append(chunk)
         return chunk
 
