@@ -345,6 +345,7 @@ def _stream_wrapper(call: _Call, core_stream: Any, include_usage: bool) -> Any:
         include_usage=include_usage,
         api_base=_stream_api_base(call),
         response_headers=dict(core_stream.headers),
+        messages=call.messages,
     )
     return CustomStreamWrapper(
         core_stream, shaper, call.error, model=call.requested_model, custom_llm_provider=call.route.provider
