@@ -7,8 +7,9 @@ registry, the same `compare()`), served by a replay server that can also cut str
 byte offsets (`fuzz_server.py`). Outcomes:
 
 - conformant / registered divergence: the property holds;
-- delegated: the candidate handed the call to litellm, so both sides are litellm and any
-  difference is a gap in the normalisation policy (a harness bug); it must not differ;
+- delegated: the candidate handed the call to litellm, so any difference comes from the
+  candidate's own code on the way (its stream_chunk_builder, its response wrapping) or from a
+  field the normalisation policy misses; it must not differ;
 - diverged / candidate error: a disagreement, shrunk by hypothesis and saved as a regression
   cassette (`fuzz_cassette.write_regression`);
 - reference error: litellm itself failed on valid input; the input is then excluded in the
@@ -21,12 +22,13 @@ and `edgequake-fuzz` (random, for `python -m harness fuzz`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Set
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, reject, seed, settings
 from hypothesis import strategies as st
 from hypothesis.control import current_build_context
 
@@ -49,7 +51,7 @@ DEFAULT_REGISTRY = Path("cassettes") / "divergences.yaml"
 
 _COMMON: Dict[str, Any] = {
     "deadline": None,  # a call's duration depends on the targets, not on the example
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     "report_multiple_bugs": False,  # one shrunk disagreement per run, saved as one cassette
 }
 # CI: the same examples on every run and machine, and small enough for 2 cores in well under
@@ -102,9 +104,14 @@ class FuzzRunner(Runner):
 
 
 def fuzz_config(
-    reference: str = "litellm", candidate: str = "edgequake", deadline_s: float = 30.0
+    reference: str = "litellm",
+    candidate: str = "edgequake",
+    deadline_s: float = 30.0,
+    registry: Optional[Path] = DEFAULT_REGISTRY,
 ) -> RunConfig:
-    registry = DEFAULT_REGISTRY if DEFAULT_REGISTRY.exists() else None
+    """The run configuration: the bundled policy and the divergence registry, as `harness run
+    cassettes` uses them, so a registered divergence is registered here too."""
+    registry = registry if registry is not None and registry.exists() else None
     return RunConfig(
         paths=(), reference=reference, candidate=candidate, registry=registry, deadline_s=deadline_s
     )
@@ -118,7 +125,10 @@ def problem(result: CaseResult) -> Optional[str]:
     if outcome is Outcome.DELEGATED:
         if not result.diffs:
             return None
-        return "delegated to litellm, yet differs from litellm: the normalisation policy misses a field"
+        return (
+            "delegated to litellm, yet differs from litellm: the candidate's own code on the way "
+            "(response wrapping, its stream_chunk_builder) or a field the normalisation policy misses"
+        )
     if outcome is Outcome.SKIPPED:
         return f"the scenario does not derive to a call (a strategy bug): {result.reason}"
     return f"{outcome.value}: {result.reason}"
@@ -142,17 +152,46 @@ class Tally:
     failure: Optional[str] = None
 
 
+def signature(result: CaseResult) -> List[str]:
+    """A disagreement's shape: its outcome and diff paths with list indices generalised."""
+    paths = {re.sub(r"\[\d+\]", "[*]", d.path) for d in result.diffs}
+    return sorted(paths) or [f"<{result.outcome.value}>"]
+
+
+def known_signatures(directory: Path) -> Set[str]:
+    """Every diff path the regression cassettes in `directory` already stand for."""
+    import yaml
+
+    from harness.case import META_SUFFIX
+
+    out: Set[str] = set()
+    for meta in directory.glob(f"*{META_SUFFIX}") if directory.is_dir() else []:
+        notes = (yaml.safe_load(meta.read_text(encoding="utf-8")) or {}).get("notes") or {}
+        out.update(notes.get("signature") or [])
+    return out
+
+
 def assert_agrees(
-    runner: FuzzRunner, scenario: Scenario, save_dir: Optional[Path] = None, tally: Optional[Tally] = None
+    runner: FuzzRunner,
+    scenario: Scenario,
+    save_dir: Optional[Path] = None,
+    tally: Optional[Tally] = None,
+    known: Optional[Set[str]] = None,
 ) -> None:
     """The property for one scenario. On the final (shrunk) replay of a failing example, write
-    the regression cassette to `save_dir` when one is given."""
+    the regression cassette to `save_dir` when one is given.
+
+    `known` (exploration only, `harness fuzz --skip-known`): a disagreement whose every diff path
+    is already in a saved regression is rejected, so the search moves on to new ones. The CI
+    properties never pass it."""
     result = runner.check(scenario)
     if tally is not None:
         tally.outcomes[result.outcome.value] += 1
     why = problem(result)
     if why is None:
         return
+    if known is not None and set(signature(result)) <= known:
+        reject()
     message = explain(scenario, result)
     if result.outcome is Outcome.REFERENCE_ERROR:
         raise ReferenceCrash(
@@ -181,6 +220,7 @@ def run_property(
     save_dir: Optional[Path] = None,
     progress: Optional[Callable[[Tally], None]] = None,
     seed_value: Optional[int] = None,
+    known: Optional[Set[str]] = None,
 ) -> Tally:
     """Run the property to completion (shrinking a failure); never raises for a disagreement."""
     tally = Tally()
@@ -189,7 +229,7 @@ def run_property(
     @given(strategy)
     def prop(scenario: Scenario) -> None:
         try:
-            assert_agrees(runner, scenario, save_dir, tally)
+            assert_agrees(runner, scenario, save_dir, tally, known)
         finally:
             if progress is not None:
                 progress(tally)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -101,6 +102,8 @@ def write_regression(scenario: Scenario, result: CaseResult, directory: Path) ->
         "outcome": result.outcome.value,
         "reason": result.reason,
         "differences": [d.describe(160) for d in result.diffs[:10]],
+        "signature": sorted({re.sub(r"\[\d+\]", "[*]", d.path) for d in result.diffs})
+        or [f"<{result.outcome.value}>"],
     }
     if scenario.splits is not None:
         notes["splits"] = list(scenario.splits)

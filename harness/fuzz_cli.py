@@ -38,6 +38,11 @@ def add_parser(sub: Any) -> None:
     fuzz.add_argument("--save-dir", type=Path, default=DEFAULT_SAVE_DIR, help="where regression cassettes go")
     fuzz.add_argument("--no-save", action="store_true", help="report disagreements without writing cassettes")
     fuzz.add_argument("--no-shrink", action="store_true", help="report the first failing example as found")
+    fuzz.add_argument(
+        "--skip-known",
+        action="store_true",
+        help="exploration: pass over disagreements the regressions in --save-dir already show",
+    )
     fuzz.add_argument("--reference", default="litellm")
     fuzz.add_argument("--candidate", default="edgequake")
     fuzz.add_argument(
@@ -48,7 +53,7 @@ def add_parser(sub: Any) -> None:
 def main(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from hypothesis import settings
 
-    from harness.fuzz import KINDS, FuzzRunner, fuzz_config, phases, run_property, scenarios
+    from harness.fuzz import KINDS, FuzzRunner, fuzz_config, known_signatures, phases, run_property, scenarios
 
     if args.examples < 1:
         raise ValueError("--examples must be at least 1")
@@ -67,7 +72,8 @@ def main(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with FuzzRunner(run_config) as runner:
         for provider, kind, strategy in plans:
             name = f"{provider or 'openai-wire'}/{kind}"
-            tally = run_property(runner, strategy, config, save_dir, seed_value=args.seed)
+            known = known_signatures(args.save_dir) if args.skip_known else None
+            tally = run_property(runner, strategy, config, save_dir, seed_value=args.seed, known=known)
             counts = ", ".join(f"{n} {k}" for k, n in sorted(tally.outcomes.items()))
             verdict = "FAILED" if tally.failure else "held"
             out.write(f"{name}: {verdict} ({counts})\n")

@@ -53,7 +53,7 @@ class Scenario:
 
     @property
     def stream(self) -> bool:
-        return bool(self.request.get("stream"))
+        return bool(self.request.get("stream")) or ":streamGenerateContent" in self.uri
 
     def describe(self) -> str:
         body = self.body.decode("utf-8", "replace")
