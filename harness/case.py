@@ -31,7 +31,7 @@ from harness.providers import provider_for_host
 
 META_SUFFIX = ".case.yaml"
 # Files that live among cassettes but are not cassettes.
-RESERVED_NAMES = frozenset({"divergences.yaml", "divergences.yml"})
+RESERVED_NAMES = frozenset({"divergences.yaml", "divergences.yml", "coverage-gaps.yaml"})
 # The retry policy the oracle notes recommend: one attempt, so a recorded 429 is seen as a 429.
 DEFAULT_KWARGS: Dict[str, Any] = {"max_retries": 0}
 MODES = ("sync", "async")

@@ -49,6 +49,7 @@ class CaseResult:
     registered: List[Dict[str, Any]] = field(default_factory=list)  # {diff, entry} pairs
     call: Optional[str] = None
     duration_s: float = 0.0
+    labels: List[str] = field(default_factory=list)  # features exercised (harness/coverage.py)
 
     def to_json(self) -> Dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class CaseResult:
             "registered": self.registered,
             "call": self.call,
             "duration_s": self.duration_s,
+            "labels": list(self.labels),
         }
 
     @classmethod
@@ -79,6 +81,7 @@ class CaseResult:
             registered=list(data.get("registered", [])),
             call=data.get("call"),
             duration_s=float(data.get("duration_s", 0.0)),
+            labels=list(data.get("labels", [])),
         )
 
 

@@ -10,7 +10,10 @@ Schema (version 1):
     summary:  total, outcomes {outcome: n},
               by_provider {provider: {total, outcomes, features {feature: {outcome: n}}}}
     stale_divergences: [{case, path, reason, cases}]
-    cases:    [{id, provider, feature, name, cassette, outcome, reason, diffs, registered, call, duration_s}]
+    cases:    [{id, provider, feature, name, cassette, outcome, reason, diffs, registered, call, duration_s,
+                labels}]
+    coverage: {features, core, providers {provider: {feature: {cases, passing, outcomes}}},
+               empty_core [{provider, feature, reason}]}   (harness/coverage.py; added in v1, optional)
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
+from harness import coverage as coverage_
 from harness.outcomes import FAILING, CaseResult, Outcome
 
 SCHEMA = "edgequake-harness/compat"
@@ -34,14 +38,17 @@ def build(
     stale: Sequence[Dict[str, Any]],
     run: Dict[str, Any],
 ) -> Dict[str, Any]:
+    cases = [r.to_json() for r in sorted(results, key=lambda r: r.id)]
+    gaps = coverage_.load_gaps(run.get("paths") or [])
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "run": run,
         "targets": targets,
         "summary": summarise(results),
+        "coverage": coverage_.matrix(cases, gaps),
         "stale_divergences": list(stale),
-        "cases": [r.to_json() for r in sorted(results, key=lambda r: r.id)],
+        "cases": cases,
     }
 
 
@@ -143,6 +150,9 @@ def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
     ]
     for warning in report["run"].get("warnings", []):
         lines += ["", f"> warning: {warning}"]
+    coverage_lines = coverage_.markdown(report.get("coverage"))
+    if coverage_lines:
+        lines += ["", *coverage_lines]
     if report["stale_divergences"]:
         lines += ["", "## Stale registered divergences (no longer differ)", ""]
         lines += [f"- `{s['case']}` at `{s['path']}`: {s['reason']}" for s in report["stale_divergences"]]

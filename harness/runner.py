@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from harness import __version__
+from harness import __version__, coverage
 from harness.case import Case
 from harness.compare import compare, request_view
 from harness.normalise import Policy, load_policy
@@ -114,6 +114,7 @@ class Runner:
         started = time.perf_counter()
         result = self._judge(case)
         result.duration_s = round(time.perf_counter() - started, 4)
+        result.labels = coverage.labels(case)
         return result
 
     def _judge(self, case: Case) -> CaseResult:
