@@ -66,13 +66,17 @@ def stream_chunk_builder(
         # Chunks of a call delegated to litellm: litellm's own builder assembles its own objects.
         import litellm
 
-        return litellm.stream_chunk_builder(chunks, messages=messages, start_time=start_time, end_time=end_time)
+        return litellm.stream_chunk_builder(
+            chunks, messages=messages, start_time=start_time, end_time=end_time
+        )
     from ._chunk_builder import stream_chunk_builder as build
 
     return build(chunks, messages=messages, start_time=start_time, end_time=end_time)
 
 
-def __compat_delegates__(function: str, model: str, custom_llm_provider: Optional[str] = None) -> Optional[str]:
+def __compat_delegates__(
+    function: str, model: str, custom_llm_provider: Optional[str] = None
+) -> Optional[str]:
     """For the conformance harness: why a call would be handed to litellm, or None if edgequake runs it."""
     from ._routing import NATIVE, split_model
 

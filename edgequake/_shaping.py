@@ -93,7 +93,11 @@ def model_response_from_openai(
     for k, v in body.items():
         if k not in _RESPONSE_FIELDS:
             extra[k] = v
-    if provider == "groq" and "service_tier" in extra and extra["service_tier"] not in ("auto", "default", "flex"):
+    if (
+        provider == "groq"
+        and "service_tier" in extra
+        and extra["service_tier"] not in ("auto", "default", "flex")
+    ):
         # litellm's groq transformation maps Groq's own tiers (null, "on_demand", ...) to OpenAI's "auto"
         extra["service_tier"] = "auto"
     hidden = _hidden_nonstream(provider, requested_model, response_headers, api_base, response_ms, model)
