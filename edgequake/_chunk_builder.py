@@ -1,7 +1,8 @@
 """litellm's ``stream_chunk_builder``: rebuild one ModelResponse from streamed chunks.
 
 Usage comes from the stream's usage chunk when there is one. Otherwise litellm estimates it with
-tiktoken's ``cl100k_base`` (OpenAI's per-message overhead of 3 tokens + 3 for the reply; reasoning
+tiktoken: ``o200k_base`` for the OpenAI models that use it (gpt-4o and later), ``cl100k_base`` for
+every other model (OpenAI's per-message overhead of 3 tokens + 3 for the reply; reasoning
 text counted apart as ``reasoning_tokens``). litellm makes that work offline by pointing tiktoken at
 a copy of the BPE file inside its own package; edgequake does not copy it. Instead, in order:
 
@@ -18,6 +19,7 @@ normalises estimated usage for those streams.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Dict, List, Optional
 
@@ -35,13 +37,24 @@ from edgequake.types import (
 __all__ = ["stream_chunk_builder"]
 
 
-_ENCODER: List[Any] = []  # memo: [encoder or None]
+_ENCODERS: Dict[str, Any] = {}  # memo: encoding name -> encoder or None
+
+# OpenAI models litellm counts with o200k_base (its token_counter resolves the name through tiktoken's
+# model table, names containing ``gpt-4o``, and gpt-5+/o-series release names); others: cl100k_base
+_O200K_MODEL = re.compile(
+    r"(?:.*gpt-4o|chatgpt-4o|gpt-4\.[15]|gpt-oss|gpt-(?:[5-9]|[1-9]\d+)|o[1-9]\d*)(?:[.-]|$)"
+)
 
 
-def _encoder() -> Any:
-    """cl100k_base from the first source that works offline (see the module docstring); memoised."""
-    if _ENCODER:
-        return _ENCODER[0]
+def _encoding_name(model: Optional[str]) -> str:
+    name = (model or "").rsplit("/", 1)[-1]
+    return "o200k_base" if ("gpt-4o" in name or _O200K_MODEL.match(name)) else "cl100k_base"
+
+
+def _encoder(name: str = "cl100k_base") -> Any:
+    """The named encoding from the first source that works offline (see the module docstring); memoised."""
+    if name in _ENCODERS:
+        return _ENCODERS[name]
     import os
     import warnings
 
@@ -50,7 +63,7 @@ def _encoder() -> Any:
         try:  # fast, but only from an existing cache: tiktoken would otherwise download
             import tiktoken
 
-            enc = tiktoken.get_encoding("cl100k_base")
+            enc = tiktoken.get_encoding(name)
         except Exception:
             enc = None
     if enc is None:
@@ -59,10 +72,10 @@ def _encoder() -> Any:
                 warnings.simplefilter("ignore", DeprecationWarning)  # its importlib.resources use
                 import bpe_openai
 
-                enc = bpe_openai.get_encoding("cl100k_base")
+                enc = bpe_openai.get_encoding(name)
         except Exception:
             enc = None
-    _ENCODER.append(enc)
+    _ENCODERS[name] = enc
     return enc
 
 
@@ -86,14 +99,18 @@ def _prompt_tokens(enc: Any, messages: Optional[List[Dict[str, Any]]]) -> int:
     return n
 
 
-def _estimated_usage(messages: Optional[List[Dict[str, Any]]], text: str, reasoning: str) -> Usage:
-    enc = _encoder()
+def _estimated_usage(
+    messages: Optional[List[Dict[str, Any]]], text: str, reasoning: str, *, model: Optional[str], simple: bool
+) -> Usage:
+    enc = _encoder(_encoding_name(model))
     prompt = _prompt_tokens(enc, messages)
     text_tokens = _count(enc, text)
     reasoning_tokens = _count(enc, reasoning)
     completion = text_tokens + reasoning_tokens
     ctd = None
-    if completion:
+    # litellm reports the split for a plain-text stream (reasoning 0, even with nothing to count) and
+    # for one with reasoning text; otherwise (tool calls, refusals, ... without reasoning) none
+    if simple or reasoning:
         ctd = _new(
             CompletionTokensDetailsWrapper, {k: None for k in CompletionTokensDetailsWrapper.model_fields}
         )
@@ -110,6 +127,27 @@ def _estimated_usage(messages: Optional[List[Dict[str, Any]]], text: str, reason
     )
 
 
+# delta fields that take a stream off litellm's plain-text path in stream_chunk_builder
+_NON_TEXT_DELTA_FIELDS = (
+    "tool_calls",
+    "function_call",
+    "reasoning_content",
+    "reasoning_items",
+    "thinking_blocks",
+    "annotations",
+    "audio",
+    "images",
+    "provider_specific_fields",
+    "refusal",
+)
+
+
+def _unreported_finish(acc: Dict[str, Any]) -> str:
+    """litellm's finish_reason for a choice none of whose chunks reported one (a sibling choice
+    streamed after the first finish): ``tool_calls`` when it streamed tool calls, else ``stop``."""
+    return "tool_calls" if acc["tools"] else "stop"
+
+
 def stream_chunk_builder(
     chunks: List[Any],
     messages: Optional[List[Dict[str, Any]]] = None,
@@ -122,6 +160,7 @@ def stream_chunk_builder(
     per_index: Dict[int, Dict[str, Any]] = {}
     usage: Any = None
     extras: Dict[str, Any] = {}
+    simple = True  # every delta is plain text (litellm's fast path)
     for c in chunks:
         u = getattr(c, "usage", None)
         if u is not None:
@@ -130,6 +169,9 @@ def stream_chunk_builder(
         if st is not None:
             extras["service_tier"] = st
         for ch in c.choices:
+            d0 = ch.get("delta")
+            if d0 is not None and any(d0.get(k) is not None for k in _NON_TEXT_DELTA_FIELDS):
+                simple = False
             idx = ch.get("index") or 0
             acc = per_index.setdefault(idx, {"content": None, "reasoning": None, "tools": {}, "finish": None})
             d = ch.get("delta")
@@ -183,14 +225,19 @@ def stream_chunk_builder(
             (s["name"] or "") + s["arguments"] for s in acc["tools"].values()
         )
         choices.append(
-            _new(Choices, {"finish_reason": acc["finish"] or "stop", "index": idx, "message": msg})
+            _new(
+                Choices,
+                {"finish_reason": acc["finish"] or _unreported_finish(acc), "index": idx, "message": msg},
+            )
         )
     if usage is None:
-        usage = _estimated_usage(messages, completion_text, reasoning_text)
+        usage = _estimated_usage(messages, completion_text, reasoning_text, model=first.model, simple=simple)
     fields = {
-        "id": first.id,
+        "id": next((c.id for c in chunks if c.id), ""),  # litellm: the first non-empty id
         "created": first.created if first.created is not None else int(time.time()),
-        "model": first.model,
+        # litellm: a later chunk's model that differs from the first chunk's (Azure's leading
+        # prompt_filter_results chunk has model "", a model router names the real model later)
+        "model": next((c.model for c in chunks if c.model and c.model != first.model), first.model),
         "object": "chat.completion",
         "system_fingerprint": first.get("system_fingerprint"),
         "choices": choices,

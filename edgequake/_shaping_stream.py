@@ -60,8 +60,9 @@ class StreamShaper:
       chunk* when the provider sends none.
     * only ``choices[0]`` of each upstream chunk is looked at; the first emitted chunk carries
       ``role="assistant"``; chunks without content/tool calls/reasoning are dropped (this includes
-      refusal-only deltas and a second choice's role chunk); once a finish_reason was seen every
-      later choice chunk is dropped (so with n>1 only the first finish is reported).
+      refusal-only deltas and a second choice's role chunk); once a finish_reason was seen later
+      finish chunks are dropped (so with n>1 only the first finish is reported) while a sibling
+      choice's non-empty chunks still pass, without their finish_reason.
     * a finish_reason on a chunk that also carries content is held back and emitted as a separate
       finish chunk by ``finish()``.
     * chunks without choices (Azure's prompt_filter_results, OpenAI's usage chunk) are emitted with
@@ -250,9 +251,18 @@ class StreamShaper:
 
     # -- API -------------------------------------------------------------------------------
     def feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
-        # litellm emits a held-back finish chunk as soon as the next upstream chunk arrives
-        held = self._flush_held() if self._finish_held else []
-        return held + self._feed(raw_chunk)
+        raw = self._parse(raw_chunk, self.requested_model)
+        if not self._finish_held:
+            return self._feed(raw)
+        if not raw.get("choices"):
+            # litellm emits a held-back finish chunk as soon as the next upstream chunk arrives...
+            return self._flush_held() + self._feed(raw)
+        out = self._feed(raw)
+        if out:
+            # ...unless that chunk is a sibling choice's non-empty chunk, which passes first
+            return out
+        # the finish chunk carries the latest finish_reason seen (set by ``_feed``)
+        return self._flush_held() + out
 
     def _end_model(self) -> str:
         """The model on chunks litellm makes up at end of stream (not from an upstream chunk):
@@ -273,8 +283,7 @@ class StreamShaper:
         )
         return [self._chunk(self._last, fields, extra)]
 
-    def _feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
-        raw = self._parse(raw_chunk, self.requested_model)
+    def _feed(self, raw: Dict[str, Any]) -> List[ModelResponseStream]:
         if raw.get("model"):
             self._provider_model = raw["model"]
         if "service_tier" in raw:
@@ -300,11 +309,18 @@ class StreamShaper:
                     extra["service_tier"] = self._last["service_tier"]
             return [self._chunk(raw, fields, extra, usage_chunk=usage is not None)]
         self._saw_choices = True
-        if self._finish_reason is not None:
-            return []  # litellm drops every choice chunk after the first finish_reason
         c0 = choices[0]
         d = c0.get("delta") or {}
         finish = c0.get("finish_reason")
+        if self._finish_reason is not None:
+            # after the first finish_reason litellm still passes on a sibling choice's non-empty
+            # chunks (n>1, one choice finishing before another streams), but never another finish;
+            # a later finish_reason still replaces the one a held-back finish chunk reports
+            if finish:
+                self._finish_reason = finish
+            if not self._non_empty(d):
+                return []
+            finish = None
         if self._non_empty(d):
             if finish:
                 self._finish_reason = finish
