@@ -391,7 +391,13 @@ class StreamShaper:
             _PROVIDER_EXCEPTION_NAMES.get(self.provider)
             or "".join(p.capitalize() for p in self.provider.split("_")) + "Exception"
         )
-        text = f"APIConnectionError: {name} - Stream ended before a finish_reason was received"
+        reason = "Stream ended before a finish_reason was received"
+        # litellm's azure mapper puts the class after the label ("AzureException APIConnectionError").
+        text = (
+            f"{name} APIConnectionError - {reason}"
+            if self.provider == "azure"
+            else f"APIConnectionError: {name} - {reason}"
+        )
         original = exceptions.APIConnectionError(
             message=text, llm_provider=self.provider, model=self.requested_model
         )

@@ -47,12 +47,33 @@ class CustomStreamWrapper:
     def _hand_out(self) -> Any:
         chunk = self._ready.popleft()
         self.chunks.append(chunk)
+        choices = getattr(chunk, "choices", None)
+        if choices:
+            text = getattr(choices[0].delta, "content", None)
+            if text:
+                self.response_uptil_now += text
         return chunk
 
     def _fail(self, exc: BaseException) -> BaseException:
+        """The exception for a failure after the stream opened, as litellm's stream wrapper raises it:
+        client errors (4xx but 429) as they are; anything else (5xx, 429, broken or timed-out
+        transport) wrapped in ``MidStreamFallbackError`` carrying the text generated so far."""
         self._ended = True
         self._stream.close()
-        return self._map_error(exc)
+        mapped = self._map_error(exc)
+        status = getattr(mapped, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and status not in (408, 429):
+            return mapped
+        from . import exceptions
+
+        return exceptions.MidStreamFallbackError(
+            message=str(mapped),
+            model=self.model,
+            llm_provider=self.custom_llm_provider,
+            original_exception=mapped,
+            generated_content=self.response_uptil_now,
+            is_pre_first_chunk=not self.chunks,
+        )
 
     # -- sync ---------------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Any]:

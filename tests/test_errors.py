@@ -152,8 +152,9 @@ def test_stream_read_timeout_between_chunks(server: LoopbackServer) -> None:
     reply = Reply(events=[f'{{"x": {i}}}' for i in range(3)], hold_after=1)
     server.enqueue(reply)
     stream = _call(server, stream=True, timeout=0.3)
-    with pytest.raises(edgequake.exceptions.Timeout):
+    with pytest.raises(edgequake.exceptions.MidStreamFallbackError) as info:
         list(stream)
+    assert isinstance(info.value.original_exception, edgequake.exceptions.Timeout)
     reply.release.set()
 
 

@@ -129,10 +129,12 @@ def test_stream_cut_midway_raises(server: LoopbackServer) -> None:
     server.enqueue(Reply(events=events, cut=True))
     stream = edgequake.completion(**KW, api_base=server.url + "/v1", stream=True)
     got = []
-    with pytest.raises(openai.APIError) as info:
+    with pytest.raises(edgequake.exceptions.MidStreamFallbackError) as info:
         for c in stream:
             got.append(c)
     assert _contents(got) == "partial"
+    assert info.value.generated_content == "partial"
+    assert isinstance(info.value.original_exception, openai.APIError)
     assert info.value.status_code >= 500
 
 
@@ -156,8 +158,8 @@ def test_in_band_error_event_raises(server: LoopbackServer) -> None:
     raw = [e.encode() + b"\n\n" if e.startswith("event:") else f"data: {e}\n\n".encode() for e in events]
     server.enqueue(Reply(raw_events=raw))
     # litellm itself lets a bare ValueError escape here (a registered divergence); edgequake raises
-    # a litellm exception carrying the provider's error body.
-    with pytest.raises(openai.APIError, match="boom"):
+    # litellm's mid-stream exception carrying the provider's error body.
+    with pytest.raises(edgequake.exceptions.MidStreamFallbackError, match="boom"):
         list(
             edgequake.completion(
                 model="groq/llama",

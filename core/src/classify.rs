@@ -132,9 +132,7 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
         CoreError::Status { status, body, .. } => {
             classify_reply(fam, &label, Some(*status), &Reply::http(fam, *status, body))
         }
-        CoreError::StreamEvent { body } => {
-            classify_reply(fam, &label, Some(500), &Reply::stream_event(fam, body))
-        }
+        CoreError::StreamEvent { body } => stream_event(fam, &label, body),
         CoreError::Timeout { during } => timeout(fam, &label, during),
         CoreError::Connect { detail, .. } => connection(fam, &label, detail),
         CoreError::Transport { detail } => connection(fam, &label, detail),
@@ -562,6 +560,49 @@ fn timeout(fam: Family, label: &str, during: &str) -> Classification {
 
 /// The connection failed (refused, reset). The SDK says "Connection error."; the httpx routes quote
 /// the OS error, which `from_core` renders the way Python does.
+/// An error event inside a 200 stream. litellm's stream wrapper maps what the route raised: the openai
+/// SDK's bodiless `APIError` becomes APIConnectionError; litellm's own routes raise a 500 with the
+/// event's `error.message`. (Azure's text also embeds a Python traceback: registered divergence.)
+fn stream_event(fam: Family, label: &str, body: &str) -> Classification {
+    use ErrorClass::*;
+    let parsed = error_object(body.trim());
+    let msg = parsed
+        .as_ref()
+        .and_then(|d| d.get("message"))
+        .and_then(|m| m.as_str())
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned);
+    match fam {
+        Family::OpenAiSdk => {
+            let msg = msg.unwrap_or_else(|| "An error occurred during streaming".to_owned());
+            done(
+                APIConnectionError,
+                500,
+                format!("APIConnectionError: {label} - {msg}"),
+            )
+        }
+        Family::Azure => {
+            let msg = msg.unwrap_or_else(|| "An error occurred during streaming".to_owned());
+            done(
+                APIConnectionError,
+                500,
+                format!("AzureException APIConnectionError - {msg}"),
+            )
+        }
+        Family::OpenAiCompatible => {
+            let msg = msg.unwrap_or_else(|| body.to_owned());
+            done(
+                InternalServerError,
+                500,
+                format!("InternalServerError: {label} - {msg}"),
+            )
+        }
+        Family::OpenRouter | Family::HuggingFace => {
+            classify_reply(fam, label, Some(500), &Reply::stream_event(fam, body))
+        }
+    }
+}
+
 fn connection(fam: Family, label: &str, detail: &str) -> Classification {
     use ErrorClass::*;
     match fam {
@@ -2340,11 +2381,18 @@ mod tests {
         let err = CoreError::StreamEvent {
             body: r#"{"error": {"message": "Overloaded"}}"#.to_owned(),
         };
+        // Measured by the harness on authored__stream_error_midstream (openai, mistral, xai).
         let got = classify(Provider::OpenAI, &err);
+        assert_eq!(got.class, ErrorClass::APIConnectionError);
+        assert_eq!(
+            got.message,
+            "APIConnectionError: OpenAIException - Overloaded"
+        );
+        let got = classify(Provider::Mistral, &err);
         assert_eq!(got.class, ErrorClass::InternalServerError);
         assert_eq!(
             got.message,
-            "InternalServerError: OpenAIException - Overloaded"
+            "InternalServerError: MistralException - Overloaded"
         );
     }
 

@@ -61,18 +61,18 @@ impl SseDecoder {
         Ok(())
     }
 
-    /// End of input: a final line without terminator, and an event without its blank line, count.
+    /// End of input. As the SSE spec says (and the openai SDK does), an event whose blank line never
+    /// came is incomplete and is not dispatched: a body cut mid-event yields the events before it.
     pub fn finish(&mut self, out: &mut Vec<SseEvent>) -> Result<(), CoreError> {
-        if !self.buf.is_empty() {
-            let end = if self.buf.last() == Some(&b'\r') {
-                self.buf.len() - 1
-            } else {
-                self.buf.len()
-            };
+        // A lone trailing `\r` was held back in case `\n` followed: it ends its line after all.
+        if self.buf.last() == Some(&b'\r') {
+            let end = self.buf.len() - 1;
             self.line_at(0, end, out)?;
-            self.buf.clear();
         }
-        self.dispatch(out);
+        self.buf.clear();
+        self.data.clear();
+        self.event = None;
+        self.has_data = false;
         Ok(())
     }
 
@@ -182,13 +182,15 @@ mod tests {
     }
 
     #[test]
-    fn last_event_without_blank_line_is_kept() {
-        let out = decode_in_pieces(b"data: x", 3);
+    fn an_event_cut_before_its_blank_line_is_not_dispatched() {
+        assert!(decode_in_pieces(b"data: x", 3).is_empty());
+        assert!(decode_in_pieces(b"data: {\"a\":1}\n", 3).is_empty());
+        let out = decode_in_pieces(b"data: 1\n\ndata: {\"cut", 4);
         assert_eq!(
             out,
             vec![SseEvent {
                 event: None,
-                data: "x".into()
+                data: "1".into()
             }]
         );
     }
