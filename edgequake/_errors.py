@@ -115,11 +115,23 @@ def _rate_limit_phrase(text: str, status: int) -> bool:
     return bool(re.search(r"rate[\s_\-]*limit", lower)) or "service tier capacity exceeded" in lower
 
 
+def _json_typed(headers: dict) -> bool:
+    """Whether a reply declares JSON (or declares nothing), as the openai SDK decides how to parse it."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return content_type is None or "json" in content_type.lower()
+
+
 def _message(info: dict, family: str, label: str) -> str:
     """litellm's constructor message; rebuilt here where it quotes Python's own error text."""
     kind = info.get("kind")
     message = str(info.get("message") or "")
     if kind == "decode":
+        if family == _SDK and not _json_typed(info.get("headers") or {}):
+            # The openai SDK hands back a non-JSON reply as text, which litellm then rejects.
+            return (
+                f"InternalServerError: {label} - Empty or invalid response from LLM endpoint. "
+                f"Received: {info.get('body') or ''!r}. Check the reverse proxy or model server configuration."
+            )
         detail = _json_error(info.get("body") or "")
         if detail is None:
             return message
