@@ -128,9 +128,10 @@ def _message(info: dict, family: str, label: str) -> str:
     if kind == "decode":
         if family == _SDK and not _json_typed(info.get("headers") or {}):
             # The openai SDK hands back a non-JSON reply as text, which litellm then rejects.
+            received = info.get("body") or ""
             return (
                 f"InternalServerError: {label} - Empty or invalid response from LLM endpoint. "
-                f"Received: {info.get('body') or ''!r}. Check the reverse proxy or model server configuration."
+                f"Received: {received!r}. Check the reverse proxy or model server configuration."
             )
         detail = _json_error(info.get("body") or "")
         if detail is None:
