@@ -292,5 +292,5 @@ def test_unsupported_provider_without_litellm_is_a_clear_error(monkeypatch: pyte
     import sys
 
     monkeypatch.setitem(sys.modules, "litellm", None)  # makes `import litellm` fail
-    with pytest.raises(edgequake.UnsupportedProviderError, match="anthropic.*litellm is not installed"):
+    with pytest.raises(edgequake.UnsupportedProviderError, match=r"anthropic.*litellm is not installed"):
         edgequake.completion(model="anthropic/claude-3-5-haiku-20241022", messages=payloads.USER, api_key="k")

@@ -39,7 +39,9 @@ def test_live_completion_and_stream(model: str, env: str) -> None:
     resp = edgequake.completion(model=model, messages=MESSAGES, api_key=key, max_tokens=10)
     assert "pong" in (resp.choices[0].message.content or "").lower()
     assert resp.usage.total_tokens > 0
-    chunks = list(edgequake.completion(model=model, messages=MESSAGES, api_key=key, max_tokens=10, stream=True))
+    chunks = list(
+        edgequake.completion(model=model, messages=MESSAGES, api_key=key, max_tokens=10, stream=True)
+    )
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert "pong" in text.lower()
 
