@@ -83,5 +83,32 @@ EMBED_DIMENSIONS = (
 EMBED_REJECTS: Dict[str, Tuple[str, ...]] = {"mistral": ("user", "dimensions")}
 EMBED_DEFAULTS: Dict[str, Dict[str, object]] = {"azure": {"encoding_format": "base64"}}
 
+# reasoning_effort levels litellm's model map declares for the mistral models that take the param
+# (litellm 1.110.2, ``reasoning_effort_levels``); models not listed declare none (sent as given).
+_MISTRAL_NONE_HIGH = ("none", "high")
+_MISTRAL_LOW_HIGH_MAX = ("low", "high", "max")
+MISTRAL_EFFORT_LEVELS: Dict[str, Tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "devstral-latest", "devstral-medium-latest", "devstral-small-latest",
+            "mistral-code-agent-latest", "mistral-large-4", "mistral-large-4-0", "mistral-medium",
+            "mistral-medium-2604", "mistral-medium-3", "mistral-medium-3-5", "mistral-medium-3.5",
+            "mistral-medium-latest", "mistral-small", "mistral-small-2603", "mistral-small-latest",
+            "mistral-vibe-cli-fast", "mistral-vibe-cli-latest", "mistral-vibe-cli-with-tools",
+        ),
+        _MISTRAL_NONE_HIGH,
+    ),
+    **dict.fromkeys(
+        ("zai-glm-5", "zai-glm-5-3", "zai-glm-5-3-flash", "zai-glm-latest"), _MISTRAL_LOW_HIGH_MAX
+    ),
+}  # fmt: skip
+# litellm's strength order for rounding a level to a declared one ("none" is the off switch, not ranked)
+EFFORT_STRENGTH = ("minimal", "low", "medium", "high", "xhigh", "max")
+MISTRAL_EFFORT_UNSUPPORTED = (
+    "mistral does not support parameters: ['reasoning_effort'], for model={model}, since the Mistral API "
+    "takes it only as a level such as 'high', with no reasoning summary. To drop it, set "
+    "`litellm.drop_params=True` or for proxy:\n\n`litellm_settings:\n drop_params: true`\n"
+)
+
 # The system prompt litellm's mistral route sends to magistral models when reasoning is requested.
 MAGISTRAL_PROMPT = "\n        <s>[SYSTEM_PROMPT]system_prompt\n        A user will ask you to solve a task. You should first draft your thinking process (inner monologue) until you have derived the final answer. Afterwards, write a self-contained summary of your thoughts (i.e. your summary should be succinct but contain all the critical steps you needed to reach the conclusion). You should use Markdown to format your response. Write both your thoughts and summary in the same language as the task posed by the user. NEVER use \x08oxed{} in your response.\n\n        Your thinking process must follow the template below:\n        <think>\n        Your thoughts or/and draft, like working through an exercise on scratch paper. Be as casual and as long as you want until you are confident to generate a correct answer.\n        </think>\n\n        Here, provide a concise summary that reflects your reasoning and presents a clear final answer to the user. Don't mention that this is a summary.\n\n        Problem:\n\n        [/SYSTEM_PROMPT][INST]user_message[/INST]<think>\n        reasoning_traces\n        </think>\n        assistant_response</s>[INST]user_message[/INST]\n        "  # noqa: E501

@@ -13,6 +13,7 @@ import sys
 from typing import Any, Dict, List, Optional, Tuple
 
 from edgequake._param_rules import (
+    EFFORT_STRENGTH,
     EMBED_DEFAULTS,
     EMBED_DIMENSIONS,
     EMBED_REJECTS,
@@ -20,6 +21,8 @@ from edgequake._param_rules import (
     FAMILY_RULES,
     GPT5_TEMPERATURE,
     MAGISTRAL_PROMPT,
+    MISTRAL_EFFORT_LEVELS,
+    MISTRAL_EFFORT_UNSUPPORTED,
     OSERIES_TEMPERATURE,
     RULES,
     UNSUPPORTED,
@@ -94,6 +97,32 @@ def _check_temperature(family: str, model: str, body: Dict[str, Any], drop: bool
     raise _unsupported(template.format(value=value, model=model))
 
 
+def _nearest_effort(requested: str, declared: Tuple[str, ...]) -> str:
+    """litellm's rounding up to a declared level: the weakest declared level at least as strong as
+    the request, else the strongest; "none" and unknown levels are sent as given."""
+    ranked = [e for e in EFFORT_STRENGTH if e in declared]
+    if requested in ranked or requested not in EFFORT_STRENGTH or not ranked:
+        return requested
+    strength = EFFORT_STRENGTH.index(requested)
+    return next((e for e in ranked if EFFORT_STRENGTH.index(e) >= strength), ranked[-1])
+
+
+def _mistral_effort(model: str, value: Any, drop: bool) -> Optional[str]:
+    """The ``reasoning_effort`` litellm's mistral route sends a non-magistral model: a level (a dict's
+    ``effort``) rounded to the model's declared levels, including "none"; a summary or a non-level
+    value is refused, or dropped with drop_params."""
+    level, summary = (value.get("effort"), value.get("summary")) if isinstance(value, dict) else (value, None)
+    declared = MISTRAL_EFFORT_LEVELS.get(model)
+    sendable = None
+    if isinstance(level, str):
+        sendable = _nearest_effort(level, declared) if declared is not None else level
+    if sendable is not None and summary is None:
+        return sendable
+    if drop:
+        return sendable
+    raise _unsupported(MISTRAL_EFFORT_UNSUPPORTED.format(model=model))
+
+
 def chat_body(
     provider: str,
     model: str,
@@ -160,7 +189,12 @@ def chat_body(
         elif key == "response_format":
             body["response_format"] = _response_format(value)
         elif key in ("reasoning_effort", "thinking") and rules.get("reasoning_prompt"):
-            reasoning_prompt = reasoning_prompt or "magistral" in model.lower()
+            if "magistral" in model.lower():
+                reasoning_prompt = True
+            elif key == "reasoning_effort":
+                level = _mistral_effort(model, value, drop)
+                if level is not None:
+                    body["reasoning_effort"] = level
         elif key == "thinking" and rules.get("deepseek_thinking"):
             body["thinking"] = {"type": value.get("type")} if isinstance(value, dict) else value
         elif key == "reasoning_effort" and rules.get("deepseek_thinking"):

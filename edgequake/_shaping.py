@@ -28,10 +28,11 @@ from edgequake._shaping_routes import (
     PREFIX_MODEL,
     RAW_HEADERS_KEY,
     additional_headers,
+    azure_o_series,
     map_finish_reason,
 )
 from edgequake._shaping_stream import StreamShaper
-from edgequake._shaping_usage import build_usage, usage_fields
+from edgequake._shaping_usage import build_usage, usage_fields, xai_usage
 from edgequake.types import Embedding, EmbeddingResponse, ModelResponse, Usage, _new
 
 __all__ = [
@@ -75,6 +76,10 @@ def model_response_from_openai(
     model = body.get("model")
     if provider in PREFIX_MODEL and model is not None:
         model = f"{provider}/{model}"
+    elif provider == "azure" and azure_o_series(requested_model):
+        # litellm sends Azure's o-series through its OpenAI handler with custom_llm_provider="azure",
+        # which names the response "azure/<model>" (the requested name when the body has none)
+        model = f"azure/{model if model is not None else requested_model}"
     fields: Dict[str, Any] = {
         "id": body.get("id") or f"chatcmpl-{uuid.uuid4()}",
         "created": _created(body.get("created")),
@@ -86,6 +91,8 @@ def model_response_from_openai(
         fields["system_fingerprint"] = body["system_fingerprint"]
     usage = body.get("usage")
     extra: Dict[str, Any] = {}
+    if isinstance(usage, dict) and provider == "xai":
+        usage = xai_usage(usage)  # reasoning tokens folded into completion_tokens, as litellm does
     if usage is not None:
         extra["usage"] = build_usage(usage)
     elif provider not in DIRECT_CHOICES:  # the converter routes default to an all-zero Usage
@@ -93,6 +100,8 @@ def model_response_from_openai(
     for k, v in body.items():
         if k not in _RESPONSE_FIELDS:
             extra[k] = v
+    if body.get("system_fingerprint") == "fp_ollama" and provider not in DIRECT_CHOICES:
+        _ollama_ids(fields, extra)
     if (
         provider == "groq"
         and "service_tier" in extra
@@ -105,6 +114,24 @@ def model_response_from_openai(
     kept_headers = None if provider in DIRECT_CHOICES else dict(response_headers)
     private = {"_hidden_params": hidden, "_response_headers": kept_headers, "_response_ms": response_ms}
     return _new(ModelResponse, fields, extra, private)
+
+
+def _ollama_ids(fields: Dict[str, Any], extra: Dict[str, Any]) -> None:
+    """Ollama's OpenAI-compatible endpoint (``system_fingerprint: "fp_ollama"``) numbers its ids per
+    server process (``chatcmpl-674``), so they repeat across restarts and servers. litellm's response
+    converter swaps in a fresh ``chatcmpl-<uuid4>`` and keeps Ollama's id as
+    ``provider_specific_fields["original_response_id"]`` (unless one is already there)."""
+    psf = extra.get("provider_specific_fields")
+    psf = dict(psf) if isinstance(psf, dict) else {}
+    original = psf.get("original_response_id")
+    if isinstance(original, str):
+        return_id = fields["id"]
+    else:
+        original = fields["id"]
+        return_id = f"chatcmpl-{uuid.uuid4()}"
+    fields["id"] = return_id
+    psf["original_response_id"] = original
+    extra["provider_specific_fields"] = psf
 
 
 def _hidden_nonstream(

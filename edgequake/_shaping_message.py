@@ -84,7 +84,36 @@ def _split_reasoning(msg: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]]
     return None, content
 
 
+def _mistral_message(msg: Dict[str, Any]) -> Dict[str, Any]:
+    """litellm's mistral transformation of a response message: "" content becomes None, and a content
+    list (magistral) becomes its text block's text, with the thinking block's text parts joined by
+    newlines set as ``reasoning_content`` (when a list has several of a kind, the last one wins)."""
+    content = msg.get("content")
+    if content == "":
+        return dict(msg, content=None)
+    if not isinstance(content, list) or not content:
+        return msg
+    thinking = ""
+    text = ""
+    for block in content:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "thinking":
+            parts = block.get("thinking") or []
+            thinking = "\n".join(
+                p.get("text", "") for p in parts if isinstance(p, dict) and p.get("type") == "text"
+            )
+        elif block.get("type") == "text":
+            text = block.get("text", "")
+    out = dict(msg, content=text)
+    if thinking:
+        out["reasoning_content"] = thinking
+    return out
+
+
 def _message(msg: Dict[str, Any], provider: str) -> Message:
+    if provider == "mistral":
+        msg = _mistral_message(msg)
     psf: Dict[str, Any] = dict(msg.get("provider_specific_fields") or {})
     for k in msg:
         if k not in _MESSAGE_FIELDS:
@@ -98,8 +127,6 @@ def _message(msg: Dict[str, Any], provider: str) -> Message:
             annotations = [a for a in annotations if a not in others] or None
             psf["annotations"] = others
     reasoning, content = _split_reasoning(msg)
-    if provider == "mistral" and content == "":
-        content = None  # litellm's mistral transformation turns "" into None
     raw_tools = msg.get("tool_calls")
     tool_calls = [_tool_call(t) for t in raw_tools] if raw_tools else None
     fc = msg.get("function_call")

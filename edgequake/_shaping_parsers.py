@@ -8,7 +8,10 @@ on never reaches the caller. Measured against litellm 1.110.2:
   keeps ``id``, ``system_fingerprint``, ``created``, ``model``, ``choices``, a non-null ``usage`` and a
   non-empty string ``service_tier``; every other top-level key (``citations``, ``x_groq``,
   ``prompt_filter_results``...) is dropped, and ``delta.reasoning`` is renamed ``reasoning_content``;
-* xai gives a choice-less chunk that has a ``usage`` key one empty choice (dropped when it is null);
+* xai gives a choice-less chunk that has a ``usage`` key one empty choice (dropped when it is null),
+  folds reasoning tokens into ``completion_tokens`` (``edgequake._shaping_usage.xai_usage``), and
+  the usage chunk the wrapper then emits keeps only litellm's declared usage fields (xAI's
+  ``num_sources_used`` is gone);
 * openrouter keeps ``id`` (a chunk without one ends the stream with ``BadRequestError``), ``created``,
   ``model``, ``usage`` and ``choices``, and sets ``delta.reasoning_content`` from ``delta.reasoning``
   (so an upstream ``reasoning_content`` is lost: reproduced).
@@ -19,6 +22,8 @@ The sdk routes (openai, azure, cerebras) pass the chunk through unchanged.
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List
+
+from edgequake._shaping_usage import xai_usage
 
 __all__ = ["parser_for"]
 
@@ -69,7 +74,24 @@ def _xai(raw: Chunk, model: str) -> Chunk:
     # usage the wrapper still emits it as the usage chunk, with a null one the empty choice is dropped
     if not raw.get("choices") and "usage" in raw and raw["usage"] is None:
         raw = dict(raw, choices=[{"index": 0, "delta": {}, "finish_reason": None}])
+    usage = raw.get("usage")
+    if isinstance(usage, dict):
+        usage = xai_usage(usage)
+        if not raw.get("choices"):
+            usage = {k: v for k, v in usage.items() if k in _USAGE_DECLARED}
+        raw = dict(raw, usage=usage)
     return _openai_compatible(raw, model)
+
+
+_USAGE_DECLARED = frozenset(
+    {
+        "prompt_tokens",
+        "completion_tokens",
+        "total_tokens",
+        "completion_tokens_details",
+        "prompt_tokens_details",
+    }
+)
 
 
 def _openrouter(raw: Chunk, model: str) -> Chunk:

@@ -17,6 +17,7 @@ __all__ = [
     "RAW_HEADERS_KEY",
     "SDK_ROUTES",
     "additional_headers",
+    "azure_o_series",
     "family",
     "map_finish_reason",
 ]
@@ -89,6 +90,12 @@ RAW_HEADERS_KEY = frozenset(
 )
 OVERHEAD_KEY = frozenset({"openai", "cerebras"})
 NO_PROVIDER_KEYS = frozenset({"groq", "fireworks_ai"})  # no custom_llm_provider / region_name
+
+
+def azure_o_series(model: str) -> bool:
+    """litellm's test for Azure's o-series route (``AzureOpenAIO1Config.is_o_series_model``): a
+    substring match on the deployment name, so ``my-o3-deploy`` counts and ``gpt-4o`` does not."""
+    return any(tag in model for tag in ("o1", "o3", "o4", "o_series/"))
 
 
 def family(provider: str) -> str:

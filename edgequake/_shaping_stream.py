@@ -304,6 +304,8 @@ class StreamShaper:
             fields["provider_specific_fields"] = None
             extra: Dict[str, Any] = {}
             if usage is not None:
+                if self.family == "sdk":  # litellm's wrapper makes this chunk: the requested name
+                    fields["model"] = self.requested_model
                 extra["usage"] = build_usage(usage, full_details=True)
                 if self._last.get("service_tier") is not None:
                     extra["service_tier"] = self._last["service_tier"]

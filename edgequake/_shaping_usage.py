@@ -6,7 +6,7 @@ from typing import Any, Dict, Tuple
 
 from edgequake.types import CompletionTokensDetailsWrapper, PromptTokensDetailsWrapper, Usage, _new
 
-__all__ = ["build_usage", "usage_fields"]
+__all__ = ["build_usage", "usage_fields", "xai_usage"]
 
 
 def usage_fields(u: Dict[str, Any], *, full_details: bool = False) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -70,6 +70,38 @@ def usage_fields(u: Dict[str, Any], *, full_details: bool = False) -> Tuple[Dict
             continue
         extra[k] = v
     return fields, extra
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def xai_usage(u: Dict[str, Any]) -> Dict[str, Any]:
+    """xAI's usage as litellm's xai route restates it (a new dict; ``u`` is left alone).
+
+    xAI counts ``completion_tokens_details.reasoning_tokens`` outside ``completion_tokens`` but inside
+    ``total_tokens``; litellm folds them into ``completion_tokens`` (OpenAI's accounting) when the
+    numbers say so (total == prompt + completion + reasoning), then raises a ``total_tokens`` below
+    prompt + completion to that sum. Same rule for stream usage chunks and non-stream bodies.
+    """
+    out = dict(u)
+    details = out.get("completion_tokens_details")
+    if isinstance(details, dict):
+        reasoning = _int(details.get("reasoning_tokens"))
+    else:
+        reasoning = _int(getattr(details, "reasoning_tokens", 0))
+    prompt = _int(out.get("prompt_tokens"))
+    completion = _int(out.get("completion_tokens"))
+    total = _int(out.get("total_tokens"))
+    if reasoning > 0 and total != prompt + completion and total == prompt + completion + reasoning:
+        completion += reasoning
+        out["completion_tokens"] = completion
+    if total < prompt + completion:
+        out["total_tokens"] = prompt + completion
+    return out
 
 
 def _set(obj: Any, key: str, value: Any) -> None:
