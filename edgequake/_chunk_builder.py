@@ -148,6 +148,34 @@ def _unreported_finish(acc: Dict[str, Any]) -> str:
     return "tool_calls" if acc["tools"] else "stop"
 
 
+class _Thinking:
+    """litellm's thinking-block merge: texts accumulate until a block with a signature closes them
+    into one block (without a signature nothing is kept); redacted blocks pass as they are."""
+
+    def __init__(self) -> None:
+        self.blocks: List[Dict[str, Any]] = []
+        self._texts: List[str] = []
+
+    def _close(self, signature: Any) -> None:
+        if signature:
+            self.blocks.append({"type": "thinking", "thinking": "".join(self._texts), "signature": signature})
+        self._texts = []
+
+    def add(self, blocks: List[Any]) -> None:
+        for b in blocks:
+            get = b.get if isinstance(b, dict) else (lambda k, _b=b: getattr(_b, k, None))
+            if get("type") == "redacted_thinking":
+                self._close(None)
+                if get("data"):
+                    self.blocks.append({"type": "redacted_thinking", "data": get("data")})
+                continue
+            text = get("thinking")
+            if isinstance(text, str) and text:
+                self._texts.append(text)
+            if get("signature"):
+                self._close(get("signature"))
+
+
 def stream_chunk_builder(
     chunks: List[Any],
     messages: Optional[List[Dict[str, Any]]] = None,
@@ -173,7 +201,10 @@ def stream_chunk_builder(
             if d0 is not None and any(d0.get(k) is not None for k in _NON_TEXT_DELTA_FIELDS):
                 simple = False
             idx = ch.get("index") or 0
-            acc = per_index.setdefault(idx, {"content": None, "reasoning": None, "tools": {}, "finish": None})
+            acc = per_index.setdefault(
+                idx,
+                {"content": None, "reasoning": None, "tools": {}, "finish": None, "thinking": _Thinking()},
+            )
             d = ch.get("delta")
             if ch.get("finish_reason"):
                 acc["finish"] = ch.get("finish_reason")
@@ -185,6 +216,9 @@ def stream_chunk_builder(
             r = d.get("reasoning_content")
             if r is not None:
                 acc["reasoning"] = (acc["reasoning"] or "") + r
+            blocks = d.get("thinking_blocks")
+            if blocks and isinstance(blocks, list):
+                acc["thinking"].add(blocks)
             for t in d.get("tool_calls") or []:
                 slot = acc["tools"].setdefault(
                     t.index, {"id": None, "name": None, "arguments": "", "type": "function"}
@@ -205,7 +239,14 @@ def stream_chunk_builder(
             _new(
                 ChatCompletionMessageToolCall,
                 {
-                    "function": _new(Function, {"arguments": s["arguments"], "name": s["name"]}),
+                    # litellm's builder: a named call with no argument text gets "{}"
+                    "function": _new(
+                        Function,
+                        {
+                            "arguments": s["arguments"] or ("{}" if s["id"] and s["name"] else ""),
+                            "name": s["name"],
+                        },
+                    ),
                     "id": s["id"],
                     "type": s["type"],
                 },
@@ -215,9 +256,13 @@ def stream_chunk_builder(
         msg_extra: Dict[str, Any] = {}
         if acc["reasoning"] is not None:
             msg_extra["reasoning_content"] = acc["reasoning"]
+        if acc["thinking"].blocks:
+            msg_extra["thinking_blocks"] = acc["thinking"].blocks
+        # litellm's builder starts from content "" and only a tool call stream makes it None
+        content = acc["content"] if acc["content"] is not None else (None if tools else "")
         msg = _new(
             Message,
-            {"content": acc["content"], "role": "assistant", "tool_calls": tools, "function_call": None},
+            {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None},
             msg_extra,
         )
         reasoning_text += acc["reasoning"] or ""

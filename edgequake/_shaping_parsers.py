@@ -14,14 +14,18 @@ on never reaches the caller. Measured against litellm 1.110.2:
   ``num_sources_used`` is gone);
 * openrouter keeps ``id`` (a chunk without one ends the stream with ``BadRequestError``), ``created``,
   ``model``, ``usage`` and ``choices``, and sets ``delta.reasoning_content`` from ``delta.reasoning``
-  (so an upstream ``reasoning_content`` is lost: reproduced).
+  (so an upstream ``reasoning_content`` is lost: reproduced); a chunk with an ``error`` object ends
+  the stream with the error (code 400: ``BadRequestError``);
+* mistral (Magistral) may send ``delta.content`` as a list of blocks: ``thinking`` blocks become
+  ``thinking_blocks`` (signature ``"mistral"``) and ``reasoning_content`` (their texts joined by a
+  newline), ``text`` blocks are joined into ``content`` (``None`` when there are none).
 
 The sdk routes (openai, azure, cerebras) pass the chunk through unchanged.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from edgequake._shaping_usage import xai_usage
 
@@ -94,7 +98,24 @@ _USAGE_DECLARED = frozenset(
 )
 
 
+def _openrouter_error(error: Any, model: str) -> Optional[Exception]:
+    if not isinstance(error, dict) or error.get("code") != 400:
+        return None  # other codes: not measured, the chunk is parsed as usual
+    from edgequake import exceptions  # lazy: exceptions import openai
+
+    text = "Message: {}, Metadata: {}, User ID: {}".format(
+        error.get("message"), error.get("metadata", {}), error.get("user_id", "")
+    )
+    return exceptions.BadRequestError(
+        message=f"OpenrouterException - {text}", model=model, llm_provider="openrouter"
+    )
+
+
 def _openrouter(raw: Chunk, model: str) -> Chunk:
+    if "error" in raw:
+        exc = _openrouter_error(raw["error"], model)
+        if exc is not None:
+            raise exc
     # litellm mutates the chunk as it goes, so the error text shows the renamed deltas
     if "choices" not in raw:
         raise _openrouter_key_error("choices", raw, model)
@@ -120,6 +141,40 @@ def _openrouter(raw: Chunk, model: str) -> Chunk:
     }
 
 
+def _mistral_blocks(blocks: List[Any]) -> Dict[str, Any]:
+    texts: List[str] = []
+    thinking: List[Dict[str, Any]] = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "thinking":
+            parts = block.get("thinking") or []
+            text = "".join(
+                p.get("text", "") for p in parts if isinstance(p, dict) and p.get("type") == "text"
+            )
+            if text:
+                thinking.append({"type": "thinking", "thinking": text, "signature": "mistral"})
+        elif block.get("type") == "text":
+            texts.append(block.get("text", ""))
+    out: Dict[str, Any] = {"content": "".join(texts) if texts else None}
+    if thinking:
+        out["thinking_blocks"] = thinking
+        out["reasoning_content"] = "\n".join(b["thinking"] for b in thinking)
+    return out
+
+
+def _mistral(raw: Chunk, model: str) -> Chunk:
+    choices = []
+    for c in raw.get("choices") or []:
+        d = c.get("delta") if isinstance(c, dict) else None
+        if isinstance(d, dict) and isinstance(d.get("content"), list):
+            d = {k: v for k, v in d.items() if k not in ("thinking_blocks", "reasoning_content")}
+            d.update(_mistral_blocks(d["content"]))
+            c = dict(c, delta=d)
+        choices.append(c)
+    return _openai_compatible(dict(raw, choices=choices), model)
+
+
 def _identity(raw: Chunk, model: str) -> Chunk:
     return raw
 
@@ -130,6 +185,7 @@ _PARSERS: Dict[str, Callable[[Chunk, str], Chunk]] = {
     "cerebras": _identity,
     "xai": _xai,
     "openrouter": _openrouter,
+    "mistral": _mistral,
 }
 
 

@@ -39,6 +39,24 @@ _CHUNK_OWN_KEYS = frozenset(
 # sdk route because the SDK object declares them
 _SDK_CHUNK_FIELDS = ("moderation", "obfuscation", "service_tier")
 _CHOICE_OWN_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+_USAGE_KEPT_EXTRAS = frozenset({"cost", "server_tool_use"})
+_DELTA_OWN_KEYS = frozenset(
+    {
+        "content",
+        "role",
+        "function_call",
+        "tool_calls",
+        "audio",
+        "images",
+        "annotations",
+        "reasoning",
+        "reasoning_content",
+        "reasoning_items",
+        "thinking_blocks",
+        "provider_specific_fields",
+        "refusal",
+    }
+)
 _PROVIDER_EXCEPTION_NAMES = {
     "openai": "OpenAIException",
     "azure": "AzureException",
@@ -186,7 +204,7 @@ class StreamShaper:
             },
         )
 
-    def _delta(self, d: Dict[str, Any]) -> Delta:
+    def _delta(self, d: Dict[str, Any], *, keep_role: bool = False) -> Delta:
         first = not self._sent_first
         fields: Dict[str, Any] = {}
         extra: Dict[str, Any] = {}
@@ -221,7 +239,7 @@ class StreamShaper:
         fc = d.get("function_call")
         extra.update(
             content=d.get("content"),
-            role="assistant" if first else None,
+            role=d.get("role") if keep_role else "assistant" if first else None,
             function_call=_new(FunctionCall, {"arguments": fc.get("arguments") or "", "name": fc.get("name")})
             if isinstance(fc, dict)
             else None,
@@ -231,6 +249,13 @@ class StreamShaper:
         for k in ("thinking_blocks", "annotations"):
             if d.get(k) is not None:
                 extra[k] = d[k]
+        # litellm's Delta keeps the upstream delta's other keys (openrouter's reasoning_details, a
+        # together token_id), and ``reasoning`` beside a reasoning_content it was not renamed into
+        for k, v in d.items():
+            if k not in _DELTA_OWN_KEYS:
+                extra[k] = v
+        if "reasoning" in d and d.get("reasoning_content") is not None:
+            extra["reasoning"] = d["reasoning"]
         self._sent_first = True
         return _new(Delta, fields, extra)
 
@@ -288,28 +313,29 @@ class StreamShaper:
             self._provider_model = raw["model"]
         if "service_tier" in raw:
             self._last["service_tier"] = raw["service_tier"]
-        if raw.get("system_fingerprint") is not None or "system_fingerprint" not in self._last:
+        # the fingerprint on chunks litellm makes up is the last upstream chunk's; on httpx routes a
+        # chunk without one does not reset it (litellm's parsed chunk then lacks the attribute)
+        if (
+            self.family == "sdk"
+            or raw.get("system_fingerprint") is not None
+            or "system_fingerprint" not in self._last
+        ):
             self._last["system_fingerprint"] = raw.get("system_fingerprint")
         self._last["id"] = raw.get("id")
         self._last["model"] = raw.get("model")
         choices = raw.get("choices")
+        usage = raw.get("usage")
+        if usage is not None:
+            # litellm strips usage off the chunk that carries it and ends the stream with a usage
+            # chunk of its own (``_provider_usage_chunk``); a choice-less chunk is then empty
+            self.usage = usage
         if not choices:
-            usage = raw.get("usage")
-            if usage is not None:
-                self.usage = usage
-            if not self.include_usage:
+            if usage is not None or not self.include_usage:
                 return []
             fields = self._base(raw)
             fields["choices"] = []
             fields["provider_specific_fields"] = None
-            extra: Dict[str, Any] = {}
-            if usage is not None:
-                if self.family == "sdk":  # litellm's wrapper makes this chunk: the requested name
-                    fields["model"] = self.requested_model
-                extra["usage"] = build_usage(usage, full_details=True)
-                if self._last.get("service_tier") is not None:
-                    extra["service_tier"] = self._last["service_tier"]
-            return [self._chunk(raw, fields, extra, usage_chunk=usage is not None)]
+            return [self._chunk(raw, fields, {})]
         self._saw_choices = True
         c0 = choices[0]
         d = c0.get("delta") or {}
@@ -321,6 +347,8 @@ class StreamShaper:
             if finish:
                 self._finish_reason = finish
             if not self._non_empty(d):
+                if usage is not None:
+                    return [self._post_finish_usage_carrier(raw, c0, d)]
                 return []
             finish = None
         if self._non_empty(d):
@@ -367,9 +395,51 @@ class StreamShaper:
                 return out
             self._raise_truncated()
         out = self._flush_held(at_end=True) if self._finish_held else []
-        if self.include_usage and self.usage is None and self._content_chunks:
+        if self.include_usage and self.usage is not None:
+            out.append(self._provider_usage_chunk())
+        elif self.include_usage and self._content_chunks:
             out.append(self._estimated_usage_chunk(out))
         return out
+
+    def _post_finish_usage_carrier(
+        self, raw: Dict[str, Any], c0: Dict[str, Any], d: Dict[str, Any]
+    ) -> ModelResponseStream:
+        """A chunk after the finish that carries usage (openrouter's last chunk): litellm passes it on,
+        usage stripped, with its delta as sent (an empty ``role="assistant"`` delta included)."""
+        fields = self._base(raw)
+        fields["choices"] = [
+            _new(
+                StreamingChoices,
+                {},
+                {
+                    "finish_reason": None,
+                    "index": c0.get("index", 0),
+                    "delta": self._delta(d, keep_role=True),
+                    "logprobs": None,
+                },
+            )
+        ]
+        fields["provider_specific_fields"] = None
+        return self._chunk(raw, fields, {})
+
+    def _provider_usage_chunk(self) -> ModelResponseStream:
+        """The usage chunk litellm ends the stream with when the provider reported usage."""
+        fields = self._base(self._last)
+        if self.family == "sdk":  # litellm's wrapper makes this chunk: the requested name
+            fields["model"] = self.requested_model
+        fields["choices"] = []
+        fields["provider_specific_fields"] = None
+        usage = build_usage(self.usage or {}, full_details=True)
+        # it is stream_chunk_builder's Usage: declared fields, and of the provider's extras only
+        # these (openrouter's is_byok/cost_details are dropped)
+        for k in list(usage.__pydantic_extra__ or {}):
+            if k not in _USAGE_KEPT_EXTRAS:
+                del usage.__pydantic_extra__[k]  # type: ignore[union-attr]
+                usage.__pydantic_fields_set__.discard(k)
+        extra: Dict[str, Any] = {"usage": usage}
+        if self._last.get("service_tier") is not None:
+            extra["service_tier"] = self._last["service_tier"]
+        return self._chunk(None, fields, extra, usage_chunk=True)
 
     def _estimated_usage_chunk(self, tail: List[ModelResponseStream]) -> ModelResponseStream:
         """The provider sent no usage (its route drops ``stream_options``): litellm ends the stream
