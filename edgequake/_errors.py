@@ -76,9 +76,9 @@ def _base_without_credentials(api_base: str) -> str:
     """Drop ``user:pass@``, the query and the fragment, as litellm does before showing a base URL."""
     scheme, sep, rest = api_base.partition("://")
     prefix = scheme + sep if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) else ""
-    rest = api_base[len(prefix):]
+    rest = api_base[len(prefix) :]
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    after = rest[len(authority):]
+    after = rest[len(authority) :]
     host = authority.rpartition("@")[2]
     if "@" in after and not re.fullmatch(
         r"(?:(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]+|localhost|\[[0-9A-Fa-f:.]+\])(?::\d+)?", host
@@ -125,6 +125,13 @@ def _message(info: dict, family: str, label: str) -> str:
     """litellm's constructor message; rebuilt here where it quotes Python's own error text."""
     kind = info.get("kind")
     message = str(info.get("message") or "")
+    if kind == "status" and family == _SDK and info.get("route") == "embedding":
+        # litellm's openai embedding path re-raises the SDK error by its str(), which starts with
+        # "Error code: N - "; the chat path does not. Same class and provider text otherwise.
+        head, sep, tail = message.partition(f"{label} - ")
+        if sep:
+            return f"{head}{sep}Error code: {info.get('status_code')} - {tail}"
+        return message
     if kind == "decode":
         if family == _SDK and not _json_typed(info.get("headers") or {}):
             # The openai SDK hands back a non-JSON reply as text, which litellm then rejects.
@@ -197,8 +204,12 @@ def from_core(
     def response_for(code: int) -> httpx.Response:
         if family in (_SDK, _AZURE) and kind == "status":
             url = info.get("url") or (api_base or _OPENAI_STUB).rstrip("/") + "/chat/completions"
-            return httpx.Response(status_code=code, headers=headers, content=(raw or "").encode(),
-                                  request=httpx.Request("POST", url))
+            return httpx.Response(
+                status_code=code,
+                headers=headers,
+                content=(raw or "").encode(),
+                request=httpx.Request("POST", url),
+            )
         return httpx.Response(status_code=code, request=httpx.Request("POST", stub_url))
 
     stub_url = _stub_url(llm_provider, family, kind)
@@ -207,23 +218,38 @@ def from_core(
     exc: Exception
     if cls_name == "Timeout":
         real = family in (_SDK, _AZURE) and kind == "status"
-        exc = ex.Timeout(message, litellm_debug_info=dbg,
-                         exception_status_code=status if status != 408 else None,
-                         response=response_for(status) if real else None, **common)
+        exc = ex.Timeout(
+            message,
+            litellm_debug_info=dbg,
+            exception_status_code=status if status != 408 else None,
+            response=response_for(status) if real else None,
+            **common,
+        )
     elif cls_name == "APIError":
         request = httpx.Request("POST", stub_url)
         if family == _AZURE:
             request = httpx.Request("POST", "https://openai.com/")
         real = family in (_SDK, _AZURE) and kind == "status"
-        exc = ex.APIError(status, message, request=request, litellm_debug_info=dbg,
-                          response=response_for(status) if real else None, **common)
+        exc = ex.APIError(
+            status,
+            message,
+            request=request,
+            litellm_debug_info=dbg,
+            response=response_for(status) if real else None,
+            **common,
+        )
     elif cls_name == "APIConnectionError":
         exc = ex.APIConnectionError(message, litellm_debug_info=dbg, **common)
     elif cls_name == "RateLimitError":
         phrase = _rate_limit_phrase(raw or "", upstream_status)
         quiet = family in (_SDK, _COMPAT) and (phrase or family == _SDK)
-        exc = ex.RateLimitError(message, response=response_for(429), body=body if family == _SDK else None,
-                                litellm_debug_info=None if quiet else dbg, **common)
+        exc = ex.RateLimitError(
+            message,
+            response=response_for(429),
+            body=body if family == _SDK else None,
+            litellm_debug_info=None if quiet else dbg,
+            **common,
+        )
     elif cls_name == "ContentPolicyViolationError":
         cpv_body, extra = body, None
         if family == _AZURE:
@@ -236,25 +262,54 @@ def from_core(
                 "param": None,
             }
             extra = {"innererror": inner, "inner_error": inner, "azure_error": azure_error or None}
-        exc = ex.ContentPolicyViolationError(message, response=response_for(status), litellm_debug_info=dbg,
-                                             provider_specific_fields=extra,
-                                             body=cpv_body if family in (_SDK, _AZURE) else None, **common)
+        exc = ex.ContentPolicyViolationError(
+            message,
+            response=response_for(status),
+            litellm_debug_info=dbg,
+            provider_specific_fields=extra,
+            body=cpv_body if family in (_SDK, _AZURE) else None,
+            **common,
+        )
     elif cls_name == "ContextWindowExceededError":
-        exc = ex.ContextWindowExceededError(message, response=response_for(status), litellm_debug_info=dbg,
-                                            body=body if family == _AZURE else None, **common)
+        exc = ex.ContextWindowExceededError(
+            message,
+            response=response_for(status),
+            litellm_debug_info=dbg,
+            body=body if family == _AZURE else None,
+            **common,
+        )
     elif cls_name == "BadRequestError":
         with_body = family == _SDK or (family == _AZURE and status == 400)
-        exc = ex.BadRequestError(message, response=response_for(status), litellm_debug_info=dbg,
-                                 body=body if with_body else None, **common)
+        exc = ex.BadRequestError(
+            message,
+            response=response_for(status),
+            litellm_debug_info=dbg,
+            body=body if with_body else None,
+            **common,
+        )
     elif cls_name == "InternalServerError":
         # Without a reply the SDK and httpx routes still carry a stub reply to api.openai.com.
-        reply = response_for(500) if kind == "status" else httpx.Response(
-            500, request=httpx.Request("POST", stub_url))
-        exc = ex.InternalServerError(message, response=reply, litellm_debug_info=dbg,
-                                     body=body if family == _SDK else None,
-                                     provider_status_code=info.get("provider_status_code"), **common)
-    elif cls_name in ("AuthenticationError", "NotFoundError", "ServiceUnavailableError", "BadGatewayError",
-                      "PermissionDeniedError", "UnprocessableEntityError"):
+        reply = (
+            response_for(500)
+            if kind == "status"
+            else httpx.Response(500, request=httpx.Request("POST", stub_url))
+        )
+        exc = ex.InternalServerError(
+            message,
+            response=reply,
+            litellm_debug_info=dbg,
+            body=body if family == _SDK else None,
+            provider_status_code=info.get("provider_status_code"),
+            **common,
+        )
+    elif cls_name in (
+        "AuthenticationError",
+        "NotFoundError",
+        "ServiceUnavailableError",
+        "BadGatewayError",
+        "PermissionDeniedError",
+        "UnprocessableEntityError",
+    ):
         exc = getattr(ex, cls_name)(message, response=response_for(status), litellm_debug_info=dbg, **common)
     elif cls_name == "PaymentRequiredError":
         exc = ex.PaymentRequiredError(message, response=response_for(402), litellm_debug_info=dbg, **common)

@@ -116,6 +116,7 @@ class _Call:
         "request",
         "requested_model",
         "route",
+        "route_name",
         "started",
         "timeout",
     )
@@ -128,8 +129,10 @@ class _Call:
         num_retries: Optional[int],
         started: float,
         timeout: Optional[float] = None,
+        route_name: str = "chat",
     ):
         self.timeout = timeout
+        self.route_name = route_name
         self.route = route
         self.request = request
         self.messages = messages
@@ -145,6 +148,7 @@ class _Call:
 
             info = dict(exc.args[0])
             info.setdefault("url", self.request.url)
+            info.setdefault("route", self.route_name)
             info.setdefault("timeout", self.timeout)
             info.setdefault("elapsed", time.perf_counter() - self.started)
             return from_core(
@@ -242,8 +246,8 @@ def _new_call(
             max_retries=max_retries,
         )
     except _core.CoreError as exc:
-        raise _Call(route, _NoRequest(), messages, None, started, timeout).error(exc) from None
-    return _Call(route, request, messages, num_retries, started, timeout)
+        raise _Call(route, _NoRequest(), messages, None, started, timeout, route_name).error(exc) from None
+    return _Call(route, request, messages, num_retries, started, timeout, route_name)
 
 
 def _chat_body(messages: Any) -> Any:
