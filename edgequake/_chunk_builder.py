@@ -12,13 +12,13 @@ a copy of the BPE file inside its own package; edgequake does not copy it. Inste
 3. a documented divergence: ~4 characters per token (rounded up), which happens to match the
    short fixture texts.
 
-Known divergence: litellm's completion estimate for tool-call streams counts the tool-call payload
-in its own way (55 tokens for a two-call stream where we count the argument text); the harness
-normalises estimated usage for those streams.
+Tool calls count as litellm counts them: each call's compact JSON dump (function, id, type).
+A usage litellm moved into a chunk's ``_hidden_params["usage"]`` counts as reported usage.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any, Dict, List, Optional
@@ -48,6 +48,8 @@ _O200K_MODEL = re.compile(
 
 def _encoding_name(model: Optional[str]) -> str:
     name = (model or "").rsplit("/", 1)[-1]
+    if name.startswith("gpt-35"):  # Azure's gpt-3.5 spelling: a listed cl100k model, not a "gpt-35" release
+        return "cl100k_base"
     return "o200k_base" if ("gpt-4o" in name or _O200K_MODEL.match(name)) else "cl100k_base"
 
 
@@ -142,6 +144,16 @@ _NON_TEXT_DELTA_FIELDS = (
 )
 
 
+def _tool_call_json(call: Any) -> str:
+    fn = call.function
+    payload = {
+        "function": {"arguments": fn.arguments, "name": fn.name},
+        "id": call.id,
+        "type": call.type,
+    }
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
 def _unreported_finish(acc: Dict[str, Any]) -> str:
     """litellm's finish_reason for a choice none of whose chunks reported one (a sibling choice
     streamed after the first finish): ``tool_calls`` when it streamed tool calls, else ``stop``."""
@@ -191,6 +203,8 @@ def stream_chunk_builder(
     simple = True  # every delta is plain text (litellm's fast path)
     for c in chunks:
         u = getattr(c, "usage", None)
+        if u is None:  # litellm keeps a provider's usage in the chunk's hidden params when it strips it
+            u = (getattr(c, "_hidden_params", None) or {}).get("usage")
         if u is not None:
             usage = u
         st = c.get("service_tier")
@@ -266,15 +280,16 @@ def stream_chunk_builder(
             msg_extra,
         )
         reasoning_text += acc["reasoning"] or ""
-        completion_text += (acc["content"] or "") + "".join(
-            (s["name"] or "") + s["arguments"] for s in acc["tools"].values()
-        )
+        # litellm counts a tool call as its message's compact JSON dump, not just its argument text
+        completion_text += (acc["content"] or "") + "".join(_tool_call_json(t) for t in tools or [])
         choices.append(
             _new(
                 Choices,
                 {"finish_reason": acc["finish"] or _unreported_finish(acc), "index": idx, "message": msg},
             )
         )
+    if isinstance(usage, dict):
+        usage = Usage(**usage)
     if usage is None:
         usage = _estimated_usage(messages, completion_text, reasoning_text, model=first.model, simple=simple)
     fields = {
