@@ -248,3 +248,15 @@ def test_async_errors_raise_the_same_classes(server: LoopbackServer) -> None:
 
     with pytest.raises(edgequake.exceptions.AuthenticationError):
         asyncio.run(main())
+
+
+def test_embedding_errors_keep_the_sdk_prefix_as_litellm_does(server: LoopbackServer) -> None:
+    server.enqueue(Reply(status=404, body=payloads.error("The model `nonexistent` does not exist")))
+    with pytest.raises(edgequake.exceptions.NotFoundError) as info:
+        edgequake.embedding(
+            model="openai/nonexistent", input="x", api_key="k", api_base=server.url + "/v1", max_retries=0
+        )
+    assert str(info.value) == (
+        "litellm.NotFoundError: NotFoundError: OpenAIException - Error code: 404 - "
+        "The model `nonexistent` does not exist"
+    )
