@@ -129,6 +129,48 @@ def _estimated_usage(
     )
 
 
+def completion_split_for(chunks: List[Any], usage: Usage, *, model: Optional[str]) -> Optional[Any]:
+    """The completion split litellm's builder adds to a provider usage that has none, from the chunks
+    the usage belongs to (used by the stream's own usage chunk)."""
+    if usage.completion_tokens_details is not None:
+        return usage.completion_tokens_details
+    simple, reasoning = True, ""
+    for c in chunks:
+        for ch in c.choices or []:
+            d = ch.get("delta")
+            if d is None:
+                continue
+            if any(d.get(k) is not None for k in _NON_TEXT_DELTA_FIELDS):
+                simple = False
+            reasoning += d.get("reasoning_content") or ""
+    return _as_litellm_built(usage, reasoning, model=model, simple=simple).completion_tokens_details
+
+
+def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], simple: bool) -> Usage:
+    """A provider usage kept in hidden params, as litellm's own build of the stream reports it: the
+    declared fields only (provider extras such as DeepSeek's prompt_cache_* go), and the completion
+    split (reasoning counted from the reasoning text) where the provider gave none."""
+    ctd = usage.completion_tokens_details
+    if ctd is None and (simple or reasoning):
+        reasoning_tokens = _count(_encoder(_encoding_name(model)), reasoning)
+        ctd = _new(
+            CompletionTokensDetailsWrapper, {k: None for k in CompletionTokensDetailsWrapper.model_fields}
+        )
+        ctd.__dict__.update(
+            reasoning_tokens=reasoning_tokens, text_tokens=(usage.completion_tokens or 0) - reasoning_tokens
+        )
+    return _new(
+        Usage,
+        {
+            "completion_tokens": usage.completion_tokens,
+            "prompt_tokens": usage.prompt_tokens,
+            "total_tokens": usage.total_tokens,
+            "completion_tokens_details": ctd,
+            "prompt_tokens_details": usage.prompt_tokens_details,
+        },
+    )
+
+
 # delta fields that take a stream off litellm's plain-text path in stream_chunk_builder
 _NON_TEXT_DELTA_FIELDS = (
     "tool_calls",
@@ -199,14 +241,16 @@ def stream_chunk_builder(
     first = chunks[0]
     per_index: Dict[int, Dict[str, Any]] = {}
     usage: Any = None
+    usage_from_hidden = False
     extras: Dict[str, Any] = {}
     simple = True  # every delta is plain text (litellm's fast path)
     for c in chunks:
         u = getattr(c, "usage", None)
+        from_hidden = u is None
         if u is None:  # litellm keeps a provider's usage in the chunk's hidden params when it strips it
             u = (getattr(c, "_hidden_params", None) or {}).get("usage")
         if u is not None:
-            usage = u
+            usage, usage_from_hidden = u, from_hidden
         st = c.get("service_tier")
         if st is not None:
             extras["service_tier"] = st
@@ -290,6 +334,8 @@ def stream_chunk_builder(
         )
     if isinstance(usage, dict):
         usage = Usage(**usage)
+    if usage is not None and usage_from_hidden:
+        usage = _as_litellm_built(usage, reasoning_text, model=first.model, simple=simple)
     if usage is None:
         usage = _estimated_usage(messages, completion_text, reasoning_text, model=first.model, simple=simple)
     fields = {

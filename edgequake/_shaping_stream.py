@@ -401,6 +401,13 @@ class StreamShaper:
             out.append(self._estimated_usage_chunk(out))
         return out
 
+    def reported_usage(self) -> Optional[Any]:
+        """The provider's usage for a stream without ``include_usage``: litellm keeps it in the last
+        chunk's ``_hidden_params["usage"]`` (no chunk carries it), where stream_chunk_builder finds it."""
+        if self.include_usage or self.usage is None:
+            return None
+        return build_usage(self.usage, full_details=True)
+
     def _post_finish_usage_carrier(
         self, raw: Dict[str, Any], c0: Dict[str, Any], d: Dict[str, Any]
     ) -> ModelResponseStream:
@@ -436,6 +443,13 @@ class StreamShaper:
             if k not in _USAGE_KEPT_EXTRAS:
                 del usage.__pydantic_extra__[k]  # type: ignore[union-attr]
                 usage.__pydantic_fields_set__.discard(k)
+        if usage.completion_tokens_details is None:
+            from edgequake._chunk_builder import completion_split_for
+
+            split = completion_split_for(self._content_chunks, usage, model=self.requested_model)
+            if split is not None:
+                usage.__dict__["completion_tokens_details"] = split
+                usage.__pydantic_fields_set__.add("completion_tokens_details")
         extra: Dict[str, Any] = {"usage": usage}
         if self._last.get("service_tier") is not None:
             extra["service_tier"] = self._last["service_tier"]

@@ -41,6 +41,10 @@ class CustomStreamWrapper:
             self._ended = True
             self._stream.close()
             self._ready.extend(self._shaper.finish())
+            usage = getattr(self._shaper, "reported_usage", lambda: None)()
+            last = self._ready[-1] if self._ready else (self.chunks[-1] if self.chunks else None)
+            if usage is not None and last is not None:
+                last._hidden_params["usage"] = usage
         else:
             self._ready.extend(self._shaper.feed(raw))
 
