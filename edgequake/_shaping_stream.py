@@ -116,6 +116,7 @@ class StreamShaper:
         self._last: Dict[str, Any] = {}
         self._provider_model: Optional[str] = None
         self.usage: Optional[Dict[str, Any]] = None  # the provider's usage, when it sent one
+        self._saw_tool_call = False
         self._content_chunks: List[ModelResponseStream] = []  # chunks with choices, for the estimate
 
     # -- helpers ---------------------------------------------------------------------------
@@ -193,11 +194,14 @@ class StreamShaper:
         )
 
     def _finish_choice(self, finish: str) -> StreamingChoices:
+        mapped = map_finish_reason(finish)
+        if mapped == "stop" and self._saw_tool_call:
+            mapped = "tool_calls"  # litellm's wrapper: a stream that called tools did not just "stop"
         return _new(
             StreamingChoices,
             {},
             {
-                "finish_reason": map_finish_reason(finish),
+                "finish_reason": mapped,
                 "index": 0,
                 "delta": self._empty_delta(),
                 "logprobs": None,
@@ -218,6 +222,8 @@ class StreamShaper:
         if self.family == "sdk" or "refusal" in d:
             extra["refusal"] = d.get("refusal")
         raw_tools = d.get("tool_calls")
+        if raw_tools:
+            self._saw_tool_call = True
         tools = None
         if raw_tools:
             tools = []

@@ -72,6 +72,14 @@ LITELLM_RESTRICTIONS: Dict[str, str] = {
         "APIConnectionError \"'ModelResponse' object has no attribute 'service_tier'\" on a valid "
         "body (half of the corpus's Groq 200s lack it; replay-notes.md). Applied in chat_scenarios."
     ),
+    "comment-after-finish": (
+        "No `:` SSE comment line after a finish chunk: litellm 1.110.2's own-HTTP routes (mistral, "
+        "xai, groq, deepseek, openrouter, together_ai, fireworks_ai, huggingface) read the body line "
+        "by line, turn the comment into an empty chunk and, a finish_reason having arrived, stop the "
+        "stream there, so a usage chunk that follows is silently discarded and replaced by a "
+        "tokenizer estimate. Comments are valid SSE keep-alives (OpenRouter sends them); edgequake "
+        "keeps the provider's usage. Applied in sse()."
+    ),
 }
 
 
@@ -418,6 +426,15 @@ def interleave(draw: Draw, streams: Sequence[List[Json]]) -> List[Json]:
     return out
 
 
+def _has_finish(payload: str) -> bool:
+    try:
+        chunk = json.loads(payload)
+    except ValueError:
+        return False
+    choices = chunk.get("choices") if isinstance(chunk, dict) else None
+    return any(isinstance(c, dict) and c.get("finish_reason") for c in choices or [])
+
+
 @st.composite
 def sse(draw: Draw, payloads: Sequence[str], done: bool = True) -> bytes:
     """Server-sent events with valid framing variants: `data:` with or without a space, LF or
@@ -426,10 +443,13 @@ def sse(draw: Draw, payloads: Sequence[str], done: bool = True) -> bytes:
     space = draw(st.sampled_from([" ", ""]))
     comments = draw(st.booleans())
     out: List[str] = []
+    finished = False
     for payload in payloads:
-        if comments and draw(st.integers(0, 3)) == 0:
+        # LITELLM_RESTRICTIONS["comment-after-finish"]: no comment line once a choice has finished.
+        if comments and not finished and draw(st.integers(0, 3)) == 0:
             out.append(": PROCESSING" + eol + eol)
         out.append(f"data:{space}{payload}{eol}{eol}")
+        finished = finished or _has_finish(payload)
     if done:
         out.append(f"data:{space}[DONE]{eol}{eol}")
     return "".join(out).encode("utf-8")

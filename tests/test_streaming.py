@@ -187,3 +187,12 @@ def test_stream_consumed_from_another_thread(server: LoopbackServer) -> None:
     worker.start()
     worker.join(10)
     assert _contents(out) == "xy"
+
+
+def test_a_stream_that_called_tools_finishes_with_tool_calls(server: LoopbackServer) -> None:
+    """litellm reports `tool_calls` when a provider ends a tool-calling stream with "stop"."""
+    events = payloads.tool_call_stream()
+    events[-1]["choices"][0]["finish_reason"] = "stop"
+    server.enqueue(Reply(events=sse(*events)))
+    chunks = list(edgequake.completion(**KW, api_base=server.url + "/v1", stream=True))
+    assert chunks[-1].choices[0].finish_reason == "tool_calls"
