@@ -101,13 +101,17 @@ def _prompt_tokens(enc: Any, messages: Optional[List[Dict[str, Any]]]) -> int:
     return n
 
 
+# litellm counts reasoning text with its default tokenizer whatever the model (fuzz-found).
+_REASONING_ENCODING = "cl100k_base"
+
+
 def _estimated_usage(
     messages: Optional[List[Dict[str, Any]]], text: str, reasoning: str, *, model: Optional[str], simple: bool
 ) -> Usage:
     enc = _encoder(_encoding_name(model))
     prompt = _prompt_tokens(enc, messages)
     text_tokens = _count(enc, text)
-    reasoning_tokens = _count(enc, reasoning)
+    reasoning_tokens = _count(_encoder(_REASONING_ENCODING), reasoning)
     completion = text_tokens + reasoning_tokens
     ctd = None
     # litellm reports the split for a plain-text stream (reasoning 0, even with nothing to count) and
@@ -152,7 +156,7 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
     split (reasoning counted from the reasoning text) where the provider gave none."""
     ctd = usage.completion_tokens_details
     if ctd is None and (simple or reasoning):
-        reasoning_tokens = _count(_encoder(_encoding_name(model)), reasoning)
+        reasoning_tokens = _count(_encoder(_REASONING_ENCODING), reasoning)
         ctd = _new(
             CompletionTokensDetailsWrapper, {k: None for k in CompletionTokensDetailsWrapper.model_fields}
         )

@@ -26,32 +26,9 @@ class SplitReplayServer(base.ReplayServer):
     def cut_at(self, splits: Optional[Sequence[int]]) -> None:
         self.splits = tuple(splits) if splits is not None else None
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        # The base loop, with the response writer swapped for one that honours `splits`.
-        try:
-            while True:
-                request = await base._read_request(reader)
-                if request is None:
-                    break
-                with self._lock:
-                    index, miss = self._matcher.take(request.method, request.target)
-                    request.matched = index
-                    request.miss = miss.describe() if miss else None
-                    self._requests.append(request)
-                    response = self._matcher.interaction(index).response if index is not None else None
-                if response is None:
-                    assert miss is not None
-                    await base._write_miss(writer, miss)
-                else:
-                    await write_response(writer, response, self.splits)
-                if "close" in ",".join(request.headers.get("connection", [])).lower():
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        except asyncio.CancelledError:
-            pass
-        finally:
-            writer.close()
+    async def _write(self, writer: asyncio.StreamWriter, response: RecordedResponse) -> None:
+        # Everything else about the connection is the base server's; only the cutting differs.
+        await write_response(writer, response, self.splits)
 
 
 def cut(body: bytes, splits: Sequence[int]) -> List[bytes]:

@@ -140,6 +140,10 @@ class ReplayServer:
 
     # --- HTTP ---------------------------------------------------------------------------------
 
+    async def _write(self, writer: asyncio.StreamWriter, response: RecordedResponse) -> None:
+        """Writes one recorded response; subclasses change how a body is cut into HTTP chunks."""
+        await _write_response(writer, response)
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
@@ -156,7 +160,7 @@ class ReplayServer:
                     assert miss is not None
                     await _write_miss(writer, miss)
                 else:
-                    await _write_response(writer, response)
+                    await self._write(writer, response)
                 if "close" in ",".join(request.headers.get("connection", [])).lower():
                     break
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
