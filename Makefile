@@ -17,12 +17,12 @@ test-rust:  ## the pure Rust core's tests (no Python needed)
 
 lint:  ## clippy (deny unwrap/expect/panic), ruff
 	cargo clippy -p edgequake-core --all-targets --features python -- -D warnings
-	$(PY) -m ruff check edgequake harness tests bench tools
+	$(PY) -m ruff check edgequake edgequake_harness tests bench tools
 
 compat:  ## the main job: replay the bundled cassettes through litellm and edgequake, write reports/
 	$(PY) -m pip install -e ".[compat]"
-	$(PY) -m harness run cassettes --exit-zero
-	$(PY) -m harness report --readme README.md
+	$(PY) -m edgequake_harness run cassettes --exit-zero
+	$(PY) -m edgequake_harness report --readme README.md
 
 bench:  ## edgequake vs litellm vs the openai SDK vs raw httpx on one loopback server
 	$(PY) -m bench --quick

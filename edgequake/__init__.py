@@ -12,8 +12,8 @@ from importlib import import_module
 from typing import Any, List, Optional
 
 from . import _core
-from ._api import acompletion, aembedding, completion, embedding
-from ._routing import UnsupportedProviderError
+from ._call.api import acompletion, aembedding, completion, embedding
+from ._call.routing import UnsupportedProviderError
 
 __version__: str = _core.__version__
 
@@ -69,7 +69,7 @@ def stream_chunk_builder(
         return litellm.stream_chunk_builder(
             chunks, messages=messages, start_time=start_time, end_time=end_time
         )
-    from ._chunk_builder import stream_chunk_builder as build
+    from ._shaping.chunk_builder import stream_chunk_builder as build
 
     return build(chunks, messages=messages, start_time=start_time, end_time=end_time)
 
@@ -78,7 +78,7 @@ def __compat_delegates__(
     function: str, model: str, custom_llm_provider: Optional[str] = None
 ) -> Optional[str]:
     """For the conformance harness: why a call would be handed to litellm, or None if edgequake runs it."""
-    from ._routing import NATIVE, split_model
+    from ._call.routing import NATIVE, split_model
 
     try:
         provider, _ = split_model(model, custom_llm_provider)
@@ -96,7 +96,7 @@ def __getattr__(name: str) -> Any:
     if name in ("types", "exceptions"):
         return import_module(f"edgequake.{name}")
     if name == "CustomStreamWrapper":
-        return import_module("edgequake._streaming").CustomStreamWrapper
+        return import_module("edgequake._call.stream").CustomStreamWrapper
     exceptions = import_module("edgequake.exceptions")
     if name in exceptions.__all__:
         return getattr(exceptions, name)

@@ -78,7 +78,7 @@ def _classes() -> dict[str, Any]:
     if _built is None:
         with _lock:
             if _built is None:
-                from edgequake._exceptions import build
+                from edgequake._errors.classes import build
 
                 classes = build()
                 classes["LITELLM_EXCEPTION_TYPES"] = [classes[n] for n in _EXCEPTION_TYPE_NAMES]

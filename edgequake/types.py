@@ -10,9 +10,9 @@ Why the models look the way they do:
   pydantic's ``extra`` storage and exist only when present, exactly like a deleted-or-set litellm field.
 * Construction on the hot path goes through :func:`_new`, which fills ``__dict__`` /
   ``__pydantic_extra__`` / ``__pydantic_fields_set__`` directly (what ``model_construct`` does, minus
-  its per-field Python loop). ``edgequake._shaping`` has already normalised the data, so validating it
-  again would only cost time. The public ``__init__`` of each class keeps litellm's keyword signature
-  for users who build these objects themselves.
+  its per-field Python loop). ``edgequake._shaping.response`` has already normalised the data, so
+  validating it again would only cost time. The public ``__init__`` of each class keeps litellm's
+  keyword signature for users who build these objects themselves.
 * Nothing here imports litellm or openai (``import edgequake`` must stay cheap), so ``isinstance``
   checks against litellm's classes do not hold; checks against these classes do.
 """
@@ -298,7 +298,7 @@ class Choices(_Obj):
         provider_specific_fields: Optional[Dict[str, Any]] = None,
         **params: Any,
     ) -> None:
-        from edgequake._shaping_routes import map_finish_reason
+        from edgequake._shaping.routes import map_finish_reason
 
         psf: Optional[Dict[str, Any]] = provider_specific_fields
         if finish_reason is not None:
@@ -337,7 +337,7 @@ class StreamingChoices(_Obj):
         logprobs: Any = None,
         **params: Any,
     ) -> None:
-        from edgequake._shaping_routes import map_finish_reason
+        from edgequake._shaping.routes import map_finish_reason
 
         params.pop("message", None)
         super().__init__(**params)
@@ -391,7 +391,7 @@ class Usage(_Obj):
         total_tokens: Optional[int] = None,
         **params: Any,
     ) -> None:
-        from edgequake._shaping_usage import usage_fields
+        from edgequake._shaping.usage import usage_fields
 
         fields, extra = usage_fields(
             {

@@ -1,4 +1,4 @@
-"""edgequake._chunk_builder.stream_chunk_builder against litellm's output for the same streams."""
+"""edgequake._shaping.chunk_builder.stream_chunk_builder against litellm's output for the same streams."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 import pytest
 
-from edgequake._chunk_builder import stream_chunk_builder
+from edgequake._shaping.chunk_builder import stream_chunk_builder
 from tests.litellm_cases import iter_cases, normalise, params
 from tests.test_shaping import _run_stream
 

@@ -18,7 +18,7 @@ import openai
 import pytest
 
 from edgequake import exceptions as ex
-from edgequake._errors import debug_info, exception_provider, from_core
+from edgequake._errors.from_core import debug_info, exception_provider, from_core
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 BASE = "http://127.0.0.1:8080/v1"
@@ -467,7 +467,7 @@ def _run(code: str) -> str:
 def test_importing_exceptions_does_not_import_openai() -> None:
     out = _run("""
         import sys
-        import edgequake.exceptions, edgequake._errors
+        import edgequake.exceptions, edgequake._errors.from_core
         print("openai" in sys.modules, "httpx" in sys.modules)
         edgequake.exceptions.RateLimitError
         print("openai" in sys.modules)
@@ -483,7 +483,7 @@ def test_fallback_bases_without_openai() -> None:
         e = ex.BadRequestError("x", model="m", llm_provider="p", body={"code": 7, "type": "t", "param": "q"})
         print(type(e).__mro__[1].__module__, e.status_code, e.code, e.type, e.param, str(e))
     """)
-    assert out == "edgequake._exceptions_base 400 7 t q litellm.BadRequestError: x"
+    assert out == "edgequake._errors.bases 400 7 t q litellm.BadRequestError: x"
 
 
 # --- live comparison (optional) ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from edgequake import _params
+from edgequake._params import body as _params
 from edgequake.exceptions import UnsupportedParamsError
 from edgequake.types import Message
 
@@ -114,7 +114,7 @@ def test_inputs_not_mutated() -> None:
 def test_no_heavy_imports_at_module_import() -> None:
     import subprocess
 
-    code = "import edgequake._params, sys; print('pydantic' in sys.modules, 'openai' in sys.modules)"
+    code = "import edgequake._params.body, sys; print('pydantic' in sys.modules, 'openai' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split()[1] == "False"  # openai is never imported; pydantic may be, by edgequake itself
 

@@ -7,9 +7,9 @@ from typing import Any, Dict
 
 import pytest
 
-from edgequake._params import chat_body
-from edgequake._shaping import model_response_from_openai
-from edgequake._shaping_usage import xai_usage
+from edgequake._params.body import chat_body
+from edgequake._shaping.response import model_response_from_openai
+from edgequake._shaping.usage import xai_usage
 
 
 def _body(**over: Any) -> Dict[str, Any]:

@@ -1,4 +1,4 @@
-"""edgequake._shaping against litellm's measured output (fixtures recorded by record.py)."""
+"""edgequake._shaping.response against litellm's measured output (fixtures recorded by record.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from edgequake._shaping import (
+from edgequake._shaping.response import (
     StreamShaper,
     embedding_response_from_openai,
     map_finish_reason,
@@ -87,7 +87,7 @@ def _run_stream(provider: str, case: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _estimated_usage_unavailable(case: Dict[str, Any]) -> bool:
-    from edgequake._chunk_builder import _encoder
+    from edgequake._shaping.chunk_builder import _encoder
 
     events = case["sent"].get("events", [])
     sent_usage = any(e.get("usage") for e in events)

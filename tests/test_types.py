@@ -8,7 +8,7 @@ import timeit
 
 import pytest
 
-from edgequake._shaping import StreamShaper, model_response_from_openai
+from edgequake._shaping.response import StreamShaper, model_response_from_openai
 from edgequake.types import (
     ChatCompletionMessageToolCall,
     Choices,
@@ -148,7 +148,7 @@ def test_construction_cost() -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, edgequake.types, edgequake._shaping; "
+        "import sys, edgequake.types, edgequake._shaping.response; "
         "assert 'openai' not in sys.modules and 'litellm' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

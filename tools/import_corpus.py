@@ -405,7 +405,7 @@ def resolve_meta(corpus: Path, local: str) -> Optional[Dict[str, Any]]:
     elif META[local].get("_cohere_embed"):
         builder = _cohere_embed_kwargs
     if builder is not None:
-        from harness.cassette import load_cassette
+        from edgequake_harness.cassettes.formats import load_cassette
 
         cassette = load_cassette(corpus / local)
         index = meta.get("interaction") or 0
@@ -446,7 +446,7 @@ def _reason(skip: str) -> str:
 
 def plan(corpus: Path) -> Tuple[List[Dict[str, str]], List[Tuple[Dict[str, str], str]]]:
     """(rows to import, (row, reason) to exclude), deciding with the harness's own loader."""
-    from harness.case import load_case
+    from edgequake_harness.cassettes.case import load_case
 
     staging = Path(os.environ.get("TMPDIR", "/tmp")) / "edgequake-import-staging"
     shutil.rmtree(staging, ignore_errors=True)

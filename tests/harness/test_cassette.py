@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.case import discover
-from harness.cassette import CassetteError, load_cassette
+from edgequake_harness.cassettes.case import discover
+from edgequake_harness.cassettes.formats import CassetteError, load_cassette
 
 
 def test_plain_vcrpy_yaml(write_cassette, interaction) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.case import collect, discover, meta_path
+from edgequake_harness.cassettes.case import collect, discover, meta_path
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "cassettes"

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-from harness import report as reports
-from harness.cli import main
-from harness.gate import regressions
+from edgequake_harness.cli import main
+from edgequake_harness.report import compat as reports
+from edgequake_harness.report.gate import regressions
 
 
 def cli(*argv: str) -> Tuple[int, str, str]:
@@ -135,9 +135,9 @@ def test_bad_inputs_exit_2_with_a_message(tmp_path: Path) -> None:
     assert code == 2 and "not a edgequake-harness/compat v1 report" in err
 
 
-def test_python_dash_m_harness_help() -> None:
+def test_python_dash_m_edgequake_harness_help() -> None:
     repo = Path(__file__).resolve().parents[2]
     done = subprocess.run(
-        [sys.executable, "-m", "harness", "--help"], cwd=repo, capture_output=True, text=True
+        [sys.executable, "-m", "edgequake_harness", "--help"], cwd=repo, capture_output=True, text=True
     )
     assert done.returncode == 0 and "run" in done.stdout and "gate" in done.stdout

@@ -6,10 +6,10 @@ import io
 import json
 from pathlib import Path
 
-from harness import coverage
-from harness import report as reports
-from harness.case import load_case
-from harness.cli import main
+from edgequake_harness.cassettes.case import load_case
+from edgequake_harness.cli import main
+from edgequake_harness.report import compat as reports
+from edgequake_harness.report import coverage
 
 REQUEST = {"model": "gpt-x", "messages": [{"role": "user", "content": "hi"}]}
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.case import collect, discover, load_case
-from harness.derive import REPLAY_API_KEY
+from edgequake_harness.cassettes.case import collect, discover, load_case
+from edgequake_harness.cassettes.derive import REPLAY_API_KEY
 
 HELLO = {"model": "m-1", "messages": [{"role": "user", "content": "hi"}]}
 

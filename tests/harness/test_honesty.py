@@ -11,9 +11,9 @@ from typing import Iterator, List
 
 import pytest
 
-from harness.case import Case, collect
-from harness.outcomes import Outcome
-from harness.runner import RunConfig, Runner
+from edgequake_harness.cassettes.case import Case, collect
+from edgequake_harness.judge.outcomes import Outcome
+from edgequake_harness.run.runner import RunConfig, Runner
 
 pytest.importorskip("litellm")
 BUNDLED = Path(__file__).resolve().parents[2] / "cassettes"

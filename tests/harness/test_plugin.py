@@ -21,7 +21,7 @@ _QUIET = ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:asyncio", "-p
 def _plugin_args() -> List[str]:
     # Installed, the plugin loads through its pytest11 entry point; from a checkout it needs -p.
     installed = any(ep.name == "edgequake_compat" for ep in metadata.entry_points(group="pytest11"))
-    return _QUIET + ([] if installed else ["-p", "harness.pytest_plugin"])
+    return _QUIET + ([] if installed else ["-p", "edgequake_harness.pytest_plugin"])
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -32,8 +32,8 @@ def _preimported() -> None:
     import fake_drift  # noqa: F401
     import vcr.serializers.yamlserializer  # noqa: F401
 
-    import harness.cli
-    import harness.runner  # noqa: F401
+    import edgequake_harness.cli
+    import edgequake_harness.run.runner  # noqa: F401
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
 
 def test_importing_the_plugin_imports_nothing_heavy() -> None:
     code = (
-        "import sys, harness.pytest_plugin\n"
+        "import sys, edgequake_harness.pytest_plugin\n"
         "heavy = [m for m in ('litellm', 'deepdiff', 'vcr', 'yaml', 'openai', 'httpx') if m in sys.modules]\n"
         "print(heavy)\n"
     )

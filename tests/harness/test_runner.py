@@ -7,13 +7,13 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from harness.case import collect
-from harness.compare import Diff, compare
-from harness.normalise import VOLATILE, Policy, load_policy, path_regex
-from harness.outcomes import Outcome
-from harness.runner import RunConfig, Runner
-from harness.select import keyword_matches, select
-from harness.targets import Target, TargetError
+from edgequake_harness.cassettes.case import collect
+from edgequake_harness.cassettes.select import keyword_matches, select
+from edgequake_harness.judge.compare import Diff, compare
+from edgequake_harness.judge.normalise import VOLATILE, Policy, load_policy, path_regex
+from edgequake_harness.judge.outcomes import Outcome
+from edgequake_harness.run.runner import RunConfig, Runner
+from edgequake_harness.run.targets import Target, TargetError
 
 
 def run(paths: List[Path], candidate: str = "fake_llm", registry: Optional[Path] = None, **kw: Any):
@@ -101,7 +101,7 @@ def test_registry_registers_and_reports_stale(openai_cases: Path, fake_drift: An
 
 
 def test_registry_entry_needs_a_reason(tmp_path: Path) -> None:
-    from harness.registry import Registry
+    from edgequake_harness.judge.registry import Registry
 
     registry = tmp_path / "d.yaml"
     registry.write_text("divergences: [{case: '*', path: response, reason: ''}]\n")
@@ -216,7 +216,7 @@ def test_async_mode_reports_a_missing_async_twin(openai_cases: Path) -> None:
 
 
 def test_case_metadata_states_the_mode(write_cassette, interaction) -> None:
-    from harness.case import load_case
+    from edgequake_harness.cassettes.case import load_case
 
     path = write_cassette(interaction(request={"model": "m", "messages": []}), name="m")
     path.with_name("m.case.yaml").write_text("mode: async\n")

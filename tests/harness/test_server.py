@@ -9,9 +9,9 @@ from typing import Iterator
 import httpx
 import pytest
 
-from harness.cassette import Interaction, RecordedRequest, RecordedResponse
-from harness.matching import Matcher, endpoint_key
-from harness.server import MISS_STATUS, ReplayServer, split_events
+from edgequake_harness.cassettes.formats import Interaction, RecordedRequest, RecordedResponse
+from edgequake_harness.replay.matching import Matcher, endpoint_key
+from edgequake_harness.replay.server import MISS_STATUS, ReplayServer, split_events
 
 CHAT = "https://api.openai.com/v1/chat/completions"
 JSON = {"content-type": ["application/json"]}

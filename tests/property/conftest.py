@@ -27,7 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def fuzz_runner() -> Iterator[object]:
     pytest.importorskip("hypothesis")
     pytest.importorskip("litellm", reason="the reference target (litellm) is not installed")
-    from harness.fuzz import FuzzRunner, fuzz_config
+    from edgequake_harness.fuzz.runner import FuzzRunner, fuzz_config
 
     with FuzzRunner(fuzz_config(registry=REGISTRY)) as runner:
         yield runner
@@ -36,6 +36,6 @@ def fuzz_runner() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def save_dir() -> Optional[Path]:
     """Where a failing property writes its shrunk example: EDGEQUAKE_FUZZ_SAVE (a directory,
-    e.g. cassettes/regressions), else nowhere; `python -m harness fuzz` saves by default."""
+    e.g. cassettes/regressions), else nowhere; `python -m edgequake_harness fuzz` saves by default."""
     value = os.environ.get("EDGEQUAKE_FUZZ_SAVE")
     return Path(value) if value else None

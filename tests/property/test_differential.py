@@ -1,8 +1,8 @@
 """The property, bounded for CI: reference and candidate agree on generated provider traffic.
 
-Profile `edgequake-ci` (harness/fuzz.py): derandomized, so every run and machine sees the same
-examples, and small enough that this directory runs in well under 3 minutes on 2 cores
-(docs/fuzzing.md). `python -m harness fuzz --examples N --provider P` runs the same properties
+Profile `edgequake-ci` (edgequake_harness/fuzz/runner.py): derandomized, so every run and machine sees
+the same examples, and small enough that this directory runs in well under 3 minutes on 2 cores
+(docs/fuzzing.md). `python -m edgequake_harness fuzz --examples N --provider P` runs the same properties
 longer and saves shrunk failures under cassettes/regressions/.
 """
 
@@ -17,9 +17,9 @@ hypothesis = pytest.importorskip("hypothesis")
 
 from hypothesis import given, settings  # noqa: E402
 
-from harness.fuzz import assert_agrees  # noqa: E402
-from harness.strategies import Scenario, chat_scenarios, error_scenarios, stream_scenarios  # noqa: E402
-from harness.strategies_native import native_scenarios  # noqa: E402
+from edgequake_harness.fuzz.runner import assert_agrees  # noqa: E402
+from edgequake_harness.fuzz.strategies import Scenario, chat_scenarios, error_scenarios, stream_scenarios  # noqa: E402
+from edgequake_harness.fuzz.strategies_native import native_scenarios  # noqa: E402
 
 CI = settings.get_profile("edgequake-ci")
 # Anthropic and Gemini are delegated to litellm by edgequake today: they check the harness (the

@@ -13,11 +13,11 @@ pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.fuzz import KINDS, PROVIDERS, problem, scenarios
-from harness.fuzz_cassette import read_regression, to_case, write_regression
-from harness.fuzz_server import SplitReplayServer, cut
-from harness.outcomes import CaseResult, Outcome
-from harness.strategies import Scenario, openai_wire_scenarios, stream_scenarios
+from edgequake_harness.fuzz.cassette import read_regression, to_case, write_regression
+from edgequake_harness.fuzz.runner import KINDS, PROVIDERS, problem, scenarios
+from edgequake_harness.fuzz.server import SplitReplayServer, cut
+from edgequake_harness.fuzz.strategies import Scenario, openai_wire_scenarios, stream_scenarios
+from edgequake_harness.judge.outcomes import CaseResult, Outcome
 
 FAST = settings(
     max_examples=30,
@@ -127,7 +127,7 @@ def test_unknown_names_are_usage_errors() -> None:
 
 
 def test_the_cli_knows_fuzz(tmp_path: Path) -> None:
-    from harness.cli import parser
+    from edgequake_harness.cli import parser
 
     args = parser().parse_args(["fuzz", "--examples", "3", "--provider", "groq", "--kind", "stream"])
     assert (args.command, args.examples, args.provider, args.kind) == ("fuzz", 3, ["groq"], ["stream"])

@@ -1,0 +1,132 @@
+"""``CustomStreamWrapper``: litellm's stream object. Each upstream SSE event is pulled from the core
+only when the caller asks for the next chunk, so chunks arrive as the provider sends them. Both sync
+and async iteration work on the same stream; ``close()`` (or leaving a ``with`` block, or dropping
+the object) closes the connection.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Callable, Deque, Iterator, List, Optional
+
+from edgequake import _core
+from edgequake._call.aio import await_core
+
+
+class CustomStreamWrapper:
+    """Iterates ``ModelResponseStream`` chunks, sync (``for``) or async (``async for``)."""
+
+    def __init__(
+        self,
+        core_stream: Any,
+        shaper: Any,
+        map_error: Callable[[BaseException], BaseException],
+        *,
+        model: str,
+        custom_llm_provider: str,
+    ) -> None:
+        self._stream = core_stream
+        self._shaper = shaper
+        self._map_error = map_error
+        self._ready: Deque[Any] = deque()
+        self._ended = False
+        self.model = model
+        self.custom_llm_provider = custom_llm_provider
+        self.chunks: List[Any] = []  # every chunk handed out, as litellm keeps them
+        self.response_uptil_now = ""
+
+    # -- shared -------------------------------------------------------------------------------
+    def _take(self, raw: Optional[dict]) -> None:
+        if raw is None:
+            self._ended = True
+            self._stream.close()
+            self._ready.extend(self._shaper.finish())
+            usage = getattr(self._shaper, "reported_usage", lambda: None)()
+            last = self._ready[-1] if self._ready else (self.chunks[-1] if self.chunks else None)
+            if usage is not None and last is not None:
+                last._hidden_params["usage"] = usage
+        else:
+            self._ready.extend(self._shaper.feed(raw))
+
+    def _hand_out(self) -> Any:
+        chunk = self._ready.popleft()
+        self.chunks.append(chunk)
+        choices = getattr(chunk, "choices", None)
+        if choices:
+            text = getattr(choices[0].delta, "content", None)
+            if text:
+                self.response_uptil_now += text
+        return chunk
+
+    def _fail(self, exc: BaseException) -> BaseException:
+        """The exception for a failure after the stream opened, as litellm's stream wrapper raises it:
+        client errors (4xx but 429) as they are; anything else (5xx, 429, broken or timed-out
+        transport) wrapped in ``MidStreamFallbackError`` carrying the text generated so far."""
+        self._ended = True
+        self._stream.close()
+        mapped = self._map_error(exc)
+        status = getattr(mapped, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and status not in (408, 429):
+            return mapped
+        from edgequake import exceptions
+
+        return exceptions.MidStreamFallbackError(
+            message=str(mapped),
+            model=self.model,
+            llm_provider=self.custom_llm_provider,
+            original_exception=mapped,
+            generated_content=self.response_uptil_now,
+            is_pre_first_chunk=not self.chunks,
+        )
+
+    # -- sync ---------------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        while not self._ready:
+            if self._ended:
+                raise StopIteration
+            try:
+                raw = self._stream.next()
+            except _core.CoreError as exc:
+                raise self._fail(exc) from None
+            self._take(raw)
+        return self._hand_out()
+
+    # -- async --------------------------------------------------------------------------------
+    def __aiter__(self) -> CustomStreamWrapper:
+        return self
+
+    async def __anext__(self) -> Any:
+        while not self._ready:
+            if self._ended:
+                raise StopAsyncIteration
+            try:
+                raw = await await_core(self._stream.next_async)
+            except _core.CoreError as exc:
+                raise self._fail(exc) from None
+            self._take(raw)
+        return self._hand_out()
+
+    # -- lifetime -----------------------------------------------------------------------------
+    def close(self) -> None:
+        """Stops the stream and closes its connection; further iteration ends at once."""
+        self._ended = True
+        self._ready.clear()
+        self._stream.close()
+
+    async def aclose(self) -> None:
+        self.close()
+
+    def __enter__(self) -> CustomStreamWrapper:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    async def __aenter__(self) -> CustomStreamWrapper:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.close()

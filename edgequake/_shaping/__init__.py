@@ -1,0 +1,1 @@
+"""The core's OpenAI-shaped JSON -> litellm's response objects, per route family."""

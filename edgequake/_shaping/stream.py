@@ -1,0 +1,501 @@
+"""Streams: upstream OpenAI-format chunks -> the chunks litellm's ``CustomStreamWrapper`` yields."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Dict, List, Optional
+
+from edgequake._shaping.parsers import parser_for
+from edgequake._shaping.routes import additional_headers, family, map_finish_reason
+from edgequake._shaping.usage import build_usage
+from edgequake.types import (
+    ChatCompletionDeltaToolCall,
+    Delta,
+    Function,
+    FunctionCall,
+    ModelResponseStream,
+    StreamingChoices,
+    _new,
+)
+
+__all__ = ["StreamShaper"]
+
+
+_CHUNK_OWN_KEYS = frozenset(
+    {
+        "id",
+        "created",
+        "model",
+        "object",
+        "system_fingerprint",
+        "choices",
+        "usage",
+        "provider_specific_fields",
+        "citations",
+    }
+)
+# typed fields of the openai SDK's ChatCompletionChunk beyond litellm's own: always present on the
+# sdk route because the SDK object declares them
+_SDK_CHUNK_FIELDS = ("moderation", "obfuscation", "service_tier")
+_CHOICE_OWN_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+_USAGE_KEPT_EXTRAS = frozenset({"cost", "server_tool_use"})
+_DELTA_OWN_KEYS = frozenset(
+    {
+        "content",
+        "role",
+        "function_call",
+        "tool_calls",
+        "audio",
+        "images",
+        "annotations",
+        "reasoning",
+        "reasoning_content",
+        "reasoning_items",
+        "thinking_blocks",
+        "provider_specific_fields",
+        "refusal",
+    }
+)
+_PROVIDER_EXCEPTION_NAMES = {
+    "openai": "OpenAIException",
+    "azure": "AzureException",
+    "cerebras": "OpenAIException",
+}
+
+
+class StreamShaper:
+    """Turns upstream OpenAI-format stream chunks into the chunks litellm's CustomStreamWrapper yields.
+
+    ``feed`` is called once per upstream ``data:`` event (already JSON-decoded) and returns 0..n
+    chunks; ``finish`` is called at end of stream and returns what litellm emits at the end, or raises
+    ``MidStreamFallbackError`` where litellm does (the stream ended without a finish_reason).
+
+    Reproduced litellm behaviour (measured, including what looks like bugs):
+
+    * ``created`` is local and fixed for the stream; ``model`` is the requested model (azure and
+      openrouter: the provider's); ``id`` is the upstream id, or a fresh ``chatcmpl-<uuid4>`` *per
+      chunk* when the provider sends none.
+    * only ``choices[0]`` of each upstream chunk is looked at; the first emitted chunk carries
+      ``role="assistant"``; chunks without content/tool calls/reasoning are dropped (this includes
+      refusal-only deltas and a second choice's role chunk); once a finish_reason was seen later
+      finish chunks are dropped (so with n>1 only the first finish is reported) while a sibling
+      choice's non-empty chunks still pass, without their finish_reason.
+    * a finish_reason on a chunk that also carries content is held back and emitted as a separate
+      finish chunk by ``finish()``.
+    * chunks without choices (Azure's prompt_filter_results, OpenAI's usage chunk) are emitted with
+      ``choices: []`` only when ``include_usage`` is on.
+    * with ``include_usage`` on a route that sent no usage, the stream ends with a usage chunk that
+      ``stream_chunk_builder`` estimates over the emitted chunks and ``messages``.
+    """
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        requested_model: str,
+        include_usage: bool,
+        api_base: str,
+        response_headers: Dict[str, str],
+        messages: Optional[List[Dict[str, Any]]] = None,
+    ) -> None:
+        self.provider = provider
+        self.messages = messages  # the request's messages: litellm estimates usage from them
+        self.requested_model = requested_model
+        self.include_usage = include_usage
+        self.api_base = api_base
+        self.family = family(provider)
+        self._parse = parser_for(provider)
+        self.created = int(time.time())
+        self._headers = additional_headers(response_headers, stream=True, provider=provider)
+        self._sent_first = False
+        self._finish_reason: Optional[str] = None
+        self._finish_held = False
+        self._emitted = 0
+        self._saw_choices = False
+        self._last: Dict[str, Any] = {}
+        self._provider_model: Optional[str] = None
+        self.usage: Optional[Dict[str, Any]] = None  # the provider's usage, when it sent one
+        self._saw_tool_call = False
+        self._content_chunks: List[ModelResponseStream] = []  # chunks with choices, for the estimate
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _model(self, raw: Dict[str, Any]) -> Any:
+        if self.provider in ("azure", "openrouter") and "model" in raw:
+            return raw["model"]
+        if self.provider in ("azure", "openrouter") and self._provider_model is not None:
+            return self._provider_model
+        return self.requested_model
+
+    def _hidden(self, raw: Optional[Dict[str, Any]], *, usage_chunk: bool = False) -> Dict[str, Any]:
+        h: Dict[str, Any] = {}
+        if not usage_chunk and self._provider_model is not None:
+            h["provider_response_model"] = self._provider_model
+        h.update(
+            custom_llm_provider=self.provider,
+            created_at=time.time(),
+            model_id=None,
+            api_base=self.api_base,
+            additional_headers=dict(self._headers),
+            response_cost=None,
+        )
+        rid = raw.get("id") if raw else None
+        if not usage_chunk and isinstance(rid, str) and rid.strip():
+            h["received_model_id"] = rid
+        return h
+
+    def _chunk(
+        self,
+        raw: Optional[Dict[str, Any]],
+        fields: Dict[str, Any],
+        extra: Dict[str, Any],
+        *,
+        usage_chunk: bool = False,
+    ) -> ModelResponseStream:
+        self._emitted += 1
+        private = {
+            "_hidden_params": self._hidden(raw, usage_chunk=usage_chunk),
+            "_response_headers": None,
+            "_response_ms": None,
+        }
+        chunk: ModelResponseStream = _new(ModelResponseStream, fields, extra, private)
+        if self.include_usage and fields.get("choices"):  # kept only for a usage estimate
+            self._content_chunks.append(chunk)
+        return chunk
+
+    def _base(self, raw: Dict[str, Any], *, fingerprint: bool = True) -> Dict[str, Any]:
+        rid = raw.get("id")
+        f: Dict[str, Any] = {
+            "id": rid if rid is not None else f"chatcmpl-{uuid.uuid4()}",
+            "created": self.created,
+            "model": self._model(raw),
+            "object": "chat.completion.chunk",
+        }
+        if fingerprint:
+            f["system_fingerprint"] = raw.get("system_fingerprint")
+        return f
+
+    def _preserved(self, raw: Dict[str, Any]) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.family == "sdk":
+            for k in _SDK_CHUNK_FIELDS:
+                out[k] = raw.get(k)
+        for k, v in raw.items():
+            if k not in _CHUNK_OWN_KEYS:
+                out[k] = v
+        return out
+
+    @staticmethod
+    def _empty_delta() -> Delta:
+        return _new(
+            Delta,
+            {},
+            {"content": None, "role": None, "function_call": None, "tool_calls": None, "audio": None},
+        )
+
+    def _finish_choice(self, finish: str) -> StreamingChoices:
+        mapped = map_finish_reason(finish)
+        if mapped == "stop" and self._saw_tool_call:
+            mapped = "tool_calls"  # litellm's wrapper: a stream that called tools did not just "stop"
+        return _new(
+            StreamingChoices,
+            {},
+            {
+                "finish_reason": mapped,
+                "index": 0,
+                "delta": self._empty_delta(),
+                "logprobs": None,
+            },
+        )
+
+    def _delta(self, d: Dict[str, Any], *, keep_role: bool = False) -> Delta:
+        first = not self._sent_first
+        fields: Dict[str, Any] = {}
+        extra: Dict[str, Any] = {}
+        reasoning = d.get("reasoning_content")
+        if reasoning is None:
+            reasoning = d.get("reasoning")
+        if reasoning is not None:
+            extra["reasoning_content"] = reasoning
+        if self.family == "httpx" or not first:
+            fields["provider_specific_fields"] = d.get("provider_specific_fields")
+        if self.family == "sdk" or "refusal" in d:
+            extra["refusal"] = d.get("refusal")
+        raw_tools = d.get("tool_calls")
+        if raw_tools:
+            self._saw_tool_call = True
+        tools = None
+        if raw_tools:
+            tools = []
+            for i, t in enumerate(raw_tools):
+                fn = t.get("function") or {}
+                tools.append(
+                    _new(
+                        ChatCompletionDeltaToolCall,
+                        {
+                            "id": t.get("id"),
+                            "function": _new(
+                                Function, {"arguments": fn.get("arguments") or "", "name": fn.get("name")}
+                            ),
+                            "type": t.get("type") or "function",
+                            "index": t.get("index", i) if t.get("index") is not None else i,
+                        },
+                    )
+                )
+        fc = d.get("function_call")
+        extra.update(
+            content=d.get("content"),
+            role=d.get("role") if keep_role else "assistant" if first else None,
+            function_call=_new(FunctionCall, {"arguments": fc.get("arguments") or "", "name": fc.get("name")})
+            if isinstance(fc, dict)
+            else None,
+            tool_calls=tools,
+            audio=d.get("audio"),
+        )
+        for k in ("thinking_blocks", "annotations"):
+            if d.get(k) is not None:
+                extra[k] = d[k]
+        # litellm's Delta keeps the upstream delta's other keys (openrouter's reasoning_details, a
+        # together token_id), and ``reasoning`` beside a reasoning_content it was not renamed into
+        for k, v in d.items():
+            if k not in _DELTA_OWN_KEYS:
+                extra[k] = v
+        if "reasoning" in d and d.get("reasoning_content") is not None:
+            extra["reasoning"] = d["reasoning"]
+        self._sent_first = True
+        return _new(Delta, fields, extra)
+
+    def _non_empty(self, d: Dict[str, Any]) -> bool:
+        content = d.get("content")
+        return bool(
+            (isinstance(content, str) and content)
+            or d.get("tool_calls")
+            or d.get("function_call") is not None
+            or d.get("reasoning_content") is not None
+            or d.get("reasoning") is not None
+            or d.get("provider_specific_fields") is not None
+            or d.get("annotations") is not None
+            or (not self._sent_first and d.get("role") is not None)
+            or d.get("thinking_blocks")
+            or d.get("audio") is not None
+        )
+
+    # -- API -------------------------------------------------------------------------------
+    def feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
+        raw = self._parse(raw_chunk, self.requested_model)
+        if not self._finish_held:
+            return self._feed(raw)
+        if not raw.get("choices"):
+            # litellm emits a held-back finish chunk as soon as the next upstream chunk arrives...
+            return self._flush_held() + self._feed(raw)
+        out = self._feed(raw)
+        if out:
+            # ...unless that chunk is a sibling choice's non-empty chunk, which passes first
+            return out
+        # the finish chunk carries the latest finish_reason seen (set by ``_feed``)
+        return self._flush_held() + out
+
+    def _end_model(self) -> str:
+        """The model on chunks litellm makes up at end of stream (not from an upstream chunk):
+        measured as the route's model name, which on cerebras carries the provider prefix."""
+        if self.provider == "cerebras":
+            return f"cerebras/{self.requested_model}"
+        return self.requested_model
+
+    def _flush_held(self, *, at_end: bool = False) -> List[ModelResponseStream]:
+        self._finish_held = False
+        fields = self._base(self._last)
+        if at_end and fields["model"] == self.requested_model:
+            fields["model"] = self._end_model()
+        fields["choices"] = [self._finish_choice(self._finish_reason or "stop")]
+        fields["provider_specific_fields"] = None
+        extra = (
+            {"service_tier": self._last["service_tier"]} if self._last.get("service_tier") is not None else {}
+        )
+        return [self._chunk(self._last, fields, extra)]
+
+    def _feed(self, raw: Dict[str, Any]) -> List[ModelResponseStream]:
+        if raw.get("model"):
+            self._provider_model = raw["model"]
+        if "service_tier" in raw:
+            self._last["service_tier"] = raw["service_tier"]
+        # the fingerprint on chunks litellm makes up is the last upstream chunk's; on httpx routes a
+        # chunk without one does not reset it (litellm's parsed chunk then lacks the attribute)
+        if (
+            self.family == "sdk"
+            or raw.get("system_fingerprint") is not None
+            or "system_fingerprint" not in self._last
+        ):
+            self._last["system_fingerprint"] = raw.get("system_fingerprint")
+        self._last["id"] = raw.get("id")
+        self._last["model"] = raw.get("model")
+        choices = raw.get("choices")
+        usage = raw.get("usage")
+        if usage is not None:
+            # litellm strips usage off the chunk that carries it and ends the stream with a usage
+            # chunk of its own (``_provider_usage_chunk``); a choice-less chunk is then empty
+            self.usage = usage
+        if not choices:
+            if usage is not None or not self.include_usage:
+                return []
+            fields = self._base(raw)
+            fields["choices"] = []
+            fields["provider_specific_fields"] = None
+            return [self._chunk(raw, fields, {})]
+        self._saw_choices = True
+        c0 = choices[0]
+        d = c0.get("delta") or {}
+        finish = c0.get("finish_reason")
+        if self._finish_reason is not None:
+            # after the first finish_reason litellm still passes on a sibling choice's non-empty
+            # chunks (n>1, one choice finishing before another streams), but never another finish;
+            # a later finish_reason still replaces the one a held-back finish chunk reports
+            if finish:
+                self._finish_reason = finish
+            if not self._non_empty(d):
+                if usage is not None:
+                    return [self._post_finish_usage_carrier(raw, c0, d)]
+                return []
+            finish = None
+        if self._non_empty(d):
+            if finish:
+                self._finish_reason = finish
+                self._finish_held = True
+            choice_extra = {k: v for k, v in c0.items() if k not in _CHOICE_OWN_KEYS}
+            choice_extra.update(
+                finish_reason=None,
+                index=c0.get("index", 0),
+                delta=self._delta(d),
+                logprobs=c0.get("logprobs"),
+            )
+            fields = self._base(raw)
+            fields["choices"] = [_new(StreamingChoices, {}, choice_extra)]
+            fields["provider_specific_fields"] = raw.get("provider_specific_fields")
+            extra = {"citations": raw.get("citations")}
+            extra.update(self._preserved(raw))
+            return [self._chunk(raw, fields, extra)]
+        if finish:
+            self._finish_reason = finish
+            fields = self._base(raw)
+            fields["choices"] = [self._finish_choice(finish)]
+            fields["provider_specific_fields"] = None
+            return [self._chunk(raw, fields, self._preserved(raw))]
+        return []
+
+    def finish(self) -> List[ModelResponseStream]:
+        if self._finish_reason is None:
+            if self._emitted == 0 and not self._saw_choices:
+                # litellm: a 200 stream with no data events yields one finish chunk, and with
+                # include_usage then one chunk with no choices (and no usage: nothing to count)
+                fields = {
+                    "id": f"chatcmpl-{uuid.uuid4()}",
+                    "created": self.created,
+                    "model": self._end_model(),
+                    "object": "chat.completion.chunk",
+                    "choices": [self._finish_choice("stop")],
+                    "provider_specific_fields": None,
+                }
+                out = [self._chunk(None, fields, {})]
+                if self.include_usage:
+                    out.append(self._chunk(None, dict(fields, choices=[]), {}, usage_chunk=True))
+                return out
+            self._raise_truncated()
+        out = self._flush_held(at_end=True) if self._finish_held else []
+        if self.include_usage and self.usage is not None:
+            out.append(self._provider_usage_chunk())
+        elif self.include_usage and self._content_chunks:
+            out.append(self._estimated_usage_chunk(out))
+        return out
+
+    def reported_usage(self) -> Optional[Any]:
+        """The provider's usage for a stream without ``include_usage``: litellm keeps it in the last
+        chunk's ``_hidden_params["usage"]`` (no chunk carries it), where stream_chunk_builder finds it."""
+        if self.include_usage or self.usage is None:
+            return None
+        return build_usage(self.usage, full_details=True)
+
+    def _post_finish_usage_carrier(
+        self, raw: Dict[str, Any], c0: Dict[str, Any], d: Dict[str, Any]
+    ) -> ModelResponseStream:
+        """A chunk after the finish that carries usage (openrouter's last chunk): litellm passes it on,
+        usage stripped, with its delta as sent (an empty ``role="assistant"`` delta included)."""
+        fields = self._base(raw)
+        fields["choices"] = [
+            _new(
+                StreamingChoices,
+                {},
+                {
+                    "finish_reason": None,
+                    "index": c0.get("index", 0),
+                    "delta": self._delta(d, keep_role=True),
+                    "logprobs": None,
+                },
+            )
+        ]
+        fields["provider_specific_fields"] = None
+        return self._chunk(raw, fields, {})
+
+    def _provider_usage_chunk(self) -> ModelResponseStream:
+        """The usage chunk litellm ends the stream with when the provider reported usage."""
+        fields = self._base(self._last)
+        if self.family == "sdk":  # litellm's wrapper makes this chunk: the requested name
+            fields["model"] = self.requested_model
+        fields["choices"] = []
+        fields["provider_specific_fields"] = None
+        usage = build_usage(self.usage or {}, full_details=True)
+        # it is stream_chunk_builder's Usage: declared fields, and of the provider's extras only
+        # these (openrouter's is_byok/cost_details are dropped)
+        for k in list(usage.__pydantic_extra__ or {}):
+            if k not in _USAGE_KEPT_EXTRAS:
+                del usage.__pydantic_extra__[k]  # type: ignore[union-attr]
+                usage.__pydantic_fields_set__.discard(k)
+        if usage.completion_tokens_details is None:
+            from edgequake._shaping.chunk_builder import completion_split_for
+
+            split = completion_split_for(self._content_chunks, usage, model=self.requested_model)
+            if split is not None:
+                usage.__dict__["completion_tokens_details"] = split
+                usage.__pydantic_fields_set__.add("completion_tokens_details")
+        extra: Dict[str, Any] = {"usage": usage}
+        if self._last.get("service_tier") is not None:
+            extra["service_tier"] = self._last["service_tier"]
+        return self._chunk(None, fields, extra, usage_chunk=True)
+
+    def _estimated_usage_chunk(self, tail: List[ModelResponseStream]) -> ModelResponseStream:
+        """The provider sent no usage (its route drops ``stream_options``): litellm ends the stream
+        with a usage chunk counted by ``stream_chunk_builder`` over the chunks it returned."""
+        from edgequake._shaping.chunk_builder import stream_chunk_builder
+
+        built = stream_chunk_builder([*self._content_chunks, *tail], messages=self.messages)
+        fields = self._base(self._last)
+        fields["model"] = self._end_model()
+        fields["choices"] = []
+        fields["provider_specific_fields"] = None
+        extra: Dict[str, Any] = {"usage": built.usage if built is not None else None}
+        if self._last.get("service_tier") is not None:
+            extra["service_tier"] = self._last["service_tier"]
+        return self._chunk(None, fields, extra, usage_chunk=True)
+
+    def _raise_truncated(self) -> None:
+        from edgequake import exceptions  # lazy: exceptions import openai
+
+        name = (
+            _PROVIDER_EXCEPTION_NAMES.get(self.provider)
+            or "".join(p.capitalize() for p in self.provider.split("_")) + "Exception"
+        )
+        reason = "Stream ended before a finish_reason was received"
+        # litellm's azure mapper puts the class after the label ("AzureException APIConnectionError").
+        text = (
+            f"{name} APIConnectionError - {reason}"
+            if self.provider == "azure"
+            else f"APIConnectionError: {name} - {reason}"
+        )
+        original = exceptions.APIConnectionError(
+            message=text, llm_provider=self.provider, model=self.requested_model
+        )
+        raise exceptions.MidStreamFallbackError(
+            message=str(original),
+            model=self.requested_model,
+            llm_provider=self.provider,
+            original_exception=original,
+        )

@@ -1,0 +1,1 @@
+"""Cassettes: formats, discovery, and the litellm call each recording reproduces."""

@@ -1,0 +1,172 @@
+"""Command line: `edgequake-harness` / `python -m edgequake_harness` with `run`, `report` and `gate`.
+
+    run  [PATH ...]   replay cassettes through both targets, write reports/compat.{json,md}
+    report            re-render the Markdown and terminal summary from a compat.json
+    gate --baseline   exit 1 if any case got worse than the baseline report, listing each
+    fuzz              property-based differential tests on generated traffic (docs/fuzzing.md)
+
+Exit codes: 0 success, 1 divergences/regressions found, 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional, Sequence, TextIO
+
+DEFAULT_REPORT_DIR = Path("reports")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="edgequake-harness", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="replay cassettes through reference and candidate, diff, report")
+    run.add_argument("paths", nargs="*", default=["cassettes"], help="cassette files or directories")
+    run.add_argument("--reference", default="litellm", help="reference target module (default: litellm)")
+    run.add_argument("--candidate", default="edgequake", help="candidate target module (default: edgequake)")
+    run.add_argument("--provider", action="append", default=[], help="only this provider (repeatable)")
+    run.add_argument("--feature", action="append", default=[], help="only this feature (repeatable)")
+    run.add_argument("-k", dest="keyword", help="select case ids by expression, like pytest -k")
+    run.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
+    run.add_argument(
+        "--registry",
+        type=Path,
+        help="divergence registry (default: divergences.yaml in the first cassette dir given)",
+    )
+    run.add_argument("--policy", type=Path, help="normalisation policy (default: the bundled policy.yaml)")
+    run.add_argument("--deadline", type=float, default=60.0, help="seconds before a target call is abandoned")
+    run.add_argument(
+        "--mode", choices=("sync", "async"), help="consume every case sync or async (default: per case)"
+    )
+    run.add_argument("--baseline", type=Path, help="also gate against this baseline report")
+    run.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
+    run.add_argument("--exit-zero", action="store_true", help="exit 0 even when cases diverge")
+
+    report = sub.add_parser("report", help="re-render reports from a compat.json")
+    report.add_argument("--from", dest="source", type=Path, default=DEFAULT_REPORT_DIR / "compat.json")
+    report.add_argument(
+        "--markdown", type=Path, help="write the Markdown summary here (default: beside the JSON)"
+    )
+    report.add_argument(
+        "--readme", type=Path, help="rewrite the table between compat-table markers in this file"
+    )
+
+    gate = sub.add_parser("gate", help="fail if any case got worse than the baseline")
+    gate.add_argument("--baseline", type=Path, required=True)
+    gate.add_argument("--report", type=Path, default=DEFAULT_REPORT_DIR / "compat.json")
+
+    from edgequake_harness.fuzz import cli as fuzz_cli
+
+    fuzz_cli.add_parser(sub)
+    return top
+
+
+def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args, out, err)
+        if args.command == "report":
+            return _report(args, out)
+        if args.command == "fuzz":
+            from edgequake_harness.fuzz import cli as fuzz_cli
+
+            return fuzz_cli.main(args, out, err)
+        return _gate(args.report, args.baseline, out)
+    except (ValueError, OSError) as exc:
+        err.write(f"edgequake-harness: error: {exc}\n")
+        return 2
+
+
+def _default_registry(paths: List[str]) -> Optional[Path]:
+    """The registry beside the cassettes being run (as the pytest plugin does), if there is one."""
+    for p in paths:
+        candidate = Path(p) / "divergences.yaml"
+        if Path(p).is_dir() and candidate.exists():
+            return candidate
+    return None
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from edgequake_harness.cassettes.case import collect
+    from edgequake_harness.cassettes.select import select
+    from edgequake_harness.judge.outcomes import FAILING
+    from edgequake_harness.report import compat as reports
+    from edgequake_harness.run.runner import RunConfig, Runner, run_metadata
+
+    registry = args.registry or _default_registry(args.paths)
+    config = RunConfig(
+        paths=args.paths,
+        reference=args.reference,
+        candidate=args.candidate,
+        providers=args.provider,
+        features=args.feature,
+        keyword=args.keyword,
+        policy=args.policy,
+        registry=registry,
+        deadline_s=args.deadline,
+        mode=args.mode,
+    )
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise ValueError(f"no such cassette path: {', '.join(missing)}")
+    cases = select(collect(args.paths), args.provider, args.feature, args.keyword)
+    show = err.isatty() if args.progress is None else args.progress
+    with Runner(config) as runner:
+        result = runner.run(cases, progress=_progress_bar(err) if show else None)
+    run_meta = run_metadata(config, result.started, result.duration_s, result.targets)
+    report = reports.build(result.results, result.targets, result.stale, run_meta)
+    written = reports.write(report, args.report_dir)
+    out.write(reports.terminal(report) + "\n")
+    out.write("reports: " + ", ".join(str(p) for p in written) + "\n")
+    status = 0
+    if args.baseline is not None:
+        status = _gate(written[0], args.baseline, out)
+    failing = any(r.outcome in FAILING for r in result.results) or bool(result.stale)
+    return 0 if args.exit_zero else max(status, 1 if failing else 0)
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from edgequake_harness.report import compat as reports
+
+    report = reports.load(args.source)
+    target = args.markdown or args.source.with_name(reports.MARKDOWN_NAME)
+    target.write_text(reports.markdown(report), encoding="utf-8")
+    out.write(reports.terminal(report) + "\n")
+    out.write(f"markdown: {target}\n")
+    if args.readme is not None:
+        args.readme.write_text(
+            reports.update_readme(args.readme.read_text(encoding="utf-8"), report), encoding="utf-8"
+        )
+        out.write(f"readme table: {args.readme}\n")
+    return 0
+
+
+def _gate(report_path: Path, baseline_path: Path, out: TextIO) -> int:
+    from edgequake_harness.report import compat as reports
+    from edgequake_harness.report.gate import regressions
+
+    found = regressions(reports.load(report_path), reports.load(baseline_path))
+    if not found:
+        out.write(f"gate: passed against {baseline_path}\n")
+        return 0
+    out.write(f"gate: {len(found)} regression(s) against {baseline_path}:\n")
+    out.writelines(f"  {r.describe()}\n" for r in found)
+    return 1
+
+
+def _progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int, str], None]:
+    def show(done: int, total: int, case_id: str) -> None:
+        filled = width * done // total if total else width
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {case_id[:60]:<60}"
+        stream.write(line if done < total else line + "\n")
+        stream.flush()
+
+    return show

@@ -1,0 +1,1 @@
+"""Property-based differential testing: generated traffic, shrunk into regression cassettes."""

@@ -1,0 +1,1 @@
+"""Judging a case: normalise both observations, compare them, decide the outcome."""

@@ -1,0 +1,93 @@
+"""One `compare()` around deepdiff: both observations normalised, then diffed section by section.
+
+Sections: `response` (model_dump), `attributes` (where attribute access disagrees with the dump),
+`chunks` (each stream chunk, in order), `assembled` (stream_chunk_builder), `exception` (class,
+openai base, status_code, llm_provider, model, normalised message), `requests` (what the replay
+server received: method, path, query, JSON body semantically, auth header names). Differences are
+reported in deepdiff's own vocabulary (`values_changed`, `dictionary_item_added`, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, List, Optional, Sequence
+from urllib.parse import parse_qs
+
+from edgequake_harness.judge.normalise import Normaliser, render_path
+
+SECTIONS = ("response", "attributes", "chunks", "assembled", "exception", "requests")
+# Header names that carry credentials; which one a target uses is part of the wire contract.
+AUTH_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key")
+_NOT_PRESENT = "<not present>"
+
+
+@dataclass(frozen=True)
+class Diff:
+    kind: str  # deepdiff's report type
+    path: str  # section-rooted path, e.g. chunks[2].choices[0].delta.content
+    reference: Any = None
+    candidate: Any = None
+
+    def to_json(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    def describe(self, width: int = 200) -> str:
+        left, right = _short(self.reference, width), _short(self.candidate, width)
+        return f"{self.path}: {self.kind}: reference={left} candidate={right}"
+
+
+def _short(value: Any, width: int) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=repr) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def request_view(method: str, target: str, headers: Dict[str, List[str]], body: bytes) -> Dict[str, Any]:
+    """A received request reduced to what the wire contract is about (no ports, no user-agents)."""
+    path, _, query = target.partition("?")
+    try:
+        parsed: Any = json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError):
+        parsed = {"<raw>": body.decode("utf-8", "replace")}
+    return {
+        "method": method,
+        "path": path,
+        "query": {k: sorted(v) for k, v in sorted(parse_qs(query, keep_blank_values=True).items())},
+        "json": parsed,
+        "auth": sorted(name for name in AUTH_HEADERS if name in headers),
+    }
+
+
+def view(observation: Dict[str, Any], sections: Sequence[str] = SECTIONS) -> Dict[str, Any]:
+    """The comparable part of an observation (an `Observation.to_json()`)."""
+    return {section: observation.get(section) for section in sections}
+
+
+def compare(
+    reference: Dict[str, Any],
+    candidate: Dict[str, Any],
+    normaliser: Normaliser,
+    sections: Sequence[str] = SECTIONS,
+) -> List[Diff]:
+    """Differences between two observations after normalisation, in a stable order."""
+    from deepdiff import DeepDiff
+
+    left = normaliser.apply(view(reference, sections))
+    right = normaliser.apply(view(candidate, sections))
+    epsilon: Optional[float] = normaliser.policy.float_tolerance or None
+    options: Dict[str, Any] = {"view": "tree", "verbose_level": 2}
+    if epsilon:
+        options["math_epsilon"] = epsilon
+    tree = DeepDiff(left, right, **options)
+    diffs = []
+    for kind, levels in tree.items():
+        for level in levels:
+            diffs.append(
+                Diff(kind, render_path(level.path(output_format="list")), _value(level.t1), _value(level.t2))
+            )
+    return sorted(diffs, key=lambda d: (SECTIONS.index(d.path.split(".")[0].split("[")[0]), d.path, d.kind))
+
+
+def _value(value: Any) -> Any:
+    # deepdiff marks the absent side with a NotPresent object; reports want plain JSON.
+    return _NOT_PRESENT if type(value).__name__ == "NotPresent" else value

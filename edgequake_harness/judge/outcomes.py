@@ -1,0 +1,122 @@
+"""Case outcomes, how one is decided from two observations, and how they rank for the gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Dict, List, Optional, Tuple
+
+from edgequake_harness.judge.compare import Diff
+
+
+class Outcome(str, Enum):
+    CONFORMANT = "conformant"
+    REGISTERED = "registered_divergence"  # every difference is a reviewed, justified divergence
+    DELEGATED = "delegated"  # the candidate handed the call to another library (e.g. litellm)
+    SKIPPED = "skipped"  # the case cannot run; always with a reason
+    REFERENCE_ERROR = "reference_error"  # the reference itself failed: the case cannot judge
+    DIVERGED = "diverged"
+    CANDIDATE_ERROR = "candidate_error"  # the candidate crashed, hung or could not be loaded
+
+
+# Higher is worse. The gate fails when a case's rank rises against the baseline. Skips and
+# reference errors rank above delegation so that a case cannot "improve" by becoming unjudgeable.
+RANK: Dict[Outcome, int] = {
+    Outcome.CONFORMANT: 0,
+    Outcome.REGISTERED: 0,
+    Outcome.DELEGATED: 1,
+    Outcome.SKIPPED: 2,
+    Outcome.REFERENCE_ERROR: 2,
+    Outcome.DIVERGED: 3,
+    Outcome.CANDIDATE_ERROR: 4,
+}
+PASSING = frozenset({Outcome.CONFORMANT, Outcome.REGISTERED, Outcome.DELEGATED})
+FAILING = frozenset({Outcome.DIVERGED, Outcome.CANDIDATE_ERROR})
+# Outcomes where both sides ran and were diffed (the registry's staleness is judged on these).
+COMPARED = frozenset({Outcome.CONFORMANT, Outcome.REGISTERED, Outcome.DIVERGED})
+
+
+@dataclass
+class CaseResult:
+    id: str
+    provider: str
+    feature: str
+    name: str
+    cassette: str
+    outcome: Outcome
+    reason: Optional[str] = None
+    diffs: List[Diff] = field(default_factory=list)
+    registered: List[Dict[str, Any]] = field(default_factory=list)  # {diff, entry} pairs
+    call: Optional[str] = None
+    duration_s: float = 0.0
+    labels: List[str] = field(default_factory=list)  # features exercised (report/coverage.py)
+
+    def to_json(self) -> Dict[str, Any]:
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "feature": self.feature,
+            "name": self.name,
+            "cassette": self.cassette,
+            "outcome": self.outcome.value,
+            "reason": self.reason,
+            "diffs": [d.to_json() for d in self.diffs],
+            "registered": self.registered,
+            "call": self.call,
+            "duration_s": self.duration_s,
+            "labels": list(self.labels),
+        }
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> CaseResult:
+        return cls(
+            id=data["id"],
+            provider=data["provider"],
+            feature=data["feature"],
+            name=data["name"],
+            cassette=data.get("cassette", ""),
+            outcome=Outcome(data["outcome"]),
+            reason=data.get("reason"),
+            diffs=[Diff(**d) for d in data.get("diffs", [])],
+            registered=list(data.get("registered", [])),
+            call=data.get("call"),
+            duration_s=float(data.get("duration_s", 0.0)),
+            labels=list(data.get("labels", [])),
+        )
+
+
+def _crash(observation: Dict[str, Any]) -> Optional[str]:
+    """Why an observation is a crash rather than an API behaviour, or None.
+
+    litellm's exceptions all subclass openai's; anything else (TypeError, ValueError, a harness
+    timeout) is a failure of the target itself, not a mapped provider error.
+    """
+    exc = observation.get("exception")
+    if exc is None:
+        return None
+    where = observation.get("phase") or "call"
+    if exc.get("openai_base") is None:
+        return f"{exc.get('class')} during {where}: {exc.get('message', '')[:300]}"
+    return None
+
+
+def judge(
+    reference: Dict[str, Any], candidate: Dict[str, Any], diffs: List[Diff], unregistered: List[Diff]
+) -> Tuple[Outcome, Optional[str]]:
+    """The outcome and its reason, from two observations and their (registry-filtered) diffs."""
+    if reference.get("misses"):
+        return Outcome.REFERENCE_ERROR, f"reference request not in the cassette: {reference['misses'][0]}"
+    crash = _crash(reference)
+    if crash:
+        return Outcome.REFERENCE_ERROR, f"reference raised {crash}"
+    if candidate.get("delegated"):
+        return Outcome.DELEGATED, str(candidate["delegated"])
+    crash = _crash(candidate)
+    if crash:
+        return Outcome.CANDIDATE_ERROR, f"candidate raised {crash}"
+    if not diffs:
+        return Outcome.CONFORMANT, None
+    if not unregistered:
+        return Outcome.REGISTERED, f"{len(diffs)} difference(s), all registered"
+    first = unregistered[0]
+    return Outcome.DIVERGED, f"{len(unregistered)} difference(s); first at {first.path} ({first.kind})"

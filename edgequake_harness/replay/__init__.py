@@ -1,0 +1,1 @@
+"""The loopback replay server and how it matches live requests to recordings."""

@@ -1,0 +1,1 @@
+"""Reports: compat.json, Markdown, coverage, and the release gate."""

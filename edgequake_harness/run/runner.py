@@ -1,0 +1,198 @@
+"""Run cases end to end: replay each through the reference and the candidate, diff, judge.
+
+One replay server serves the whole run; it is re-loaded before each target's call, so every target
+starts from a fresh replay of the cassette (same bytes, same order, an empty request log).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+from edgequake_harness import __version__
+from edgequake_harness.cassettes.case import Case
+from edgequake_harness.judge.compare import compare, request_view
+from edgequake_harness.judge.normalise import Policy, load_policy
+from edgequake_harness.judge.observation import Observation
+from edgequake_harness.judge.outcomes import COMPARED, CaseResult, Outcome, judge
+from edgequake_harness.judge.registry import Registry
+from edgequake_harness.replay.server import ReplayServer
+from edgequake_harness.report import coverage
+from edgequake_harness.run.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, EventLoop, Target, TargetError
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class RunConfig:
+    paths: Sequence[str] = ("cassettes",)
+    reference: str = "litellm"
+    candidate: str = "edgequake"
+    providers: Sequence[str] = ()
+    features: Sequence[str] = ()
+    keyword: Optional[str] = None
+    policy: Optional[Path] = None
+    registry: Optional[Path] = None
+    deadline_s: float = DEFAULT_DEADLINE_S
+    mode: Optional[str] = None  # "sync" or "async" for every case; None: each case's own (sync)
+
+
+@dataclass
+class RunResult:
+    config: RunConfig
+    results: List[CaseResult]
+    targets: Dict[str, Dict[str, Any]]
+    stale: List[Dict[str, Any]]
+    started: str
+    duration_s: float
+
+
+class Runner:
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.policy: Policy = load_policy(config.policy)
+        self.registry = Registry.load(config.registry)
+        self._targets: Dict[str, Union[Target, TargetError]] = {}
+        self._server: Optional[ReplayServer] = None
+        self._loop: Optional[EventLoop] = None
+
+    def __enter__(self) -> Runner:
+        self._server = ReplayServer().start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
+
+    def target(self, role: str) -> Union[Target, TargetError]:
+        if role not in self._targets:
+            name = self.config.reference if role == "reference" else self.config.candidate
+            try:
+                self._targets[role] = Target.load(name)
+            except TargetError as exc:
+                self._targets[role] = exc
+        return self._targets[role]
+
+    def describe_targets(self) -> Dict[str, Dict[str, Any]]:
+        out = {}
+        for role in ("reference", "candidate"):
+            loaded = self.target(role)
+            name = self.config.reference if role == "reference" else self.config.candidate
+            if isinstance(loaded, TargetError):
+                out[role] = {"module": name, "version": None, "error": str(loaded)}
+            else:
+                out[role] = {"module": name, "version": loaded.version, "error": None}
+        return out
+
+    def observe(self, role: str, case: Case) -> Union[Observation, TargetError]:
+        assert self._server is not None and case.call is not None and case.cassette is not None
+        target = self.target(role)
+        if isinstance(target, TargetError):
+            return target
+        call = replace(case.call, mode=self.config.mode) if self.config.mode else case.call
+        if call.mode == "async" and self._loop is None:
+            self._loop = EventLoop()
+        self._server.load(case.cassette.interactions)
+        observation = target.run(call, self._server.url, self.config.deadline_s, self._loop)
+        for received in self._server.requests:
+            observation.requests.append(
+                request_view(received.method, received.target, received.headers, received.body)
+            )
+            if received.miss:
+                observation.misses.append(received.miss)
+        return observation
+
+    def run_case(self, case: Case) -> CaseResult:
+        started = time.perf_counter()
+        result = self._judge(case)
+        result.duration_s = round(time.perf_counter() - started, 4)
+        result.labels = coverage.labels(case)
+        return result
+
+    def _judge(self, case: Case) -> CaseResult:
+        def result(outcome: Outcome, reason: Optional[str], **more: Any) -> CaseResult:
+            return CaseResult(
+                case.id, case.provider, case.feature, case.name, str(case.path), outcome, reason, **more
+            )
+
+        if case.skip or case.call is None:
+            return result(Outcome.SKIPPED, case.skip or "no call")
+        mode = self.config.mode or case.call.mode
+        call = f"{case.call.function}(model={case.call.model!r}, stream={case.call.stream}) [{mode}]"
+        reference = self.observe("reference", case)
+        if isinstance(reference, TargetError):
+            return result(Outcome.REFERENCE_ERROR, str(reference), call=call)
+        candidate = self.observe("candidate", case)
+        if isinstance(candidate, TargetError):
+            return result(Outcome.CANDIDATE_ERROR, str(candidate), call=call)
+        left, right = reference.to_json(), candidate.to_json()
+        diffs = compare(left, right, self.policy.for_case(case.provider, case.meta.volatile))
+        unregistered, registered = self.registry.split(case.id, diffs)
+        outcome, reason = judge(left, right, diffs, unregistered)
+        shown = unregistered if outcome is not Outcome.REGISTERED else []
+        return result(outcome, reason, diffs=shown, registered=registered, call=call)
+
+    def run(self, cases: Sequence[Case], progress: Optional[Progress] = None) -> RunResult:
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        clock = time.perf_counter()
+        results = []
+        for index, case in enumerate(cases):
+            if progress:
+                progress(index, len(cases), case.id)
+            results.append(self.run_case(case))
+        if progress:
+            progress(len(cases), len(cases), "")
+        targets = self.describe_targets()
+        return RunResult(
+            self.config,
+            results,
+            targets,
+            self.registry.stale(judged(results)),
+            started,
+            round(time.perf_counter() - clock, 3),
+        )
+
+
+def judged(results: Sequence[CaseResult]) -> List[Tuple[str, List[Dict[str, Any]]]]:
+    """(case id, registered pairs) for cases whose two sides were actually compared."""
+    return [(r.id, r.registered) for r in results if r.outcome in COMPARED]
+
+
+def run_warnings(targets: Dict[str, Dict[str, Any]]) -> List[str]:
+    out = []
+    reference = targets.get("reference", {})
+    if reference.get("module") == "litellm" and reference.get("version") not in (None, PINNED_LITELLM):
+        out.append(f"reference litellm is {reference['version']}, not the pinned {PINNED_LITELLM}")
+    return out
+
+
+def run_metadata(
+    config: RunConfig, started: Optional[str], duration_s: Optional[float], targets: Dict[str, Dict[str, Any]]
+) -> Dict[str, Any]:
+    """The report's `run` block, the same for the CLI and the pytest plugin."""
+    return {
+        "started": started,
+        "duration_s": duration_s,
+        "harness": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "paths": [str(p) for p in config.paths],
+        "filters": {
+            "provider": list(config.providers),
+            "feature": list(config.features),
+            "keyword": config.keyword,
+        },
+        "mode": config.mode or "per case",
+        "policy": str(config.policy) if config.policy else "bundled",
+        "registry": str(config.registry) if config.registry else None,
+        "warnings": run_warnings(targets),
+    }
