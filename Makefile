@@ -1,5 +1,5 @@
 # Each target documents itself: `make help`.
-.PHONY: help install test test-rust lint compat bench clean
+.PHONY: help install test test-rust lint compat baseline bench clean
 
 PY ?= python3
 
@@ -19,10 +19,13 @@ lint:  ## clippy (deny unwrap/expect/panic), ruff
 	cargo clippy -p edgequake-core --all-targets --features python -- -D warnings
 	$(PY) -m ruff check edgequake edgequake_harness tests bench tools
 
-compat:  ## the main job: replay the bundled cassettes through litellm and edgequake, write reports/
+compat:  ## the main job: replay the bundled cassettes through litellm and edgequake, write reports/latest/
 	$(PY) -m pip install -e ".[compat]"
 	$(PY) -m edgequake_harness run cassettes --exit-zero
-	$(PY) -m edgequake_harness report --readme README.md
+
+baseline:  ## accept reports/latest/ as the committed baseline: reports/baseline.json, reports/compat.md, README table
+	cp reports/latest/compat.json reports/baseline.json
+	$(PY) -m edgequake_harness report --from reports/baseline.json --readme README.md
 
 bench:  ## edgequake vs litellm vs the openai SDK vs raw httpx on one loopback server
 	$(PY) -m bench --quick

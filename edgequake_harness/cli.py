@@ -1,6 +1,6 @@
 """Command line: `edgequake-harness` / `python -m edgequake_harness` with `run`, `report` and `gate`.
 
-    run  [PATH ...]   replay cassettes through both targets, write reports/compat.{json,md}
+    run  [PATH ...]   replay cassettes through both targets, write reports/latest/compat.{json,md}
     report            re-render the Markdown and terminal summary from a compat.json
     gate --baseline   exit 1 if any case got worse than the baseline report, listing each
     fuzz              property-based differential tests on generated traffic (docs/fuzzing.md)
@@ -15,7 +15,10 @@ import sys
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, TextIO
 
-DEFAULT_REPORT_DIR = Path("reports")
+# Runs write here, a git-ignored folder: running the harness never dirties a checkout. The committed
+# files (reports/baseline.json, reports/compat.md, the README table) change only when a developer
+# accepts a run as the new baseline (`make baseline`, see reports/README.md).
+DEFAULT_REPORT_DIR = Path("reports") / "latest"
 
 
 def parser() -> argparse.ArgumentParser:

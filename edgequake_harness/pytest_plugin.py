@@ -52,7 +52,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--compat-candidate", default="edgequake", help="candidate target module (default: edgequake)"
     )
     group.addoption(
-        "--compat-report-dir", default="reports", help="where compat.json/compat.md go ('' for none)"
+        "--compat-report-dir",
+        default="reports/latest",
+        help="where compat.json/compat.md go ('' for none)",
     )
     group.addoption(
         "--compat-baseline", default=None, help="baseline compat.json; the session fails if worse"

@@ -40,8 +40,15 @@ def _wait_for(predicate, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
+# A runner started in the background (`nohup make test &`, some CI shells) hands its children SIGINT
+# as ignored, and Python keeps an inherited SIG_IGN instead of installing its KeyboardInterrupt
+# handler. Each child installs the handler a terminal would have given it, so the Ctrl-C tests do
+# not depend on how pytest itself was started.
+_CHILD_PRELUDE = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
+
 def _child(code: str, server: LoopbackServer) -> subprocess.Popen:
-    script = textwrap.dedent(code).replace("BASE", server.url + "/v1")
+    script = _CHILD_PRELUDE + textwrap.dedent(code).replace("BASE", server.url + "/v1")
     return subprocess.Popen(
         [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

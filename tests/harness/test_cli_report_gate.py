@@ -141,3 +141,24 @@ def test_python_dash_m_edgequake_harness_help() -> None:
         [sys.executable, "-m", "edgequake_harness", "--help"], cwd=repo, capture_output=True, text=True
     )
     assert done.returncode == 0 and "run" in done.stdout and "gate" in done.stdout
+
+
+def test_a_default_run_writes_where_the_checkout_stays_clean(
+    openai_cases: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # The default report dir is relative to where the harness runs; in the checkout it is git-ignored.
+    repo = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli(
+        "run", str(openai_cases), "--reference", "fake_llm", "--candidate", "fake_llm", "--no-progress"
+    )
+    assert code == 0 and (tmp_path / "reports" / "latest" / "compat.json").is_file(), out
+    if not (repo / ".git").exists():
+        return  # an unpacked sdist: nothing to keep clean
+    ignored = subprocess.run(
+        ["git", "check-ignore", "reports/latest/compat.json", "reports/latest/compat.md"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    assert len(ignored.stdout.split()) == 2, "reports/latest/ must be git-ignored"
