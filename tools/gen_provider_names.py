@@ -1,4 +1,4 @@
-"""Regenerates edgequake/_provider_names.py from the installed (pinned) litellm."""
+"""Regenerates edgequake/_call/provider_names.py from the installed (pinned) litellm."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def main() -> None:
     names = sorted(str(getattr(p, "value", p)) for p in litellm.provider_list)
     body = "".join(f"        {n!r},\n" for n in names)
     text = HEADER.format(version=version("litellm")) + body + "    )\n)\n"
-    target = pathlib.Path(__file__).resolve().parent.parent / "edgequake" / "_provider_names.py"
+    target = pathlib.Path(__file__).resolve().parent.parent / "edgequake" / "_call" / "provider_names.py"
     target.write_text(text)
 
 
