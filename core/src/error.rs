@@ -1,5 +1,5 @@
 //! What can go wrong on the wire, as data. Classification into litellm's exception classes lives in
-//! `classify.rs`; the mapping to Python exceptions lives in `python/errors.rs`. Nothing here is ever
+//! `classify/`; the mapping to Python exceptions lives in `python/errors.rs`. Nothing here is ever
 //! derived from the text of our own messages.
 
 use std::fmt;

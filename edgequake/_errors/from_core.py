@@ -1,7 +1,7 @@
 """Turn the Rust core's failure record into the exception litellm raises for the same failure.
 
 ``edgequake._core`` raises ``CoreError(info)``; ``info`` carries the class and status the Rust
-classifier chose (``core/src/classify.rs``, which holds litellm's body and status rules), the message
+classifier chose (``core/src/classify/``, which holds litellm's body and status rules), the message
 litellm would pass to the class (``info["message"]``), and the raw reply. This module adds what only
 Python can reproduce and what litellm attaches besides the message:
 
