@@ -21,7 +21,7 @@ import os
 import re
 from typing import Any, Optional
 
-# Route families, as in classify.rs: they decide which litellm mapper ran and what it attached.
+# Route families, as in core/src/classify/: they decide which litellm mapper ran and what it attached.
 _SDK = "sdk"  # litellm calls the openai SDK
 _AZURE = "azure"
 _COMPAT = "compat"  # litellm's own httpx handler, mapped as openai-compatible
@@ -108,7 +108,7 @@ def _sdk_body(raw: Optional[str]) -> Any:
 
 def _rate_limit_phrase(text: str, status: int) -> bool:
     # Only to know which litellm branch raised a RateLimitError (its phrase branch omits
-    # litellm_debug_info); the class itself was chosen by classify.rs.
+    # litellm_debug_info); the class itself was chosen by core/src/classify/.
     if re.search(r"\b429\b", text) and status == 429:
         return True
     lower = text.lower()

@@ -1,7 +1,7 @@
 """The JSON body litellm 1.110.2 sends on the OpenAI-wire routes, built from ``completion()`` kwargs.
 
 ``chat_body`` runs on every call, so the work is table lookups over the few keys the caller passed:
-which OpenAI params the model accepts comes from ``_params_models`` (generated from litellm), what
+which OpenAI params the model accepts comes from ``_params.models`` (generated from litellm), what
 each route does with them from ``_param_rules``; messages are rewritten in ``_params_messages``.
 Unsupported params raise litellm's ``UnsupportedParamsError`` unless ``drop_params`` (argument or
 ``edgequake.drop_params``) is set, in which case they are left out, as litellm does.

@@ -1,5 +1,5 @@
 """Per-provider request rules litellm 1.110.2 applies on the OpenAI-wire routes (measured, see
-tests/fixtures/params/record.py). Which OpenAI params a model accepts lives in ``_params_models``
+tests/fixtures/params/record.py). Which OpenAI params a model accepts lives in ``_params.models``
 (generated); this table says what each route does with the ones it accepts.
 """
 

@@ -1,4 +1,9 @@
-"""Streams: upstream OpenAI-format chunks -> the chunks litellm's ``CustomStreamWrapper`` yields."""
+"""Streams: upstream OpenAI-format chunks -> the chunks litellm's ``CustomStreamWrapper`` yields.
+
+This module keeps the per-stream state and decides which chunks go out; the deltas and finish choices
+inside them are built by ``edgequake._shaping.delta``, and what the stream ends with (closing usage,
+the truncation error) by ``edgequake._shaping.stream_end``.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,16 @@ import time
 import uuid
 from typing import Any, Dict, List, Optional
 
+from edgequake._shaping.delta import build_delta, finish_choice, has_content
 from edgequake._shaping.parsers import parser_for
 from edgequake._shaping.routes import additional_headers, family, map_finish_reason
-from edgequake._shaping.usage import build_usage
-from edgequake.types import (
-    ChatCompletionDeltaToolCall,
-    Delta,
-    Function,
-    FunctionCall,
-    ModelResponseStream,
-    StreamingChoices,
-    _new,
+from edgequake._shaping.stream_end import (
+    closing_usage_estimated,
+    closing_usage_from_provider,
+    truncated_stream_error,
 )
+from edgequake._shaping.usage import build_usage
+from edgequake.types import Delta, ModelResponseStream, StreamingChoices, _new
 
 __all__ = ["StreamShaper"]
 
@@ -39,29 +42,6 @@ _CHUNK_OWN_KEYS = frozenset(
 # sdk route because the SDK object declares them
 _SDK_CHUNK_FIELDS = ("moderation", "obfuscation", "service_tier")
 _CHOICE_OWN_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
-_USAGE_KEPT_EXTRAS = frozenset({"cost", "server_tool_use"})
-_DELTA_OWN_KEYS = frozenset(
-    {
-        "content",
-        "role",
-        "function_call",
-        "tool_calls",
-        "audio",
-        "images",
-        "annotations",
-        "reasoning",
-        "reasoning_content",
-        "reasoning_items",
-        "thinking_blocks",
-        "provider_specific_fields",
-        "refusal",
-    }
-)
-_PROVIDER_EXCEPTION_NAMES = {
-    "openai": "OpenAIException",
-    "azure": "AzureException",
-    "cerebras": "OpenAIException",
-}
 
 
 class StreamShaper:
@@ -185,100 +165,21 @@ class StreamShaper:
                 out[k] = v
         return out
 
-    @staticmethod
-    def _empty_delta() -> Delta:
-        return _new(
-            Delta,
-            {},
-            {"content": None, "role": None, "function_call": None, "tool_calls": None, "audio": None},
-        )
-
     def _finish_choice(self, finish: str) -> StreamingChoices:
         mapped = map_finish_reason(finish)
         if mapped == "stop" and self._saw_tool_call:
             mapped = "tool_calls"  # litellm's wrapper: a stream that called tools did not just "stop"
-        return _new(
-            StreamingChoices,
-            {},
-            {
-                "finish_reason": mapped,
-                "index": 0,
-                "delta": self._empty_delta(),
-                "logprobs": None,
-            },
-        )
+        return finish_choice(mapped)
 
     def _delta(self, d: Dict[str, Any], *, keep_role: bool = False) -> Delta:
-        first = not self._sent_first
-        fields: Dict[str, Any] = {}
-        extra: Dict[str, Any] = {}
-        reasoning = d.get("reasoning_content")
-        if reasoning is None:
-            reasoning = d.get("reasoning")
-        if reasoning is not None:
-            extra["reasoning_content"] = reasoning
-        if self.family == "httpx" or not first:
-            fields["provider_specific_fields"] = d.get("provider_specific_fields")
-        if self.family == "sdk" or "refusal" in d:
-            extra["refusal"] = d.get("refusal")
-        raw_tools = d.get("tool_calls")
-        if raw_tools:
+        if d.get("tool_calls"):
             self._saw_tool_call = True
-        tools = None
-        if raw_tools:
-            tools = []
-            for i, t in enumerate(raw_tools):
-                fn = t.get("function") or {}
-                tools.append(
-                    _new(
-                        ChatCompletionDeltaToolCall,
-                        {
-                            "id": t.get("id"),
-                            "function": _new(
-                                Function, {"arguments": fn.get("arguments") or "", "name": fn.get("name")}
-                            ),
-                            "type": t.get("type") or "function",
-                            "index": t.get("index", i) if t.get("index") is not None else i,
-                        },
-                    )
-                )
-        fc = d.get("function_call")
-        extra.update(
-            content=d.get("content"),
-            role=d.get("role") if keep_role else "assistant" if first else None,
-            function_call=_new(FunctionCall, {"arguments": fc.get("arguments") or "", "name": fc.get("name")})
-            if isinstance(fc, dict)
-            else None,
-            tool_calls=tools,
-            audio=d.get("audio"),
-        )
-        for k in ("thinking_blocks", "annotations"):
-            if d.get(k) is not None:
-                extra[k] = d[k]
-        # litellm's Delta keeps the upstream delta's other keys (openrouter's reasoning_details, a
-        # together token_id), and ``reasoning`` beside a reasoning_content it was not renamed into
-        for k, v in d.items():
-            if k not in _DELTA_OWN_KEYS:
-                extra[k] = v
-        if "reasoning" in d and d.get("reasoning_content") is not None:
-            extra["reasoning"] = d["reasoning"]
+        delta = build_delta(d, family=self.family, first=not self._sent_first, keep_role=keep_role)
         self._sent_first = True
-        return _new(Delta, fields, extra)
+        return delta
 
     def _non_empty(self, d: Dict[str, Any]) -> bool:
-        content = d.get("content")
-        return bool(
-            (isinstance(content, str) and content)
-            or d.get("tool_calls")
-            or d.get("function_call") is not None
-            or d.get("reasoning_content") is not None
-            or d.get("reasoning") is not None
-            or d.get("provider_specific_fields") is not None
-            or d.get("annotations") is not None
-            or (not self._sent_first and d.get("role") is not None)
-            or d.get("thinking_blocks")
-            or d.get("audio") is not None
-        )
+        return has_content(d, first=not self._sent_first)
 
     # -- API -------------------------------------------------------------------------------
     def feed(self, raw_chunk: Dict[str, Any]) -> List[ModelResponseStream]:
@@ -442,20 +343,7 @@ class StreamShaper:
             fields["model"] = self.requested_model
         fields["choices"] = []
         fields["provider_specific_fields"] = None
-        usage = build_usage(self.usage or {}, full_details=True)
-        # it is stream_chunk_builder's Usage: declared fields, and of the provider's extras only
-        # these (openrouter's is_byok/cost_details are dropped)
-        for k in list(usage.__pydantic_extra__ or {}):
-            if k not in _USAGE_KEPT_EXTRAS:
-                del usage.__pydantic_extra__[k]  # type: ignore[union-attr]
-                usage.__pydantic_fields_set__.discard(k)
-        if usage.completion_tokens_details is None:
-            from edgequake._shaping.chunk_builder import completion_split_for
-
-            split = completion_split_for(self._content_chunks, usage, model=self.requested_model)
-            if split is not None:
-                usage.__dict__["completion_tokens_details"] = split
-                usage.__pydantic_fields_set__.add("completion_tokens_details")
+        usage = closing_usage_from_provider(self.usage or {}, self._content_chunks, self.requested_model)
         extra: Dict[str, Any] = {"usage": usage}
         if self._last.get("service_tier") is not None:
             extra["service_tier"] = self._last["service_tier"]
@@ -464,38 +352,15 @@ class StreamShaper:
     def _estimated_usage_chunk(self, tail: List[ModelResponseStream]) -> ModelResponseStream:
         """The provider sent no usage (its route drops ``stream_options``): litellm ends the stream
         with a usage chunk counted by ``stream_chunk_builder`` over the chunks it returned."""
-        from edgequake._shaping.chunk_builder import stream_chunk_builder
-
-        built = stream_chunk_builder([*self._content_chunks, *tail], messages=self.messages)
+        usage = closing_usage_estimated([*self._content_chunks, *tail], self.messages)
         fields = self._base(self._last)
         fields["model"] = self._end_model()
         fields["choices"] = []
         fields["provider_specific_fields"] = None
-        extra: Dict[str, Any] = {"usage": built.usage if built is not None else None}
+        extra: Dict[str, Any] = {"usage": usage}
         if self._last.get("service_tier") is not None:
             extra["service_tier"] = self._last["service_tier"]
         return self._chunk(None, fields, extra, usage_chunk=True)
 
     def _raise_truncated(self) -> None:
-        from edgequake import exceptions  # lazy: exceptions import openai
-
-        name = (
-            _PROVIDER_EXCEPTION_NAMES.get(self.provider)
-            or "".join(p.capitalize() for p in self.provider.split("_")) + "Exception"
-        )
-        reason = "Stream ended before a finish_reason was received"
-        # litellm's azure mapper puts the class after the label ("AzureException APIConnectionError").
-        text = (
-            f"{name} APIConnectionError - {reason}"
-            if self.provider == "azure"
-            else f"APIConnectionError: {name} - {reason}"
-        )
-        original = exceptions.APIConnectionError(
-            message=text, llm_provider=self.provider, model=self.requested_model
-        )
-        raise exceptions.MidStreamFallbackError(
-            message=str(original),
-            model=self.requested_model,
-            llm_provider=self.provider,
-            original_exception=original,
-        )
+        raise truncated_stream_error(self.provider, self.requested_model)

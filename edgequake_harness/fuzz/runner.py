@@ -1,10 +1,10 @@
 """Property-based differential testing: generated traffic, served to reference and candidate.
 
-The property: for every valid scenario the strategies generate (`edgequake_harness/fuzz/strategies*.py`), the
+The property: for every valid scenario the strategies generate (`edgequake_harness/fuzz/strategies/`), the
 reference (litellm) and the candidate (edgequake) agree after the harness's normalisation. Each
 example is a `Case` judged by the ordinary `Runner` (same targets, same policy, same divergence
 registry, the same `compare()`), served by a replay server that can also cut streams at arbitrary
-byte offsets (`fuzz_server.py`). Outcomes:
+byte offsets (`edgequake_harness/fuzz/server.py`). Outcomes:
 
 - conformant / registered divergence: the property holds;
 - delegated: the candidate handed the call to litellm, so any difference comes from the
@@ -34,15 +34,15 @@ from hypothesis.control import current_build_context
 
 from edgequake_harness.fuzz.cassette import to_case, write_regression
 from edgequake_harness.fuzz.server import SplitReplayServer
-from edgequake_harness.fuzz.strategies import (
-    WIRE_BY_NAME,
-    Scenario,
+from edgequake_harness.fuzz.strategies.common import Scenario
+from edgequake_harness.fuzz.strategies.native import NATIVE, native_scenarios
+from edgequake_harness.fuzz.strategies.openai_scenarios import (
     chat_scenarios,
     error_scenarios,
     openai_wire_scenarios,
     stream_scenarios,
 )
-from edgequake_harness.fuzz.strategies_native import NATIVE, native_scenarios
+from edgequake_harness.fuzz.strategies.openai_wire import WIRE_BY_NAME
 from edgequake_harness.judge.outcomes import CaseResult, Outcome
 from edgequake_harness.run.runner import RunConfig, Runner
 

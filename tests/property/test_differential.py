@@ -18,8 +18,13 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
 
 from edgequake_harness.fuzz.runner import assert_agrees  # noqa: E402
-from edgequake_harness.fuzz.strategies import Scenario, chat_scenarios, error_scenarios, stream_scenarios  # noqa: E402
-from edgequake_harness.fuzz.strategies_native import native_scenarios  # noqa: E402
+from edgequake_harness.fuzz.strategies import (  # noqa: E402
+    Scenario,
+    chat_scenarios,
+    error_scenarios,
+    native_scenarios,
+    stream_scenarios,
+)
 
 CI = settings.get_profile("edgequake-ci")
 # Anthropic and Gemini are delegated to litellm by edgequake today: they check the harness (the

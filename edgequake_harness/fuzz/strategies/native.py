@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 from hypothesis import strategies as st
 
-from edgequake_harness.fuzz.strategies import (
+from edgequake_harness.fuzz.strategies.common import (
     ARGUMENTS,
     COUNT,
     IDENT,

@@ -1,0 +1,162 @@
+"""One call made ready to run: the route resolved, the body built, the core request prepared; and how
+that call's core failures become litellm's exceptions (they need the route, URL, timings and retries).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, Optional
+
+from edgequake import _core
+from edgequake._call.arguments import (
+    drop_params_on,
+    request_headers,
+    retry_counts,
+    route_for,
+    split_kwargs,
+    timeout_seconds,
+)
+from edgequake._call.routing import Route
+
+
+class PreparedCall:
+    """One resolved call: the route, the core request, and what errors and responses need."""
+
+    __slots__ = (
+        "api_base_shown",
+        "messages",
+        "num_retries",
+        "request",
+        "requested_model",
+        "route",
+        "route_name",
+        "started",
+        "timeout",
+    )
+
+    def __init__(
+        self,
+        route: Route,
+        request: Any,
+        messages: Any,
+        num_retries: Optional[int],
+        started: float,
+        timeout: Optional[float] = None,
+        route_name: str = "chat",
+    ):
+        self.timeout = timeout
+        self.route_name = route_name
+        self.route = route
+        self.request = request
+        self.messages = messages
+        self.num_retries = num_retries
+        self.started = started
+        self.requested_model = route.model
+        self.api_base_shown = route.api_base or ""
+
+    def error(self, exc: BaseException) -> BaseException:
+        """The litellm exception for a core failure; other exceptions pass through unchanged."""
+        if isinstance(exc, _core.CoreError):
+            from edgequake._errors.from_core import from_core
+
+            info = dict(exc.args[0])
+            info.setdefault("url", self.request.url)
+            info.setdefault("route", self.route_name)
+            info.setdefault("timeout", self.timeout)
+            info.setdefault("elapsed", time.perf_counter() - self.started)
+            return from_core(
+                info,
+                model=self.route.model,
+                llm_provider=self.route.provider,
+                api_base=self.route.api_base or self.request.url,
+                messages=self.messages,
+                max_retries=None,
+                num_retries=self.num_retries,
+            )
+        return exc
+
+
+class _NoRequest:
+    """Stands in for the request when building it failed (no URL was made)."""
+
+    url = ""
+
+
+def prepare_call(
+    model: str,
+    route_name: str,
+    params: Dict[str, Any],
+    kwargs: Dict[str, Any],
+    messages: Any,
+    build_body: Any,
+) -> PreparedCall:
+    """Resolves the route, builds the body and the core request; raises litellm's exception on failure."""
+    started = time.perf_counter()
+    body_params, control = split_kwargs(params, kwargs)
+    route = route_for(model, control)
+    body = build_body(route, body_params, control)
+    max_retries, num_retries = retry_counts(
+        route.provider, control.get("max_retries"), control.get("num_retries")
+    )
+    timeout = timeout_seconds(control.get("timeout", control.get("request_timeout")))
+    try:
+        request = _core.prepare(
+            route.provider,
+            route_name,
+            route.model,
+            body,
+            api_base=route.api_base,
+            api_key=route.api_key,
+            api_version=route.api_version,
+            azure_ad_token=control.get("azure_ad_token"),
+            headers=request_headers(route, control),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+    except _core.CoreError as exc:
+        failed = PreparedCall(route, _NoRequest(), messages, None, started, timeout, route_name)
+        raise failed.error(exc) from None
+    return PreparedCall(route, request, messages, num_retries, started, timeout, route_name)
+
+
+def chat_body_builder(messages: Any) -> Any:
+    """``prepare_call``'s ``build_body`` for a chat call: litellm's body for the route's provider."""
+
+    def build(route: Route, body_params: Dict[str, Any], control: Dict[str, Any]) -> Dict[str, Any]:
+        from edgequake._params.body import chat_body
+
+        if not isinstance(messages, list):
+            raise _bad_messages(route.model, messages)
+        return chat_body(
+            route.provider,
+            route.model,
+            messages,
+            body_params,
+            drop_params=drop_params_on(control),
+            additional_drop_params=control.get("additional_drop_params"),
+        )
+
+    return build
+
+
+def embedding_body_builder(input: Any) -> Any:
+    """``prepare_call``'s ``build_body`` for an embedding call."""
+
+    def build(route: Route, body_params: Dict[str, Any], control: Dict[str, Any]) -> Dict[str, Any]:
+        from edgequake._params.body import embedding_body
+
+        return embedding_body(
+            route.provider, route.model, input, body_params, drop_params=drop_params_on(control)
+        )
+
+    return build
+
+
+def _bad_messages(model: str, messages: Any) -> Exception:
+    from edgequake import exceptions
+
+    return exceptions.BadRequestError(
+        message=f"messages must be a list of message dicts, got {type(messages).__name__}",
+        model=model,
+        llm_provider="",
+    )

@@ -1,0 +1,92 @@
+"""litellm-compatible response types (mirrors ``litellm.types.utils``).
+
+Why the models look the way they do:
+
+* litellm's ``model_dump()`` output depends on which fields were *set*, not on which are None
+  (``ModelResponse.model_dump()`` defaults to ``exclude_unset=True``), and litellm *deletes* optional
+  fields it did not receive (``Message.audio``, ``Message.reasoning_content``, ``Choices.logprobs``...),
+  so reading them raises ``AttributeError`` and even ``model_dump(exclude_unset=False)`` omits them.
+  We reproduce that by declaring only the fields litellm always keeps; the optional ones live in
+  pydantic's ``extra`` storage and exist only when present, exactly like a deleted-or-set litellm field.
+* Construction on the hot path goes through :func:`_new`, which fills ``__dict__`` /
+  ``__pydantic_extra__`` / ``__pydantic_fields_set__`` directly (what ``model_construct`` does, minus
+  its per-field Python loop). ``edgequake._shaping.response`` has already normalised the data, so
+  validating it again would only cost time. The public ``__init__`` of each class keeps litellm's
+  keyword signature for users who build these objects themselves.
+* Nothing here imports litellm or openai (``import edgequake`` must stay cheap), so ``isinstance``
+  checks against litellm's classes do not hold; checks against these classes do.
+
+Layout: ``_base`` holds ``_new`` and the shared ``_Obj``; ``_message`` the tool calls, messages, deltas
+and choices; ``_response`` usage, the responses and embeddings. ``edgequake.types.utils`` is litellm's
+import path for the same classes. Every class is re-homed to this module (``__module__``), so pickles,
+tracebacks and ``type(x).__module__`` name ``edgequake.types`` whatever file defines the class.
+"""
+
+# `import edgequake as litellm; litellm.types.utils.ModelResponse` needs the submodule as an attribute.
+from edgequake.types import utils as utils
+from edgequake.types._base import _new as _new
+from edgequake.types._base import _Obj
+from edgequake.types._message import (
+    ChatCompletionAudioResponse,
+    ChatCompletionDeltaToolCall,
+    ChatCompletionMessageToolCall,
+    Choices,
+    Delta,
+    Function,
+    FunctionCall,
+    Message,
+    StreamingChoices,
+)
+from edgequake.types._response import (
+    CompletionTokensDetailsWrapper,
+    Embedding,
+    EmbeddingResponse,
+    ModelResponse,
+    ModelResponseBase,
+    ModelResponseStream,
+    PromptTokensDetailsWrapper,
+    Usage,
+)
+
+__all__ = [
+    "ChatCompletionAudioResponse",
+    "ChatCompletionDeltaToolCall",
+    "ChatCompletionMessageToolCall",
+    "Choices",
+    "CompletionTokensDetailsWrapper",
+    "Delta",
+    "Embedding",
+    "EmbeddingResponse",
+    "Function",
+    "FunctionCall",
+    "Message",
+    "ModelResponse",
+    "ModelResponseBase",
+    "ModelResponseStream",
+    "PromptTokensDetailsWrapper",
+    "StreamingChoices",
+    "Usage",
+]
+
+for _cls in (
+    _Obj,
+    ChatCompletionAudioResponse,
+    ChatCompletionDeltaToolCall,
+    ChatCompletionMessageToolCall,
+    Choices,
+    CompletionTokensDetailsWrapper,
+    Delta,
+    Embedding,
+    EmbeddingResponse,
+    Function,
+    FunctionCall,
+    Message,
+    ModelResponse,
+    ModelResponseBase,
+    ModelResponseStream,
+    PromptTokensDetailsWrapper,
+    StreamingChoices,
+    Usage,
+):
+    _cls.__module__ = __name__
+del _cls

@@ -1,0 +1,71 @@
+"""The base every response type shares, and the validation-free constructor the hot path uses.
+
+Why construction bypasses pydantic is explained in the package docstring (``edgequake.types``).
+Annotations here are evaluated eagerly (no ``from __future__ import annotations``): the package
+re-homes these classes to ``edgequake.types`` (see its ``__init__``), and string annotations would
+then be resolved against that module's namespace by ``typing.get_type_hints`` and pydantic subclassing.
+"""
+
+from typing import Any, ClassVar, Dict, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+def _new(
+    cls: Any,
+    fields: Dict[str, Any],
+    extra: Optional[Dict[str, Any]] = None,
+    private: Optional[Dict[str, Any]] = None,
+) -> Any:
+    """Build a model instance without validation.
+
+    ``fields`` holds the declared fields that count as *set*; declared fields missing from it get their
+    default and stay unset (so ``exclude_unset`` drops them, as in litellm). ``extra`` is the
+    ``__pydantic_extra__`` dict (always "set").
+    """
+    obj = cls.__new__(cls)
+    d = dict(cls._defaults)
+    d.update(fields)
+    object.__setattr__(obj, "__dict__", d)
+    object.__setattr__(obj, "__pydantic_extra__", extra if extra is not None else {})
+    fs = set(fields)
+    if extra:
+        fs.update(extra)
+    object.__setattr__(obj, "__pydantic_fields_set__", fs)
+    if private is None and cls.__private_attributes__:
+        private = {k: v.get_default() for k, v in cls.__private_attributes__.items()}
+    object.__setattr__(obj, "__pydantic_private__", private)
+    return obj
+
+
+class _Obj(BaseModel):
+    """Shared base: extra="allow" (provider extras land on the object) and dict-style access."""
+
+    model_config = ConfigDict(extra="allow", protected_namespaces=(), arbitrary_types_allowed=True)
+    _defaults: ClassVar[Dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        # Precompute declared-field defaults once per class for _new().
+        cls._defaults = {
+            name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items()
+        }
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        setattr(self, key, value)
+
+    def __contains__(self, key: str) -> bool:
+        return hasattr(self, key)
+
+    def json(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        # litellm's .json() returns the model_dump() dict, not a string.
+        return self.model_dump(**kwargs)
