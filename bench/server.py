@@ -1,4 +1,4 @@
-"""A zero-latency, OpenAI-shaped HTTP/1.1 keep-alive server for the benchmarks (stdlib only).
+"""A zero-latency, OpenAI-shaped HTTP/1.1 keep-alive server for the benchmarks.
 
 It answers, with fixed bodies built once at start-up:
 
@@ -13,7 +13,8 @@ It answers, with fixed bodies built once at start-up:
 
 Run standalone with ``python bench/server.py --port 8000``; the runner starts it with ``--port 0`` and
 reads the ``LISTENING <port>`` line. This file must stay importable on its own (no ``bench`` imports):
-``bench.targets`` imports the reply constants from it.
+``bench.targets`` imports the reply constants from it. HTTP itself (parsing, pipelining, chunked
+request bodies, keep-alive) is the harness's shared loopback server, ``edgequake_harness.replay.loopback``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import sys
 import threading
 from typing import Dict, List, Optional, Tuple
 
+from edgequake_harness.replay.loopback import Connection, HTTPServer, Request
+
 MODEL = "gpt-4o-mini-2024-07-18"
 REPLY_TEXT = "Hello! How can I help you today?"
 # The three content pieces of the stream; with the role chunk and the finish chunk that makes 5.
@@ -40,7 +43,6 @@ _ID = "chatcmpl-bench000000000000000000000001"
 _CREATED = 1_700_000_000
 _FINGERPRINT = "fp_bench"
 _USAGE = {"prompt_tokens": 9, "completion_tokens": 9, "total_tokens": 18}
-_MAX_HEAD = 64 * 1024
 
 
 def _dumps(obj: object) -> bytes:
@@ -137,128 +139,34 @@ def _error(status: str, message: str) -> bytes:
     return _response(status, _dumps({"error": {"message": message, "type": "invalid_request_error"}}))
 
 
-class Stats:
-    """Counters served by ``GET /_stats``."""
+class Bench:
+    """The routes, and the counters ``GET /_stats`` serves (connections are the shared server's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.counts: Dict[str, int] = {"chat": 0, "chat_stream": 0, "embeddings": 0, "other": 0}
-        self.connections = 0
-        self.open_connections = 0
+        self.http = HTTPServer(self.route, host, port)
 
     def as_json(self) -> bytes:
-        requests = sum(self.counts.values())
         return _dumps(
             {
-                "requests": requests,
+                "requests": sum(self.counts.values()),
                 "by_kind": self.counts,
-                "connections": self.connections,
-                "open_connections": self.open_connections,
+                "connections": self.http.connections,
+                "open_connections": self.http.open_connections,
             }
         )
 
+    def route(self, request: Request, conn: Connection) -> None:
+        """Answers at once with prebuilt bytes: no Task, no per-request encoding."""
+        conn.send(self._reply(request.method, request.path.rstrip("/"), request.body))
 
-class _Head:
-    def __init__(self, method: str, path: str, version: str, headers: Dict[str, str]) -> None:
-        self.method = method
-        self.path = path
-        self.version = version
-        self.headers = headers
-        self.chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        self.length = int(headers.get("content-length", "0") or 0)
-        connection = headers.get("connection", "").lower()
-        self.keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
-
-
-class HTTPProtocol(asyncio.Protocol):
-    """One connection: parses pipelined HTTP/1.1 requests from a buffer and answers each in turn."""
-
-    def __init__(self, stats: Stats) -> None:
-        self._stats = stats
-        self._buf = bytearray()
-        self._head: Optional[_Head] = None
-        self._transport: Optional[asyncio.Transport] = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        self._stats.connections += 1
-        self._stats.open_connections += 1
-
-    def connection_lost(self, exc: Optional[Exception]) -> None:
-        self._stats.open_connections -= 1
-        self._transport = None
-
-    def data_received(self, data: bytes) -> None:
-        self._buf += data
-        while self._transport is not None:
-            if self._head is None:
-                end = self._buf.find(b"\r\n\r\n")
-                if end < 0:
-                    if len(self._buf) > _MAX_HEAD:
-                        self._send(_error("431 Request Header Fields Too Large", "head too large"), False)
-                    return
-                head = self._parse_head(bytes(self._buf[:end]))
-                del self._buf[: end + 4]
-                if head is None:
-                    self._send(_error("400 Bad Request", "malformed request head"), False)
-                    return
-                self._head = head
-                if head.headers.get("expect", "").lower() == "100-continue":
-                    self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-            body = self._take_body(self._head)
-            if body is None:
-                return
-            head, self._head = self._head, None
-            self._send(self._route(head, body), head.keep_alive)
-
-    @staticmethod
-    def _parse_head(raw: bytes) -> Optional[_Head]:
-        lines = raw.decode("latin-1").split("\r\n")
-        parts = lines[0].split(" ")
-        if len(parts) != 3:
-            return None
-        headers: Dict[str, str] = {}
-        for line in lines[1:]:
-            name, sep, value = line.partition(":")
-            if not sep:
-                return None
-            headers[name.strip().lower()] = value.strip()
-        return _Head(parts[0].upper(), parts[1], parts[2].upper(), headers)
-
-    def _take_body(self, head: _Head) -> Optional[bytes]:
-        if not head.chunked:
-            if len(self._buf) < head.length:
-                return None
-            body = bytes(self._buf[: head.length])
-            del self._buf[: head.length]
-            return body
-        pieces: List[bytes] = []
-        pos = 0
-        while True:
-            eol = self._buf.find(b"\r\n", pos)
-            if eol < 0:
-                return None
-            size = int(bytes(self._buf[pos:eol]).split(b";")[0].strip() or b"0", 16)
-            start = eol + 2
-            if size == 0:
-                end = self._buf.find(b"\r\n\r\n", eol)  # no trailers expected; an empty trailer part
-                if end < 0:
-                    return None
-                del self._buf[: end + 4]
-                return b"".join(pieces)
-            if len(self._buf) < start + size + 2:
-                return None
-            pieces.append(bytes(self._buf[start : start + size]))
-            pos = start + size + 2
-
-    def _route(self, head: _Head, body: bytes) -> bytes:
-        path = head.path.split("?", 1)[0].rstrip("/")
-        counts = self._stats.counts
-        if head.method == "GET" and path == "/_stats":
-            return _response("200 OK", self._stats.as_json())
-        if head.method != "POST":
+    def _reply(self, method: str, path: str, body: bytes) -> bytes:
+        counts = self.counts
+        if method == "GET" and path == "/_stats":
+            return _response("200 OK", self.as_json())
+        if method != "POST":
             counts["other"] += 1
-            return _error("404 Not Found", f"no route for {head.method} {path}")
+            return _error("404 Not Found", f"no route for {method} {path}")
         try:
             payload = json.loads(body) if body else {}
         except ValueError:
@@ -280,21 +188,10 @@ class HTTPProtocol(asyncio.Protocol):
         counts["other"] += 1
         return _error("404 Not Found", f"no route for POST {path}")
 
-    def _send(self, response: bytes, keep_alive: bool) -> None:
-        if self._transport is None:
-            return
-        self._transport.write(response)
-        if not keep_alive:
-            self._transport.close()
-            self._transport = None
-
 
 async def serve(host: str, port: int, exit_on_stdin_eof: bool) -> None:
     loop = asyncio.get_running_loop()
-    stats = Stats()
-    server = await loop.create_server(lambda: HTTPProtocol(stats), host, port, backlog=1024)
-    bound = server.sockets[0].getsockname()[1]
-    print(f"LISTENING {bound}", flush=True)
+    bench = Bench(host, port)
     stop: asyncio.Future[None] = loop.create_future()
 
     def _stop() -> None:
@@ -310,7 +207,8 @@ async def serve(host: str, port: int, exit_on_stdin_eof: bool) -> None:
             loop.call_soon_threadsafe(_stop)
 
         threading.Thread(target=_watch, name="stdin-watch", daemon=True).start()
-    async with server:
+    async with bench.http:
+        print(f"LISTENING {bench.http.port}", flush=True)
         await stop
 
 

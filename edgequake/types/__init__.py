@@ -26,67 +26,13 @@ tracebacks and ``type(x).__module__`` name ``edgequake.types`` whatever file def
 from edgequake.types import utils as utils
 from edgequake.types._base import _new as _new
 from edgequake.types._base import _Obj
-from edgequake.types._message import (
-    ChatCompletionAudioResponse,
-    ChatCompletionDeltaToolCall,
-    ChatCompletionMessageToolCall,
-    Choices,
-    Delta,
-    Function,
-    FunctionCall,
-    Message,
-    StreamingChoices,
-)
-from edgequake.types._response import (
-    CompletionTokensDetailsWrapper,
-    Embedding,
-    EmbeddingResponse,
-    ModelResponse,
-    ModelResponseBase,
-    ModelResponseStream,
-    PromptTokensDetailsWrapper,
-    Usage,
-)
 
-__all__ = [
-    "ChatCompletionAudioResponse",
-    "ChatCompletionDeltaToolCall",
-    "ChatCompletionMessageToolCall",
-    "Choices",
-    "CompletionTokensDetailsWrapper",
-    "Delta",
-    "Embedding",
-    "EmbeddingResponse",
-    "Function",
-    "FunctionCall",
-    "Message",
-    "ModelResponse",
-    "ModelResponseBase",
-    "ModelResponseStream",
-    "PromptTokensDetailsWrapper",
-    "StreamingChoices",
-    "Usage",
-]
+# The public classes and their list live in `utils` (litellm's path); this module re-exports them.
+from edgequake.types.utils import *  # noqa: F403
+from edgequake.types.utils import __all__ as _public
 
-for _cls in (
-    _Obj,
-    ChatCompletionAudioResponse,
-    ChatCompletionDeltaToolCall,
-    ChatCompletionMessageToolCall,
-    Choices,
-    CompletionTokensDetailsWrapper,
-    Delta,
-    Embedding,
-    EmbeddingResponse,
-    Function,
-    FunctionCall,
-    Message,
-    ModelResponse,
-    ModelResponseBase,
-    ModelResponseStream,
-    PromptTokensDetailsWrapper,
-    StreamingChoices,
-    Usage,
-):
+__all__ = list(_public)
+
+for _cls in (_Obj, *(getattr(utils, _name) for _name in _public)):
     _cls.__module__ = __name__
 del _cls

@@ -11,11 +11,11 @@ Everything else (matching, recording, misses, framing) is the base server's.
 
 from __future__ import annotations
 
-import asyncio
 from typing import List, Optional, Sequence, Tuple
 
 from edgequake_harness.cassettes.formats import RecordedResponse
 from edgequake_harness.replay import server as base
+from edgequake_harness.replay.loopback import Connection
 
 
 class SplitReplayServer(base.ReplayServer):
@@ -26,9 +26,9 @@ class SplitReplayServer(base.ReplayServer):
     def cut_at(self, splits: Optional[Sequence[int]]) -> None:
         self.splits = tuple(splits) if splits is not None else None
 
-    async def _write(self, writer: asyncio.StreamWriter, response: RecordedResponse) -> None:
+    async def _write(self, conn: Connection, response: RecordedResponse) -> None:
         # Everything else about the connection is the base server's; only the cutting differs.
-        await write_response(writer, response, self.splits)
+        await write_response(conn, response, self.splits)
 
 
 def cut(body: bytes, splits: Sequence[int]) -> List[bytes]:
@@ -37,17 +37,10 @@ def cut(body: bytes, splits: Sequence[int]) -> List[bytes]:
 
 
 async def write_response(
-    writer: asyncio.StreamWriter, response: RecordedResponse, splits: Optional[Sequence[int]]
+    conn: Connection, response: RecordedResponse, splits: Optional[Sequence[int]]
 ) -> None:
     content_type = (response.header("content-type") or "").lower()
-    streamed = "event-stream" in content_type or "ndjson" in content_type
-    if splits is None or not streamed:
-        await base._write_response(writer, response)
-        return
-    head = base._head(response.status, response.reason, response.headers, {"transfer-encoding": "chunked"})
-    writer.write(head)
-    for piece in cut(response.body, splits):
-        writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-        await writer.drain()
-    writer.write(b"0\r\n\r\n")
-    await writer.drain()
+    if splits is None or not base.is_streamed(content_type):
+        await base.write_response(conn, response)
+    else:
+        await base.write_streamed(conn, response, cut(response.body, splits))
