@@ -1,6 +1,11 @@
 """litellm's call arguments sorted and read: which ones steer the call rather than go into the body,
 and how the control ones (timeout, retries, headers, drop_params, route overrides) are interpreted,
 falling back to the ``edgequake`` module globals users set, as litellm falls back to its own.
+
+Which keywords never reach the provider is litellm's own list (``_call.litellm_params``, generated from
+the pinned litellm): a caller passing litellm-only arguments (dspy's ``retry_strategy``, a router's
+``metadata``, a proxy's ``litellm_call_id``...) gets them accepted and left out of the request, and any
+other unknown keyword goes into the body, as litellm sends it.
 """
 
 from __future__ import annotations
@@ -8,9 +13,17 @@ from __future__ import annotations
 import sys
 from typing import Any, Dict, Optional, Tuple
 
+from edgequake._call.litellm_params import LITELLM_OWNED_PARAMS, LITELLM_OWNED_PREFIX
 from edgequake._call.routing import Route, resolve
 
-# Arguments that steer the call rather than go into the provider's body.
+# Arguments that steer the call rather than go into the provider's body, kept for the call to read
+# (``split_kwargs``' control dict); the rest of litellm's own names (``LITELLM_OWNED_PARAMS``) are
+# accepted and dropped. Of the names here not in that table, ``timeout``, ``base_url``,
+# ``extra_headers`` and ``deployment_id`` are ``completion()`` parameters, ``organization`` and
+# ``default_headers`` transport names in litellm's ``OPENAI_CHAT_COMPLETION_PARAMS`` (and embedding's
+# own list), and ``drop_params`` and ``additional_drop_params`` read by its param mapping.
+# litellm does send ``api_type`` (chat) and ``azure_ad_token`` (off azure) in the body; edgequake
+# keeps them out, as it did before.
 CONTROL_ARGS = frozenset(
     {
         "api_key",
@@ -54,6 +67,7 @@ CONTROL_ARGS = frozenset(
         "litellm_metadata",
         "no-log",
         "user_continue_message",
+        "default_headers",
     }
 )
 
@@ -103,17 +117,24 @@ def _non_negative(name: str, value: Any) -> int:
     return value
 
 
+def litellm_owned(name: str) -> bool:
+    """litellm's ``is_litellm_owned_kwarg``: a keyword litellm keeps for itself, never sent."""
+    return name in LITELLM_OWNED_PARAMS or name.startswith(LITELLM_OWNED_PREFIX)
+
+
 def split_kwargs(params: Dict[str, Any], kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
-    """(body params, control args): None values are "not given", as in litellm."""
+    """(body params, control args): None values are "not given", as in litellm. litellm's own keywords
+    that edgequake does not read are in neither: accepted, and not sent."""
     body: Dict[str, Any] = {}
     control: Dict[str, Any] = {}
     for source in (params, kwargs):
         for key, value in source.items():
+            if value is None:
+                continue
             if key in CONTROL_ARGS:
-                if value is not None:
-                    control[key] = value
-            elif value is not None:
-                body[key] = value
+                control[key] = value
+            elif not litellm_owned(key):
+                body[key] = value  # OpenAI params, and provider-specific kwargs litellm passes on
     return body, control
 
 
