@@ -36,7 +36,7 @@ openrouter_key: Optional[str] = None
 huggingface_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
 
-# Tasks that finish while the interpreter shuts down must not call back into it.
+# Before finalisation: from then on no core thread enters the interpreter (docs/adr/0006).
 atexit.register(_core.shutdown)
 
 _LAZY_TYPES = frozenset(

@@ -1,12 +1,13 @@
 //! edgequake's wire core: everything between a litellm-shaped request and the provider's bytes.
 //!
-//! The pure modules (`provider`, `endpoint`, `sse`, `stream`, `classify`, `error`, `transport`) know
-//! nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue, compiled only
-//! with the `python` feature.
+//! The pure modules (`provider`, `endpoint`, `sse`, `stream`, `classify`, `error`, `transport`,
+//! `gate`) know nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue,
+//! compiled only with the `python` feature.
 
 pub mod classify;
 pub mod endpoint;
 pub mod error;
+pub mod gate;
 pub mod provider;
 pub mod sse;
 pub mod stream;

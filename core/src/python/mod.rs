@@ -6,14 +6,13 @@ mod request;
 mod run;
 mod stream;
 
-use std::sync::atomic::Ordering;
-
 use pyo3::prelude::*;
 
-/// Called from an `atexit` hook: tasks finishing after this no longer call into the interpreter.
+/// Called from an `atexit` hook, before finalisation: from then on no thread of ours enters the
+/// interpreter, and those already inside have left when this returns (docs/adr/0006).
 #[pyfunction]
-fn shutdown() {
-    run::SHUTTING_DOWN.store(true, Ordering::Release);
+fn shutdown(py: Python<'_>) {
+    run::close_for_exit(py);
 }
 
 #[pymodule]

@@ -1,14 +1,18 @@
 //! The two ways Python waits for the core. `run_detached`: a blocking call with the GIL released that
 //! still answers Ctrl-C. `spawn_with_callback`: an asyncio call whose result is handed back to the
 //! caller's event loop with `call_soon_threadsafe`, cancellable through the returned `Handle`.
+//!
+//! Both go back into the interpreter from a thread that does not hold the GIL, so both go through
+//! `EXIT`, the gate that `shutdown()` closes at interpreter exit (docs/adr/0006-exit-protocol.md):
+//! `attach` for a runtime thread calling in, `pass_back` for a blocking call returning.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use tokio::task::AbortHandle;
 
+use crate::gate::{Gate, Pass};
 use crate::provider::Provider;
 use crate::transport::shared;
 
@@ -17,8 +21,45 @@ use super::errors::{to_pyerr, Failure};
 /// How often a blocking call wakes to check for Ctrl-C. It costs nothing when the result comes first.
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
 
-/// Set at interpreter exit: finished tasks then stop calling back into a finalizing interpreter.
-pub static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+/// How long `shutdown()` waits for re-entries in flight. One finishes microseconds after it gets the
+/// GIL; the bound only matters if one never does, and then exiting late beats hanging at exit.
+const EXIT_DRAIN: Duration = Duration::from_secs(5);
+
+/// In front of every re-entry into Python from a thread without the GIL. Once the interpreter
+/// finalises, a thread taking the GIL is ended with `pthread_exit` inside our frames (whose unwinding
+/// then aborts in `PyGILState_Release`), or crashes on a freed thread state.
+static EXIT: Gate = Gate::new();
+
+/// Runs `f` attached to the interpreter from a thread that is not, or returns `None` without touching
+/// Python once shutdown has begun. The pass is held until the GIL has been released again.
+pub fn attach<F, R>(f: F) -> Option<R>
+where
+    F: for<'py> FnOnce(Python<'py>) -> R,
+{
+    let _pass = EXIT.enter()?;
+    // `try_attach` also declines an interpreter that is no longer initialised: a second line, for a
+    // process that finalises without running our `atexit` hook.
+    Python::try_attach(f)
+}
+
+/// The pass a blocking call needs to return to Python (retaking the GIL). Once shutdown has begun,
+/// every thread but the finalising one is a daemon thread of an exiting process: retaking the GIL
+/// would end it inside our frames, so it waits here for the process to end instead.
+fn pass_back() -> Pass<'static> {
+    loop {
+        if let Some(pass) = EXIT.enter() {
+            return pass;
+        }
+        // Nothing unparks it: the process exits around it. A spurious wake-up comes back here.
+        std::thread::park();
+    }
+}
+
+/// The `atexit` hook's work: closes the gate, then waits for re-entries in flight with the GIL
+/// released (they may be waiting for it). Finalisation starts only after this returns.
+pub fn close_for_exit(py: Python<'_>) {
+    py.detach(|| EXIT.close(EXIT_DRAIN));
+}
 
 /// Runs `fut` to completion on the shared runtime with the GIL released. Ctrl-C (a pending signal
 /// handler that raises) drops the future, which cancels the request and closes its connection.
@@ -28,22 +69,25 @@ where
     F: Future<Output = Result<T, Failure>> + Send,
 {
     let shared = shared().map_err(|e| to_pyerr(py, provider, e.into()))?;
-    let outcome: Result<T, Failure> = py.detach(|| {
+    let (outcome, pass): (Result<T, Failure>, Pass<'static>) = py.detach(|| {
         let mut fut = std::pin::pin!(fut);
         loop {
             let step = shared
                 .runtime
                 .block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await });
             match step {
-                Ok(result) => return result,
+                Ok(result) => return (result, pass_back()),
                 Err(_still_running) => {
-                    if let Err(interrupt) = Python::attach(|py| py.check_signals()) {
-                        return Err(Failure::Python(interrupt));
+                    // After shutdown began this thread no longer checks: it keeps waiting.
+                    if let Some(Err(interrupt)) = attach(|py| py.check_signals()) {
+                        return (Err(Failure::Python(interrupt)), pass_back());
                     }
                 }
             }
         }
     });
+    // `detach` has retaken the GIL: the pass covered that, and is returned now.
+    drop(pass);
     outcome.map_err(|f| to_pyerr(py, provider, f))
 }
 
@@ -83,10 +127,12 @@ where
     let shared = shared().map_err(|e| to_pyerr(py, provider, e.into()))?;
     let task = shared.runtime.spawn(async move {
         let result = fut.await;
-        if SHUTTING_DOWN.load(Ordering::Acquire) {
-            return;
-        }
-        Python::attach(|py| {
+        // Held outside the closure so that, if Python cannot be entered, they are not dropped here.
+        let mut held = Some((result, event_loop, callback));
+        let delivered = attach(|py| {
+            let Some((result, event_loop, callback)) = held.take() else {
+                return;
+            };
             let (ok, value) = match result.and_then(|v| into_py(py, v).map_err(Failure::from)) {
                 Ok(obj) => (true, obj),
                 Err(failure) => (
@@ -97,6 +143,12 @@ where
             // The loop may be closed already (the caller went away): nothing is waiting then.
             let _ = event_loop.call_method1(py, "call_soon_threadsafe", (callback, ok, value));
         });
+        if delivered.is_none() {
+            // The interpreter is going away. Dropping these without the GIL would queue their
+            // decrefs for whichever thread attaches next, during finalisation; the process is
+            // exiting, so they are leaked instead.
+            std::mem::forget(held);
+        }
     });
     Ok(Handle {
         abort: task.abort_handle(),
