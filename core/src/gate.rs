@@ -1,6 +1,6 @@
 //! A gate that threads pass through and that can be closed once, waiting for those inside to leave.
 //! The Python glue keeps one in front of the interpreter, which must not be entered from another
-//! thread once it finalises (docs/adr/0006-exit-protocol.md); nothing here knows of Python.
+//! thread once it finalises (docs/adr/0007-exit-protocol.md); nothing here knows of Python.
 //!
 //! The state is one atomic word rather than a mutex: a `fork()` while another thread held a mutex
 //! would leave it locked forever in the child. The word carries the pid of the process it counts for,

@@ -3,7 +3,7 @@
 //! caller's event loop with `call_soon_threadsafe`, cancellable through the returned `Handle`.
 //!
 //! Both go back into the interpreter from a thread that does not hold the GIL, so both go through
-//! `EXIT`, the gate that `shutdown()` closes at interpreter exit (docs/adr/0006-exit-protocol.md):
+//! `EXIT`, the gate that `shutdown()` closes at interpreter exit (docs/adr/0007-exit-protocol.md):
 //! `attach` for a runtime thread calling in, `pass_back` for a blocking call returning.
 
 use std::future::Future;
