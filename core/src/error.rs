@@ -27,10 +27,40 @@ pub enum CoreError {
         body: String,
         headers: Vec<(String, String)>,
     },
-    /// An error event inside a success-status stream (`event: error` or a `{"error": ...}` chunk).
+    /// An error event inside a success-status stream (`event: error`, or a chunk carrying an
+    /// `error` litellm acts on: see `inband::chunk_verdict`). `body` is the whole event data.
     StreamEvent { body: String },
+    /// A success-status JSON body that is an error object (`{"error": {...}}`), which litellm raises
+    /// as the error it describes. `status` is the one litellm gives it (`error.code`, 422 without
+    /// one); None when `error.code` is not a number.
+    ErrorBody {
+        status: Option<u16>,
+        message: String,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
+    /// A success-status reply (a whole body, or one stream chunk) that is JSON but not the shape
+    /// the route reads, where litellm fails reading it instead of answering.
+    Unusable { body: String, problem: Problem },
     /// Bad arguments, found before any I/O.
     InvalidRequest { detail: String },
+}
+
+/// What is wrong with an [`CoreError::Unusable`] reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A whole body is JSON but not an object (an array, a number, a string...).
+    BodyNotAnObject,
+    /// A stream chunk is JSON but not an object.
+    NotAnObject,
+    /// A stream chunk's `choices` is null, on the routes whose parser iterates it anyway.
+    NullChoices,
+    /// A stream chunk's `choices` is neither a list nor null.
+    ChoicesNotAList,
+    /// A stream chunk's `choices` holds something that is not an object.
+    ChoiceNotAnObject,
+    /// A choice's `delta` is null, which litellm's own routes cannot read.
+    NullDelta,
 }
 
 impl CoreError {
@@ -43,6 +73,8 @@ impl CoreError {
             CoreError::Transport { .. } => "transport",
             CoreError::Decode { .. } => "decode",
             CoreError::StreamEvent { .. } => "stream_event",
+            CoreError::ErrorBody { .. } => "error_body",
+            CoreError::Unusable { .. } => "unusable",
             CoreError::InvalidRequest { .. } => "invalid_request",
         }
     }
@@ -65,6 +97,8 @@ impl CoreError {
             }
             CoreError::Decode { .. }
             | CoreError::StreamEvent { .. }
+            | CoreError::ErrorBody { .. }
+            | CoreError::Unusable { .. }
             | CoreError::InvalidRequest { .. } => false,
         }
     }
@@ -87,6 +121,10 @@ impl fmt::Display for CoreError {
             CoreError::Transport { detail } => write!(f, "Connection broken: {detail}"),
             CoreError::Decode { detail, .. } => write!(f, "Invalid response body: {detail}"),
             CoreError::StreamEvent { body } => write!(f, "Error event in stream: {body}"),
+            CoreError::ErrorBody { message, .. } => {
+                write!(f, "Error object in response: {message}")
+            }
+            CoreError::Unusable { problem, .. } => write!(f, "Unusable response: {problem:?}"),
             CoreError::InvalidRequest { detail } => write!(f, "{detail}"),
         }
     }

@@ -7,9 +7,12 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::CoreError;
+use crate::provider::Provider;
 use crate::sse::{SseDecoder, SseEvent};
+use crate::verdict::{chunk_verdict, ChunkVerdict};
 
 pub struct ChunkStream {
+    provider: Provider,
     status: u16,
     headers: Vec<(String, String)>,
     response: Option<reqwest::Response>,
@@ -20,8 +23,9 @@ pub struct ChunkStream {
 }
 
 impl ChunkStream {
-    pub fn new(response: reqwest::Response, read_timeout: Duration) -> Self {
+    pub fn new(provider: Provider, response: reqwest::Response, read_timeout: Duration) -> Self {
         ChunkStream {
+            provider,
             status: response.status().as_u16(),
             headers: crate::transport::owned_headers(response.headers()),
             response: Some(response),
@@ -44,7 +48,7 @@ impl ChunkStream {
     pub async fn next_chunk(&mut self) -> Result<Option<Value>, CoreError> {
         loop {
             if let Some(event) = self.pending.pop_front() {
-                match chunk_of(event)? {
+                match chunk_of(self.provider, event)? {
                     Some(EventOutcome::Chunk(v)) => return Ok(Some(v)),
                     Some(EventOutcome::Done) => {
                         self.finish();
@@ -99,9 +103,10 @@ enum EventOutcome {
     Done,
 }
 
-/// What one SSE event means on the OpenAI wire: a chunk, the end, nothing (empty keep-alive), or an
-/// in-band error (`event: error`, or a chunk whose only payload is `error`).
-fn chunk_of(event: SseEvent) -> Result<Option<EventOutcome>, CoreError> {
+/// What one SSE event means on the OpenAI wire for `provider`: a chunk, the end, nothing (an empty
+/// keep-alive, or a falsy JSON value litellm's own routes skip), or a failure: `event: error`, a
+/// chunk carrying an error, JSON the route cannot read (`crate::verdict`).
+fn chunk_of(provider: Provider, event: SseEvent) -> Result<Option<EventOutcome>, CoreError> {
     let data = event.data.trim();
     if data.is_empty() {
         return Ok(None);
@@ -120,12 +125,11 @@ fn chunk_of(event: SseEvent) -> Result<Option<EventOutcome>, CoreError> {
         body: data.to_owned(),
         headers: Vec::new(),
     })?;
-    if value.get("error").is_some_and(|e| !e.is_null()) && value.get("choices").is_none() {
-        return Err(CoreError::StreamEvent {
-            body: data.to_owned(),
-        });
+    match chunk_verdict(provider, &value, data) {
+        ChunkVerdict::Chunk => Ok(Some(EventOutcome::Chunk(value))),
+        ChunkVerdict::Skip => Ok(None),
+        ChunkVerdict::Fail(err) => Err(err),
     }
-    Ok(Some(EventOutcome::Chunk(value)))
 }
 
 #[cfg(test)]
@@ -142,28 +146,50 @@ mod tests {
     #[test]
     fn done_and_keepalive() {
         assert!(matches!(
-            chunk_of(ev(None, "[DONE]")),
+            chunk_of(Provider::OpenAI, ev(None, "[DONE]")),
             Ok(Some(EventOutcome::Done))
         ));
-        assert!(matches!(chunk_of(ev(None, "  ")), Ok(None)));
+        assert!(matches!(
+            chunk_of(Provider::OpenAI, ev(None, "  ")),
+            Ok(None)
+        ));
+        assert!(matches!(
+            chunk_of(Provider::Mistral, ev(None, "{}")),
+            Ok(None)
+        ));
     }
 
     #[test]
     fn chunks_parse_and_errors_are_in_band_errors() {
+        let p = Provider::OpenAI;
         assert!(matches!(
-            chunk_of(ev(None, r#"{"choices":[]}"#)),
+            chunk_of(p, ev(None, r#"{"choices":[]}"#)),
             Ok(Some(EventOutcome::Chunk(_)))
         ));
         assert!(matches!(
-            chunk_of(ev(Some("error"), r#"{"x":1}"#)),
+            chunk_of(p, ev(Some("error"), r#"{"x":1}"#)),
             Err(CoreError::StreamEvent { .. })
         ));
         assert!(matches!(
-            chunk_of(ev(None, r#"{"error":{"message":"Token limit"}}"#)),
+            chunk_of(p, ev(None, r#"{"error":{"message":"Token limit"}}"#)),
             Err(CoreError::StreamEvent { .. })
         ));
         assert!(matches!(
-            chunk_of(ev(None, "{not json")),
+            chunk_of(
+                Provider::OpenRouter,
+                ev(
+                    None,
+                    r#"{"choices":[{"delta":{}}],"error":{"code":"x","message":"m"}}"#
+                )
+            ),
+            Err(CoreError::StreamEvent { .. })
+        ));
+        assert!(matches!(
+            chunk_of(p, ev(None, "[1, 2]")),
+            Err(CoreError::Unusable { .. })
+        ));
+        assert!(matches!(
+            chunk_of(p, ev(None, "{not json")),
             Err(CoreError::Decode { .. })
         ));
     }

@@ -24,6 +24,7 @@ class PreparedCall:
 
     __slots__ = (
         "api_base_shown",
+        "caller_model",
         "messages",
         "num_retries",
         "request",
@@ -32,6 +33,7 @@ class PreparedCall:
         "route_name",
         "started",
         "timeout",
+        "timeout_shown",
     )
 
     def __init__(
@@ -43,9 +45,14 @@ class PreparedCall:
         started: float,
         timeout: Optional[float] = None,
         route_name: str = "chat",
+        *,
+        caller_model: Optional[str] = None,
+        timeout_shown: Any = None,
     ):
         self.timeout = timeout
+        self.timeout_shown = timeout if timeout_shown is None else timeout_shown
         self.route_name = route_name
+        self.caller_model = route.model if caller_model is None else caller_model
         self.route = route
         self.request = request
         self.messages = messages
@@ -54,8 +61,16 @@ class PreparedCall:
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
 
-    def error(self, exc: BaseException) -> BaseException:
-        """The litellm exception for a core failure; other exceptions pass through unchanged."""
+    def error(self, exc: BaseException, *, awaited: bool = False, stream: bool = False) -> BaseException:
+        """The litellm exception for a core failure; other exceptions pass through unchanged.
+
+        ``awaited``: the failure surfaced while ``acompletion``/``aembedding`` awaited the request
+        (opening a stream included; not a failure while iterating it). litellm's async twins run the
+        request in a coroutine whose provider error is mapped by the twin's own ``except``, through
+        ``exception_type(model=<the model as the caller wrote it>)``, and their awaited code words a few
+        failures differently (``edgequake._errors.from_core``); the sync path and a stream's iteration
+        map with the model without its provider prefix. ``stream``: the failure opened a stream.
+        """
         if isinstance(exc, _core.CoreError):
             from edgequake._errors.from_core import from_core
 
@@ -63,10 +78,13 @@ class PreparedCall:
             info.setdefault("url", self.request.url)
             info.setdefault("route", self.route_name)
             info.setdefault("timeout", self.timeout)
+            info.setdefault("timeout_shown", self.timeout_shown)
             info.setdefault("elapsed", time.perf_counter() - self.started)
+            info.setdefault("awaited", awaited)
+            info.setdefault("stream", stream)
             return from_core(
                 info,
-                model=self.route.model,
+                model=self.caller_model if awaited else self.route.model,
                 llm_provider=self.route.provider,
                 api_base=self.route.api_base or self.request.url,
                 messages=self.messages,
@@ -89,8 +107,14 @@ def prepare_call(
     kwargs: Dict[str, Any],
     messages: Any,
     build_body: Any,
+    *,
+    awaited: bool = False,
 ) -> PreparedCall:
-    """Resolves the route, builds the body and the core request; raises litellm's exception on failure."""
+    """Resolves the route, builds the body and the core request; raises litellm's exception on failure.
+
+    ``awaited``: for ``acompletion``/``aembedding``, where litellm prepares the HTTP request inside the
+    awaited coroutine, so a failure preparing it is re-raised as ``PreparedCall.error(awaited=True)``.
+    """
     started = time.perf_counter()
     body_params, control = split_kwargs(params, kwargs)
     route = route_for(model, control)
@@ -98,7 +122,11 @@ def prepare_call(
     max_retries, num_retries = retry_counts(
         route.provider, control.get("max_retries"), control.get("num_retries")
     )
-    timeout = timeout_seconds(control.get("timeout", control.get("request_timeout")))
+    raw_timeout = control.get("timeout", control.get("request_timeout"))
+    timeout = timeout_seconds(raw_timeout)
+    # How litellm's async openai-SDK route quotes the timeout: a Timeout object as itself, else seconds.
+    shown = raw_timeout if hasattr(raw_timeout, "read") or hasattr(raw_timeout, "connect") else timeout
+    extra: Dict[str, Any] = {"caller_model": model, "timeout_shown": shown}
     try:
         request = _core.prepare(
             route.provider,
@@ -114,9 +142,9 @@ def prepare_call(
             max_retries=max_retries,
         )
     except _core.CoreError as exc:
-        failed = PreparedCall(route, _NoRequest(), messages, None, started, timeout, route_name)
-        raise failed.error(exc) from None
-    return PreparedCall(route, request, messages, num_retries, started, timeout, route_name)
+        failed = PreparedCall(route, _NoRequest(), messages, None, started, timeout, route_name, **extra)
+        raise failed.error(exc, awaited=awaited) from None
+    return PreparedCall(route, request, messages, num_retries, started, timeout, route_name, **extra)
 
 
 def chat_body_builder(messages: Any) -> Any:

@@ -45,8 +45,8 @@ def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any
 
 def _finish(call: PreparedCall, result: Tuple[int, Dict[str, str], Any], shape: Any) -> Any:
     _status, headers, body = result
-    if not isinstance(body, dict):
-        raise call.error(_core.CoreError(_decode_info(body)))
+    if not isinstance(body, dict):  # mapped by _run/_arun like any other core failure
+        raise _core.CoreError(_decode_info(body))
     return shape(
         body,
         provider=call.route.provider,
@@ -100,13 +100,15 @@ def _run(call: PreparedCall, finish: Any, stream: bool = False, include_usage: b
 
 
 async def _arun(call: PreparedCall, finish: Any, stream: bool = False, include_usage: bool = False) -> Any:
+    # A failure here is what litellm's async twins re-raise from their own `except` (the model as the
+    # caller wrote it); once a stream is open, its chunks fail as in sync iteration (the wrapper maps).
     try:
         if stream:
             core_stream = await await_core(call.request.open_stream_async)
             return _stream_wrapper(call, core_stream, include_usage)
         return finish(call, await await_core(call.request.send_async))
     except _core.CoreError as exc:
-        raise call.error(exc) from None
+        raise call.error(exc, awaited=True, stream=stream) from None
 
 
 def _litellm_for(exc: NotNative) -> Any:
@@ -148,7 +150,8 @@ async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: D
     if kwargs.get("mock_response") is not None:
         return _mocked(model, params, kwargs)
     try:
-        call = prepare_call(model, "chat", params, kwargs, messages, chat_body_builder(messages))
+        build = chat_body_builder(messages)
+        call = prepare_call(model, "chat", params, kwargs, messages, build, awaited=True)
     except NotNative as exc:
         return await _litellm_for(exc).acompletion(model=model, messages=messages, **params, **kwargs)
     return await _arun(call, _finish_chat, bool(params.get("stream")), include_usage(params))
@@ -164,7 +167,9 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
 
 async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     try:
-        call = prepare_call(model, "embedding", params, kwargs, None, embedding_body_builder(input))
+        call = prepare_call(
+            model, "embedding", params, kwargs, None, embedding_body_builder(input), awaited=True
+        )
     except NotNative as exc:
         return await _litellm_for(exc).aembedding(model=model, input=input, **params, **kwargs)
     return await _arun(call, _finish_embedding)

@@ -54,7 +54,7 @@ class CustomStreamWrapper:
         choices = getattr(chunk, "choices", None)
         if choices:
             text = getattr(choices[0].delta, "content", None)
-            if text:
+            if text and isinstance(text, str):  # litellm: a non-text content (5, {...}) adds nothing
                 self.response_uptil_now += text
         return chunk
 

@@ -11,7 +11,11 @@ Python can reproduce and what litellm attaches besides the message:
   stub elsewhere) and ``litellm_response_headers``, which differ per route family as measured.
 
 Optional ``info`` keys it uses when the core provides them: ``url`` (the endpoint that answered),
-``errno`` (the OS error of a failed connect), ``timeout`` and ``elapsed`` (seconds).
+``errno`` (the OS error of a failed connect), ``timeout`` and ``elapsed`` (seconds); and, from
+``PreparedCall.error``, ``route``, ``stream``, ``timeout_shown`` (the timeout as litellm quotes it) and
+``awaited`` (the failure surfaced in ``acompletion``/``aembedding``, whose awaited code words some
+failures differently: an openai-SDK decode error without the sync wrapper, a chat timeout with what
+was waited, an Azure embedding that does not parse).
 """
 
 from __future__ import annotations
@@ -145,13 +149,24 @@ def _message(info: dict, family: str, label: str) -> str:
             return message
         body = info.get("body") or ""
         if family == _SDK:
+            if info.get("awaited") or info.get("route") == "embedding":
+                # Only the sync chat request wraps the decode error in "error - ..., Received response".
+                return f"InternalServerError: {label} - {detail}"
             return f"InternalServerError: {label} - error - {detail}{_SDK_DECODE_TAIL}"
         if family == _AZURE:
+            if _azure_async_embedding(info):
+                return f"AzureException APIError - Failed to parse raw Azure embedding response: {detail}"
             return f"AzureException APIError - {detail}"
         if info.get("class") == "APIConnectionError":  # mistral and groq parse in their own transformer
             return f"APIConnectionError: {label} - {detail}"
         prefix = "" if family == _HUGGINGFACE else "APIError: "
         return f"{prefix}{label} - Unable to get json response - {detail}, Original Response: {body}"
+    if kind == "timeout" and _awaited_chat_request(info, family):
+        # litellm's async openai-SDK chat request appends what it waited to the SDK error's message
+        # (`except APITimeoutError` in llms/openai/openai.py and llms/azure/azure.py); openai's stream
+        # path quotes the error's str() instead, which does not carry it. Embeddings never do.
+        waited = round(float(info.get("elapsed") or 0.0), 2)
+        return f"{message} - timeout value={info.get('timeout_shown')}, time taken={waited} seconds"
     if kind == "timeout" and family not in (_SDK, _AZURE):
         timeout, elapsed = info.get("timeout"), info.get("elapsed")
         if timeout is not None and elapsed is not None:
@@ -166,6 +181,23 @@ def _message(info: dict, family: str, label: str) -> str:
                 _OPENROUTER: f"APIConnectionError: {label} - {cause}",
             }.get(family, f"{label} - {cause}")
     return message
+
+
+def _awaited_chat_request(info: dict, family: str) -> bool:
+    if not info.get("awaited") or info.get("route") != "chat":
+        return False
+    return family == _AZURE or (family == _SDK and not info.get("stream"))
+
+
+def _azure_async_embedding(info: dict) -> bool:
+    """A JSON-typed Azure embedding reply that did not parse, awaited: litellm's async Azure embedding
+    raises its own ``AzureOpenAIError`` with the reply's (2xx) status, where the sync path reports 500."""
+    return (
+        bool(info.get("awaited"))
+        and info.get("route") == "embedding"
+        and info.get("kind") == "decode"
+        and _json_typed(info.get("headers") or {})
+    )
 
 
 def from_core(
@@ -193,6 +225,8 @@ def from_core(
     kind = info.get("kind")
     cls_name = str(info.get("class") or "APIError")
     status = int(info.get("status_code") or 500)
+    if family == _AZURE and _azure_async_embedding(info):
+        status = 200  # a body that does not parse comes with a success status (the core keeps no other)
     raw = info.get("body")
     headers = httpx.Headers(info.get("headers") or {})
     message = _message(info, family, label)

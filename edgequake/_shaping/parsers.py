@@ -14,8 +14,8 @@ on never reaches the caller. Measured against litellm 1.110.2:
   ``num_sources_used`` is gone);
 * openrouter keeps ``id`` (a chunk without one ends the stream with ``BadRequestError``), ``created``,
   ``model``, ``usage`` and ``choices``, and sets ``delta.reasoning_content`` from ``delta.reasoning``
-  (so an upstream ``reasoning_content`` is lost: reproduced); a chunk with an ``error`` object ends
-  the stream with the error (code 400: ``BadRequestError``);
+  (so an upstream ``reasoning_content`` is lost: reproduced); a chunk with an ``error`` key ends
+  the stream with that error, raised by the core (``core/src/verdict.rs``) before a parser runs;
 * mistral (Magistral) may send ``delta.content`` as a list of blocks: ``thinking`` blocks become
   ``thinking_blocks`` (signature ``"mistral"``) and ``reasoning_content`` (their texts joined by a
   newline), ``text`` blocks are joined into ``content`` (``None`` when there are none).
@@ -25,7 +25,7 @@ The sdk routes (openai, azure, cerebras) pass the chunk through unchanged.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 from edgequake._shaping.usage import xai_usage
 
@@ -98,24 +98,8 @@ _USAGE_DECLARED = frozenset(
 )
 
 
-def _openrouter_error(error: Any, model: str) -> Optional[Exception]:
-    if not isinstance(error, dict) or error.get("code") != 400:
-        return None  # other codes: not measured, the chunk is parsed as usual
-    from edgequake import exceptions  # lazy: exceptions import openai
-
-    text = "Message: {}, Metadata: {}, User ID: {}".format(
-        error.get("message"), error.get("metadata", {}), error.get("user_id", "")
-    )
-    return exceptions.BadRequestError(
-        message=f"OpenrouterException - {text}", model=model, llm_provider="openrouter"
-    )
-
-
 def _openrouter(raw: Chunk, model: str) -> Chunk:
-    if "error" in raw:
-        exc = _openrouter_error(raw["error"], model)
-        if exc is not None:
-            raise exc
+    # (a chunk with an "error" key never gets here: the core raises it, see core/src/verdict.rs)
     # litellm mutates the chunk as it goes, so the error text shows the renamed deltas
     if "choices" not in raw:
         raise _openrouter_key_error("choices", raw, model)

@@ -33,6 +33,7 @@ from edgequake._shaping.routes import (
 )
 from edgequake._shaping.stream import StreamShaper
 from edgequake._shaping.usage import build_usage, usage_fields, xai_usage
+from edgequake._shaping.validate import check_chat_body
 from edgequake.types import Embedding, EmbeddingResponse, ModelResponse, Usage, _new
 
 __all__ = [
@@ -70,9 +71,11 @@ def model_response_from_openai(
 
     ``api_base`` is stored as given in ``_hidden_params["api_base"]``: pass the string litellm shows
     for the route. ``_hidden_params["response_cost"]`` is always None: litellm prices the call from
-    its bundled cost map, which edgequake does not ship (volatile in the harness).
+    its bundled cost map, which edgequake does not ship (volatile in the harness). A body litellm
+    cannot read raises its exception instead (``edgequake._shaping.validate``).
     """
-    choices = [build_choice(i, c, provider) for i, c in enumerate(body.get("choices") or [])]
+    check_chat_body(body, provider)  # raises where litellm cannot read the body
+    choices = [build_choice(i, c, provider) for i, c in enumerate(body["choices"])]
     model = body.get("model")
     if provider in PREFIX_MODEL and model is not None:
         model = f"{provider}/{model}"

@@ -1,8 +1,7 @@
-//! Failures other than an error status: no reply in time, an error event inside a 200 stream, a
-//! connection that failed, a success body that is not JSON. litellm reaches each through a different
+//! Failures other than an error status: no reply in time, a connection that failed, a success body
+//! that is not JSON. (Errors inside a success reply are `inband`'s.) litellm reaches each through a different
 //! code path per route, so the class and message follow the route family, not the failure alone.
 
-use super::reply::{classify_reply, error_object, Reply};
 use super::{done, family, Classification, ErrorClass, Family};
 use crate::provider::Provider;
 
@@ -27,49 +26,6 @@ pub(super) fn timeout(fam: Family, label: &str, during: &str) -> Classification 
             format!("Timeout Error: {label} - {inner}"),
         ),
         Family::HuggingFace => done(ErrorClass::Timeout, 408, format!("{label} - {inner}")),
-    }
-}
-
-/// An error event inside a 200 stream. litellm's stream wrapper maps what the route raised: the openai
-/// SDK's bodiless `APIError` becomes APIConnectionError; litellm's own routes raise a 500 with the
-/// event's `error.message`. (Azure's text also embeds a Python traceback: registered divergence.)
-pub(super) fn stream_event(fam: Family, label: &str, body: &str) -> Classification {
-    use ErrorClass::*;
-    let parsed = error_object(body.trim());
-    let msg = parsed
-        .as_ref()
-        .and_then(|d| d.get("message"))
-        .and_then(|m| m.as_str())
-        .filter(|m| !m.is_empty())
-        .map(str::to_owned);
-    match fam {
-        Family::OpenAiSdk => {
-            let msg = msg.unwrap_or_else(|| "An error occurred during streaming".to_owned());
-            done(
-                APIConnectionError,
-                500,
-                format!("APIConnectionError: {label} - {msg}"),
-            )
-        }
-        Family::Azure => {
-            let msg = msg.unwrap_or_else(|| "An error occurred during streaming".to_owned());
-            done(
-                APIConnectionError,
-                500,
-                format!("AzureException APIConnectionError - {msg}"),
-            )
-        }
-        Family::OpenAiCompatible => {
-            let msg = msg.unwrap_or_else(|| body.to_owned());
-            done(
-                InternalServerError,
-                500,
-                format!("InternalServerError: {label} - {msg}"),
-            )
-        }
-        Family::OpenRouter | Family::HuggingFace => {
-            classify_reply(fam, label, Some(500), &Reply::stream_event(fam, body))
-        }
     }
 }
 

@@ -22,23 +22,30 @@
 //! rebuilds those messages and the text here is the closest Rust rendering of the same shape.
 //!
 //! The work is split by what failed: `reply` maps an error reply the provider sent (the per-family
-//! mappers), `failure` maps everything else (timeout, error event mid-stream, failed connection,
-//! undecodable body), and `text` holds the substring and word rules the mappers apply to a reply.
+//! mappers), `inband` an error inside a success reply (an error body or chunk, JSON the route cannot
+//! read), `failure` everything else (timeout, failed connection, undecodable body), and `text` holds
+//! the substring and word rules the mappers apply to a reply.
 
 mod failure;
+mod inband;
 mod reply;
 mod text;
 
 #[cfg(test)]
+mod inband_tests;
+#[cfg(test)]
 mod measured_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unusable_tests;
 
 pub use text::{is_context_window_text, is_rate_limit_text};
 
 use crate::error::CoreError;
 use crate::provider::Provider;
-use failure::{connection, decode, stream_event, timeout};
+use failure::{connection, decode, timeout};
+use inband::{error_body, stream_event, unusable_chunk};
 use reply::{classify_reply, Reply};
 
 /// One variant per litellm exception class edgequake raises.
@@ -149,7 +156,13 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
         CoreError::Status { status, body, .. } => {
             classify_reply(fam, &label, Some(*status), &Reply::http(fam, *status, body))
         }
-        CoreError::StreamEvent { body } => stream_event(fam, &label, body),
+        CoreError::StreamEvent { body } => stream_event(provider, fam, &label, body),
+        CoreError::ErrorBody {
+            status, message, ..
+        } => error_body(fam, &label, *status, message),
+        CoreError::Unusable { body, problem } => {
+            unusable_chunk(provider, fam, &label, body, *problem)
+        }
         CoreError::Timeout { during } => timeout(fam, &label, during),
         CoreError::Connect { detail, .. } => connection(fam, &label, detail),
         CoreError::Transport { detail } => connection(fam, &label, detail),

@@ -54,31 +54,13 @@ impl Reply {
         }
     }
 
-    /// An error chunk inside a 200 stream: the SDK raises with the chunk's `error.message` and no
-    /// "Error code" prefix; the httpx routes carry the raw chunk.
-    pub(super) fn stream_event(fam: Family, body: &str) -> Reply {
-        match fam {
-            Family::OpenAiSdk | Family::Azure => {
-                let data = error_object(body.trim());
-                let msg = data
-                    .as_ref()
-                    .and_then(|d| d.get("message"))
-                    .and_then(|m| m.as_str())
-                    .filter(|m| !m.is_empty())
-                    .unwrap_or("An error occurred during streaming")
-                    .to_owned();
-                let code = data
-                    .as_ref()
-                    .and_then(|d| d.get("code"))
-                    .and_then(|c| c.as_str())
-                    .map(str::to_owned);
-                Reply {
-                    error_str: msg.clone(),
-                    shown: msg,
-                    code,
-                }
-            }
-            _ => Reply::http(fam, 500, body),
+    /// An error litellm raised with this text as its message (an error object in a 200 body or
+    /// stream chunk): the mappers search it and quote it.
+    pub(super) fn text(message: &str) -> Reply {
+        Reply {
+            error_str: message.to_owned(),
+            shown: message.to_owned(),
+            code: None,
         }
     }
 }

@@ -71,9 +71,13 @@ pub fn info_dict<'py>(
             info.set_item("body", py.None())?;
             info.set_item("headers", PyDict::new(py))?;
         }
-        CoreError::StreamEvent { body } => {
+        CoreError::StreamEvent { body } | CoreError::Unusable { body, .. } => {
             info.set_item("body", body)?;
             info.set_item("headers", PyDict::new(py))?;
+        }
+        CoreError::ErrorBody { body, headers, .. } => {
+            info.set_item("body", body)?;
+            info.set_item("headers", headers_to_py(py, headers)?)?;
         }
         _ => {
             info.set_item("body", py.None())?;

@@ -14,6 +14,7 @@ use crate::error::CoreError;
 use crate::provider::Provider;
 use crate::stream::ChunkStream;
 use crate::transport::{header_map, owned_headers, read_body, send, shared, Prepared};
+use crate::verdict::body_failure;
 
 use super::convert::{headers_to_py, to_json, to_py};
 use super::errors::{to_pyerr, Failure};
@@ -30,17 +31,29 @@ pub struct Request {
 type Whole = (u16, Vec<(String, String)>, Value);
 
 async fn fetch_whole(client: reqwest::Client, prepared: Prepared) -> Result<Whole, Failure> {
-    let resp = send(&client, &prepared).await?;
-    let status = resp.status().as_u16();
-    let headers = owned_headers(resp.headers());
-    let body = read_body(resp, prepared.timeout).await?;
+    let (status, headers, body) = fetch_bytes(client, prepared).await?;
     let value = serde_json::from_slice::<Value>(&body).map_err(|e| CoreError::Decode {
         status,
         detail: format!("response body is not JSON: {e}"),
         body: String::from_utf8_lossy(&body).into_owned(),
         headers: headers.clone(),
     })?;
+    // A 200 that is an error object, or JSON that is not an object, is no answer (crate::verdict).
+    if let Some(err) = body_failure(&value, &String::from_utf8_lossy(&body), &headers) {
+        return Err(err.into());
+    }
     Ok((status, headers, value))
+}
+
+async fn fetch_bytes(
+    client: reqwest::Client,
+    prepared: Prepared,
+) -> Result<(u16, Vec<(String, String)>, Vec<u8>), Failure> {
+    let resp = send(&client, &prepared).await?;
+    let status = resp.status().as_u16();
+    let headers = owned_headers(resp.headers());
+    let body = read_body(resp, prepared.timeout).await?;
+    Ok((status, headers, body))
 }
 
 fn whole_into_py(py: Python<'_>, (status, headers, value): Whole) -> PyResult<Py<PyAny>> {
@@ -48,9 +61,13 @@ fn whole_into_py(py: Python<'_>, (status, headers, value): Whole) -> PyResult<Py
     Ok(tuple.into_pyobject(py)?.into_any().unbind())
 }
 
-async fn open(client: reqwest::Client, prepared: Prepared) -> Result<ChunkStream, Failure> {
+async fn open(
+    provider: Provider,
+    client: reqwest::Client,
+    prepared: Prepared,
+) -> Result<ChunkStream, Failure> {
     let resp = send(&client, &prepared).await?;
-    Ok(ChunkStream::new(resp, prepared.timeout))
+    Ok(ChunkStream::new(provider, resp, prepared.timeout))
 }
 
 impl Request {
@@ -95,7 +112,11 @@ impl Request {
     /// Blocking open of a stream: returns once the response headers are in.
     fn open_stream(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client(py)?;
-        let stream = run_detached(py, self.provider, open(client, self.prepared.clone()))?;
+        let stream = run_detached(
+            py,
+            self.provider,
+            open(self.provider, client, self.prepared.clone()),
+        )?;
         Stream::wrap(py, self.provider, stream)
     }
 
@@ -107,7 +128,7 @@ impl Request {
         callback: Py<PyAny>,
     ) -> PyResult<Handle> {
         let client = self.client(py)?;
-        let fut = open(client, self.prepared.clone());
+        let fut = open(self.provider, client, self.prepared.clone());
         let provider = self.provider;
         let into_py = move |py: Python<'_>, s: ChunkStream| Stream::wrap(py, provider, s);
         spawn_with_callback(py, provider, fut, into_py, event_loop, callback)
