@@ -3,7 +3,9 @@
 Inert unless `--compat` is given: this module imports only pytest and the standard library, and
 every hook returns at once without the option (the plugin is loaded in every pytest session of
 anyone who installs edgequake). With `--compat`, file-based test collection is switched off and
-the items are the cases under `--compat-dir` (default `cassettes`), with ids `provider/feature/name`.
+the items are the cases under `--compat-dir` (default `cassettes`), one per case and consumption
+mode, with ids `provider/feature/name[sync]` and `provider/feature/name[async]` (`--compat-mode`
+keeps one mode).
 
 Per-case results ride on each TestReport's `user_properties` (JSON strings), so the controller
 rebuilds the whole report from worker reports under pytest-xdist. Session state lives in
@@ -68,7 +70,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--compat-deadline", type=float, default=60.0, help="seconds before a target call is abandoned"
     )
     group.addoption(
-        "--compat-mode", choices=("sync", "async"), default=None, help="consume every case sync or async"
+        "--compat-mode",
+        choices=("sync", "async"),
+        default=None,
+        help="judge only this consumption mode (default: both, one item per case and mode)",
     )
 
 
@@ -127,7 +132,11 @@ class CompatSession:
         suite = CompatSuite.from_parent(session, name="compat", nodeid="compat")
         run_config = self.state.config
         cases = select(collect(run_config.paths), run_config.providers, run_config.features)
-        items[:] = [CompatItem.from_parent(suite, name=case.id, case=case) for case in cases]
+        items[:] = [
+            CompatItem.from_parent(suite, name=f"{case.id}[{mode}]", case=case, mode=mode)
+            for case in cases
+            for mode in run_config.modes_for(case)
+        ]
         # Report the suite's collection so terminal counts ("N tests collected") include the cases.
         session.ihook.pytest_collectreport(
             report=pytest.CollectReport(suite.nodeid, "passed", None, list(items))
@@ -169,9 +178,10 @@ class CompatFailure(Exception):
 
 
 class CompatItem(pytest.Item):
-    def __init__(self, *, case: Any, **kwargs: Any) -> None:
+    def __init__(self, *, case: Any, mode: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
+        self.mode = mode
         self.add_marker(pytest.mark.compat)
 
     def runtest(self) -> None:
@@ -179,7 +189,7 @@ class CompatItem(pytest.Item):
 
         state = self.config.stash[STATE]
         runner = _runner(self.config, state)
-        result = runner.run_case(self.case)
+        result = runner.run_case(self.case, self.mode)
         self.user_properties.append((RESULT_PROPERTY, json.dumps(result.to_json(), default=repr)))
         if result.outcome is not Outcome.SKIPPED:
             self.user_properties.append((TARGETS_PROPERTY, json.dumps(runner.describe_targets())))
@@ -192,7 +202,10 @@ class CompatItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, CompatFailure):
             result = excinfo.value.args[0]
-            lines = [f"{result.outcome.value}: {result.reason}", f"cassette: {result.cassette}"]
+            lines = [
+                f"{result.outcome.value} [{result.mode}]: {result.reason}",
+                f"cassette: {result.cassette}",
+            ]
             if result.call:
                 lines.append(f"call: {result.call}")
             lines += [f"  {d.describe()}" for d in result.diffs[:30]]
@@ -202,7 +215,7 @@ class CompatItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> Any:
-        return self.case.path, None, self.case.id
+        return self.case.path, None, self.name
 
 
 def _runner(config: pytest.Config, state: CompatState) -> Any:

@@ -50,10 +50,23 @@ class CaseResult:
     call: Optional[str] = None
     duration_s: float = 0.0
     labels: List[str] = field(default_factory=list)  # features exercised (report/coverage.py)
+    # cassettes.case.MODES: `completion()` and `for`, or `acompletion()` and `async for`. Every case
+    # is judged in each mode; a result is one case in one mode.
+    mode: str = "sync"
+
+    @property
+    def key(self) -> Tuple[str, str]:
+        """What identifies a result in a report: the case id and the mode."""
+        return self.id, self.mode
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} [{self.mode}]"
 
     def to_json(self) -> Dict[str, Any]:
         return {
             "id": self.id,
+            "mode": self.mode,
             "provider": self.provider,
             "feature": self.feature,
             "name": self.name,
@@ -82,6 +95,7 @@ class CaseResult:
             call=data.get("call"),
             duration_s=float(data.get("duration_s", 0.0)),
             labels=list(data.get("labels", [])),
+            mode=str(data.get("mode") or "sync"),
         )
 
 

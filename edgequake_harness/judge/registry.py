@@ -5,6 +5,7 @@
       - case: "groq/*"                      # glob over case ids (provider/feature/name)
         path: "response.service_tier"       # policy path notation; covers that node and below
         reason: "litellm 1.110.2 raises on Groq bodies without service_tier (replay-notes.md)"
+        mode: async                         # optional: only in this consumption mode (default: both)
 
 A registered divergence must still differ: an entry that matched judged cases but covered no
 difference in the whole run is stale, and stale entries fail the gate. It is never a place to
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
 
+from edgequake_harness.cassettes.case import MODES
 from edgequake_harness.judge.compare import Diff
 from edgequake_harness.judge.normalise import path_regex
 
@@ -28,16 +30,21 @@ class Entry:
     case: str
     path: str
     reason: str
+    mode: Optional[str] = None  # None: both modes
 
-    def covers_case(self, case_id: str) -> bool:
-        return fnmatch.fnmatchcase(case_id, self.case)
+    def covers_case(self, case_id: str, mode: Optional[str] = None) -> bool:
+        in_mode = self.mode is None or mode is None or mode == self.mode
+        return in_mode and fnmatch.fnmatchcase(case_id, self.case)
 
     def covers(self, diff: Diff) -> bool:
         exact, below = _regexes(self.path)
         return bool(exact.match(diff.path) or below.match(diff.path))
 
     def to_json(self) -> Dict[str, str]:
-        return {"case": self.case, "path": self.path, "reason": self.reason}
+        out = {"case": self.case, "path": self.path, "reason": self.reason}
+        if self.mode is not None:
+            out["mode"] = self.mode
+        return out
 
 
 _CACHE: Dict[str, Tuple[Pattern[str], Pattern[str]]] = {}
@@ -70,12 +77,17 @@ class Registry:
             missing = {"case", "path", "reason"} - set(item or {})
             if missing or not str(item.get("reason", "")).strip():
                 raise ValueError(f"{path}: divergences[{i}] needs case, path and a non-empty reason")
-            entries.append(Entry(str(item["case"]), str(item["path"]), str(item["reason"])))
+            mode = item.get("mode")
+            if mode is not None and mode not in MODES:
+                raise ValueError(f"{path}: divergences[{i}]: mode must be one of {', '.join(MODES)}")
+            entries.append(Entry(str(item["case"]), str(item["path"]), str(item["reason"]), mode))
         return cls(entries, str(path))
 
-    def split(self, case_id: str, diffs: Sequence[Diff]) -> Tuple[List[Diff], List[Dict[str, Any]]]:
-        """(unregistered diffs, registered [{diff, entry}]) for one judged case."""
-        applicable = [e for e in self.entries if e.covers_case(case_id)]
+    def split(
+        self, case_id: str, diffs: Sequence[Diff], mode: Optional[str] = None
+    ) -> Tuple[List[Diff], List[Dict[str, Any]]]:
+        """(unregistered diffs, registered [{diff, entry}]) for one judged case in one mode."""
+        applicable = [e for e in self.entries if e.covers_case(case_id, mode)]
         unregistered, registered = [], []
         for diff in diffs:
             entry = next((e for e in applicable if e.covers(diff)), None)
@@ -85,18 +97,19 @@ class Registry:
                 registered.append({"diff": diff.to_json(), "entry": entry.to_json()})
         return unregistered, registered
 
-    def stale(self, judged: Iterable[Tuple[str, Sequence[Dict[str, Any]]]]) -> List[Dict[str, Any]]:
+    def stale(self, judged: Iterable[Tuple[str, str, Sequence[Dict[str, Any]]]]) -> List[Dict[str, Any]]:
         """Entries that applied to judged cases but covered no difference in any of them.
 
-        `judged` is (case id, registered pairs) for every case whose two sides were compared. It is
-        computed from results, not from state kept while running, so that results gathered from
-        pytest-xdist workers give the same answer as a single-process run.
+        `judged` is (case id, mode, registered pairs) for every case and mode whose two sides were
+        compared. It is computed from results, not from state kept while running, so that results
+        gathered from pytest-xdist workers give the same answer as a single-process run. An entry
+        for both modes is stale only if it covered nothing in either.
         """
         judged = list(judged)
         stale = []
         for entry in self.entries:
-            cases = [case_id for case_id, _ in judged if entry.covers_case(case_id)]
-            used = any(pair["entry"] == entry.to_json() for _, pairs in judged for pair in pairs)
+            cases = [f"{i} [{m}]" for i, m, _ in judged if entry.covers_case(i, m)]
+            used = any(pair["entry"] == entry.to_json() for _, _, pairs in judged for pair in pairs)
             if cases and not used:
                 stale.append({**entry.to_json(), "cases": cases})
         return stale

@@ -3,33 +3,49 @@
 The JSON report is the single source: the Markdown file, the terminal summary, the gate and the
 README's conformance table are all rendered from it, never typed by hand.
 
-Schema (version 1):
+Schema (version 2): one result per case and consumption mode (sync: `completion()` and `for`; async:
+`acompletion()` and `async for`); a result is identified by (`id`, `mode`).
     schema, schema_version
-    run:      started, duration_s, harness, python, platform, paths, filters, policy, registry, warnings
+    run:      started, duration_s, harness, python, platform, paths, filters, modes, policy, registry,
+              warnings
     targets:  {reference|candidate: {module, version, error}}
-    summary:  total, outcomes {outcome: n},
-              by_provider {provider: {total, outcomes, features {feature: {outcome: n}}}}
-    stale_divergences: [{case, path, reason, cases}]
-    cases:    [{id, provider, feature, name, cassette, outcome, reason, diffs, registered, call, duration_s,
-                labels}]
+    summary:  total, outcomes {outcome: n}            (every result, all modes together)
+              modes [mode, ...]                       (the modes with results, in MODES order)
+              by_mode {mode: {total, outcomes, by_provider {provider: {total, outcomes,
+                                                                      features {feature: {outcome: n}}}}}}
+    stale_divergences: [{case, path, reason, [mode], cases ["<id> [<mode>]", ...]}]
+    cases:    [{id, mode, provider, feature, name, cassette, outcome, reason, diffs, registered, call,
+                duration_s, labels}]                  (sorted by id, then mode)
     coverage: {features, core, providers {provider: {feature: {cases, passing, outcomes}}},
-               empty_core [{provider, feature, reason}]}   (report/coverage.py; added in v1, optional)
+               empty_core [{provider, feature, reason}]}   (report/coverage.py; a case counts once,
+                                                             with its worst outcome over the modes)
+
+Version 1 (before modes were judged side by side: one result per case, `run.mode`, summary
+`by_provider` at the top) still loads: `load()` upgrades it in memory, each case in the mode it ran
+(`[async]` at the end of its `call`, else sync), so `report` and `gate` read an old baseline as is.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple
 
-from edgequake_harness.judge.outcomes import FAILING, CaseResult, Outcome
+from edgequake_harness.cassettes.case import MODES
+from edgequake_harness.judge.outcomes import FAILING, RANK, CaseResult, Outcome
 from edgequake_harness.report import coverage as coverage_
 
 SCHEMA = "edgequake-harness/compat"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 JSON_NAME = "compat.json"
 MARKDOWN_NAME = "compat.md"
 COLUMNS = [o.value for o in Outcome]
+
+
+def sort_key(case: Dict[str, Any]) -> Tuple[str, int]:
+    mode = case.get("mode") or MODES[0]
+    return case["id"], MODES.index(mode) if mode in MODES else len(MODES)
 
 
 def build(
@@ -38,7 +54,7 @@ def build(
     stale: Sequence[Dict[str, Any]],
     run: Dict[str, Any],
 ) -> Dict[str, Any]:
-    cases = [r.to_json() for r in sorted(results, key=lambda r: r.id)]
+    cases = sorted((r.to_json() for r in results), key=sort_key)
     gaps = coverage_.load_gaps(run.get("paths") or [])
     return {
         "schema": SCHEMA,
@@ -46,27 +62,49 @@ def build(
         "run": run,
         "targets": targets,
         "summary": summarise(results),
-        "coverage": coverage_.matrix(cases, gaps),
+        "coverage": coverage_.matrix(worst_per_case(cases), gaps),
         "stale_divergences": list(stale),
         "cases": cases,
     }
 
 
-def summarise(results: Sequence[CaseResult]) -> Dict[str, Any]:
-    def zero() -> Dict[str, int]:
-        return {column: 0 for column in COLUMNS}
+def _zero() -> Dict[str, int]:
+    return {column: 0 for column in COLUMNS}
 
-    outcomes = zero()
-    by_provider: Dict[str, Dict[str, Any]] = {}
+
+def summarise(results: Sequence[CaseResult]) -> Dict[str, Any]:
+    outcomes = _zero()
+    by_mode: Dict[str, Dict[str, Any]] = {}
     for result in results:
         outcome = result.outcome.value
         outcomes[outcome] += 1
-        row = by_provider.setdefault(result.provider, {"total": 0, "outcomes": zero(), "features": {}})
+        mode = by_mode.setdefault(result.mode, {"total": 0, "outcomes": _zero(), "by_provider": {}})
+        mode["total"] += 1
+        mode["outcomes"][outcome] += 1
+        blank = {"total": 0, "outcomes": _zero(), "features": {}}
+        row = mode["by_provider"].setdefault(result.provider, blank)
         row["total"] += 1
         row["outcomes"][outcome] += 1
-        feature = row["features"].setdefault(result.feature, zero())
-        feature[outcome] += 1
-    return {"total": len(results), "outcomes": outcomes, "by_provider": dict(sorted(by_provider.items()))}
+        row["features"].setdefault(result.feature, _zero())[outcome] += 1
+    modes = [m for m in MODES if m in by_mode] + sorted(set(by_mode) - set(MODES))
+    for mode in by_mode.values():
+        mode["by_provider"] = dict(sorted(mode["by_provider"].items()))
+    return {
+        "total": len(results),
+        "outcomes": outcomes,
+        "modes": modes,
+        "by_mode": {m: by_mode[m] for m in modes},
+    }
+
+
+def worst_per_case(cases: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """One entry per case id, carrying the worst outcome over its modes (for coverage)."""
+    worst: Dict[str, Dict[str, Any]] = {}
+    for case in cases:
+        known = worst.get(case["id"])
+        if known is None or RANK[Outcome(case["outcome"])] > RANK[Outcome(known["outcome"])]:
+            worst[case["id"]] = case
+    return list(worst.values())
 
 
 def write(report: Dict[str, Any], directory: Path) -> List[Path]:
@@ -80,16 +118,35 @@ def write(report: Dict[str, Any], directory: Path) -> List[Path]:
 
 
 def load(path: Path) -> Dict[str, Any]:
+    """A report of any readable version, in the current shape (a v1 report is upgraded in memory)."""
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ValueError(f"{path}: cannot read report ({exc})") from exc
-    if report.get("schema") != SCHEMA or report.get("schema_version") != SCHEMA_VERSION:
+    if report.get("schema") != SCHEMA or report.get("schema_version") not in READABLE_VERSIONS:
         raise ValueError(
-            f"{path}: not a {SCHEMA} v{SCHEMA_VERSION} report "
+            f"{path}: not a {SCHEMA} v{' or v'.join(map(str, READABLE_VERSIONS))} report "
             f"(schema={report.get('schema')!r}, version={report.get('schema_version')!r})"
         )
-    return report
+    return upgrade(report) if report["schema_version"] == 1 else report
+
+
+def upgrade(report: Dict[str, Any]) -> Dict[str, Any]:
+    """A v1 report in the v2 shape: each case gets the mode it ran in; the summary is recounted."""
+    out = dict(report)
+    cases = []
+    for case in report["cases"]:
+        mode = "async" if str(case.get("call") or "").endswith("[async]") else "sync"
+        cases.append({"id": case["id"], "mode": mode, **{k: v for k, v in case.items() if k != "id"}})
+    run = {k: v for k, v in report.get("run", {}).items() if k != "mode"}
+    out.update(
+        schema_version=SCHEMA_VERSION,
+        upgraded_from=1,
+        run={**run, "modes": sorted({c["mode"] for c in cases}, key=MODES.index) or ["sync"]},
+        cases=sorted(cases, key=sort_key),
+    )
+    out["summary"] = summarise(results(out))
+    return out
 
 
 def results(report: Dict[str, Any]) -> List[CaseResult]:
@@ -105,21 +162,31 @@ def _targets_line(report: Dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _label(case: Dict[str, Any]) -> str:
+    return f"{case['id']} [{case.get('mode') or 'sync'}]"
+
+
 README_START, README_END = "<!-- compat-table:start -->", "<!-- compat-table:end -->"
 
 
 def table(report: Dict[str, Any]) -> List[str]:
-    """The provider x outcome table (Markdown lines): the README's conformance table."""
+    """The provider x mode x outcome table (Markdown lines): the README's conformance table."""
     summary = report["summary"]
     lines = [
-        "| provider | cases | " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |",
-        "|---|---:|" + "---:|" * len(COLUMNS),
+        "| provider | mode | cases | " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |",
+        "|---|---|---:|" + "---:|" * len(COLUMNS),
     ]
-    for provider, row in summary["by_provider"].items():
-        counts = " | ".join(str(row["outcomes"][c]) for c in COLUMNS)
-        lines.append(f"| {provider} | {row['total']} | {counts} |")
-    totals = " | ".join(str(summary["outcomes"][c]) for c in COLUMNS)
-    lines.append(f"| **all** | {summary['total']} | {totals} |")
+    providers = sorted({p for m in summary["modes"] for p in summary["by_mode"][m]["by_provider"]})
+    for provider in providers:
+        for mode in summary["modes"]:
+            row = summary["by_mode"][mode]["by_provider"].get(provider)
+            if row is not None:
+                counts = " | ".join(str(row["outcomes"][c]) for c in COLUMNS)
+                lines.append(f"| {provider} | {mode} | {row['total']} | {counts} |")
+    for mode in summary["modes"]:
+        block = summary["by_mode"][mode]
+        totals = " | ".join(str(block["outcomes"][c]) for c in COLUMNS)
+        lines.append(f"| **all** | {mode} | {block['total']} | {totals} |")
     return lines
 
 
@@ -139,12 +206,19 @@ def update_readme(text: str, report: Dict[str, Any]) -> str:
     return text[:start] + generated + text[end + len(README_END) :]
 
 
-def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
+def _modes_phrase(report: Dict[str, Any]) -> str:
     summary = report["summary"]
+    per_mode = ", ".join(f"{summary['by_mode'][m]['total']} {m}" for m in summary["modes"])
+    return f"{summary['total']} results ({per_mode})" if per_mode else "no results"
+
+
+def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
     lines = [
         "# Conformance report",
         "",
-        f"{_targets_line(report)}; {summary['total']} cases; run {report['run'].get('started', '?')}.",
+        f"{_targets_line(report)}; {_modes_phrase(report)}; run {report['run'].get('started', '?')}.",
+        "Each case is judged in each consumption mode: sync (`completion()`, a stream read with `for`)",
+        "and async (`acompletion()`, a stream read with `async for`).",
         "",
         *table(report),
     ]
@@ -160,7 +234,7 @@ def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
     if attention:
         lines += ["", "## Cases that are not conformant", ""]
         for case in attention:
-            lines.append(f"- **{case['outcome']}** `{case['id']}`: {case.get('reason') or ''}".rstrip())
+            lines.append(f"- **{case['outcome']}** `{_label(case)}`: {case.get('reason') or ''}".rstrip())
             for diff in case["diffs"][:max_diffs]:
                 change = f"{_value(diff['reference'])} → {_value(diff['candidate'])}"
                 lines.append(f"  - `{diff['path']}` {diff['kind']}: {change}")
@@ -175,28 +249,42 @@ def _value(value: Any, width: int = 80) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
+_SHORT = {
+    "conformant": "ok",
+    "registered_divergence": "registered",
+    "delegated": "delegated",
+    "skipped": "skipped",
+    "reference_error": "ref-error",
+    "diverged": "diverged",
+    "candidate_error": "cand-error",
+}
+
+
+def _counts(outcomes: Dict[str, int]) -> str:
+    return ", ".join(f"{outcomes[c]} {_SHORT[c]}" for c in COLUMNS if outcomes[c]) or "none"
+
+
 def terminal(report: Dict[str, Any], max_cases: int = 20) -> str:
-    """A readable plain-text summary with counts per provider; prints nothing itself."""
+    """A readable plain-text summary with counts per provider and mode; prints nothing itself."""
     summary = report["summary"]
-    short = {
-        "conformant": "ok",
-        "registered_divergence": "registered",
-        "delegated": "delegated",
-        "skipped": "skipped",
-        "reference_error": "ref-error",
-        "diverged": "diverged",
-        "candidate_error": "cand-error",
-    }
-    lines = [f"conformance: {_targets_line(report).replace('`', '')}"]
-    width = max([len(p) for p in summary["by_provider"]] + [8])
-    for provider, row in summary["by_provider"].items():
-        counts = ", ".join(f"{row['outcomes'][c]} {short[c]}" for c in COLUMNS if row["outcomes"][c])
-        lines.append(f"  {provider:<{width}} {row['total']:>4} cases: {counts}")
-    totals = ", ".join(f"{summary['outcomes'][c]} {short[c]}" for c in COLUMNS if summary["outcomes"][c])
-    lines.append(f"  {'all':<{width}} {summary['total']:>4} cases: {totals or 'none'}")
+    modes = summary["modes"]
+    lines = [f"conformance: {_targets_line(report).replace('`', '')}; modes: {', '.join(modes) or 'none'}"]
+    providers = sorted({p for m in modes for p in summary["by_mode"][m]["by_provider"]})
+    width = max([len(p) for p in providers] + [8])
+    for provider in providers:
+        rows = [(m, summary["by_mode"][m]["by_provider"].get(provider)) for m in modes]
+        total = max(row["total"] for _, row in rows if row)
+        counts = "; ".join(f"{m}: {_counts(row['outcomes'])}" for m, row in rows if row)
+        lines.append(f"  {provider:<{width}} {total:>4} cases  {counts}")
+    if modes:
+        total = max(summary["by_mode"][m]["total"] for m in modes)
+        counts = "; ".join(f"{m}: {_counts(summary['by_mode'][m]['outcomes'])}" for m in modes)
+        lines.append(f"  {'all':<{width}} {total:>4} cases  {counts}")
+    else:
+        lines.append(f"  {'all':<{width}}    0 cases")
     failing = [c for c in report["cases"] if Outcome(c["outcome"]) in FAILING]
     for case in failing[:max_cases]:
-        lines.append(f"  {short[case['outcome']]}: {case['id']}: {case.get('reason') or ''}")
+        lines.append(f"  {_SHORT[case['outcome']]}: {_label(case)}: {case.get('reason') or ''}")
     if len(failing) > max_cases:
         lines.append(f"  ... and {len(failing) - max_cases} more (see compat.md)")
     for stale in report["stale_divergences"]:

@@ -1,7 +1,10 @@
 """Run cases end to end: replay each through the reference and the candidate, diff, judge.
 
-One replay server serves the whole run; it is re-loaded before each target's call, so every target
-starts from a fresh replay of the cassette (same bytes, same order, an empty request log).
+Every case is judged in each consumption mode (`MODES`: sync, `completion()` read with `for`; async,
+`acompletion()` read with `async for`), one result per case and mode, unless the run (`--mode`) or
+the case's metadata (`mode:`) names one. One replay server serves the whole run; it is re-loaded
+before each target's call, so every target starts from a fresh replay of the cassette (same bytes,
+same order, an empty request log).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from edgequake_harness import __version__
-from edgequake_harness.cassettes.case import Case
+from edgequake_harness.cassettes.case import MODES, Case
 from edgequake_harness.judge.compare import compare, request_view
 from edgequake_harness.judge.normalise import Policy, load_policy
 from edgequake_harness.judge.observation import Observation
@@ -39,7 +42,13 @@ class RunConfig:
     policy: Optional[Path] = None
     registry: Optional[Path] = None
     deadline_s: float = DEFAULT_DEADLINE_S
-    mode: Optional[str] = None  # "sync" or "async" for every case; None: each case's own (sync)
+    mode: Optional[str] = None  # "sync" or "async" only; None: every mode (a case's metadata may name one)
+
+    def modes_for(self, case: Case) -> Tuple[str, ...]:
+        """The modes this run judges the case in: the run's, else the case's stated one, else all."""
+        if self.mode:
+            return (self.mode,)
+        return (case.meta.mode,) if case.meta.mode else MODES
 
 
 @dataclass
@@ -93,12 +102,13 @@ class Runner:
                 out[role] = {"module": name, "version": loaded.version, "error": None}
         return out
 
-    def observe(self, role: str, case: Case) -> Union[Observation, TargetError]:
+    def observe(self, role: str, case: Case, mode: Optional[str] = None) -> Union[Observation, TargetError]:
         assert self._server is not None and case.call is not None and case.cassette is not None
         target = self.target(role)
         if isinstance(target, TargetError):
             return target
-        call = replace(case.call, mode=self.config.mode) if self.config.mode else case.call
+        mode = mode or self.config.mode or case.call.mode
+        call = replace(case.call, mode=mode) if mode != case.call.mode else case.call
         if call.mode == "async" and self._loop is None:
             self._loop = EventLoop()
         self._server.load(case.cassette.interactions)
@@ -111,46 +121,57 @@ class Runner:
                 observation.misses.append(received.miss)
         return observation
 
-    def run_case(self, case: Case) -> CaseResult:
+    def run_case(self, case: Case, mode: Optional[str] = None) -> CaseResult:
+        """One case in one mode (default: the run's mode, else the case's own call mode)."""
+        mode = mode or self.config.mode or (case.call.mode if case.call else MODES[0])
         started = time.perf_counter()
-        result = self._judge(case)
+        result = self._judge(case, mode)
         result.duration_s = round(time.perf_counter() - started, 4)
         result.labels = coverage.labels(case)
         return result
 
-    def _judge(self, case: Case) -> CaseResult:
+    def _judge(self, case: Case, mode: str) -> CaseResult:
         def result(outcome: Outcome, reason: Optional[str], **more: Any) -> CaseResult:
             return CaseResult(
-                case.id, case.provider, case.feature, case.name, str(case.path), outcome, reason, **more
+                case.id,
+                case.provider,
+                case.feature,
+                case.name,
+                str(case.path),
+                outcome,
+                reason,
+                mode=mode,
+                **more,
             )
 
         if case.skip or case.call is None:
             return result(Outcome.SKIPPED, case.skip or "no call")
-        mode = self.config.mode or case.call.mode
         call = f"{case.call.function}(model={case.call.model!r}, stream={case.call.stream}) [{mode}]"
-        reference = self.observe("reference", case)
+        reference = self.observe("reference", case, mode)
         if isinstance(reference, TargetError):
             return result(Outcome.REFERENCE_ERROR, str(reference), call=call)
-        candidate = self.observe("candidate", case)
+        candidate = self.observe("candidate", case, mode)
         if isinstance(candidate, TargetError):
             return result(Outcome.CANDIDATE_ERROR, str(candidate), call=call)
         left, right = reference.to_json(), candidate.to_json()
         diffs = compare(left, right, self.policy.for_case(case.provider, case.meta.volatile))
-        unregistered, registered = self.registry.split(case.id, diffs)
+        unregistered, registered = self.registry.split(case.id, diffs, mode)
         outcome, reason = judge(left, right, diffs, unregistered)
         shown = unregistered if outcome is not Outcome.REGISTERED else []
         return result(outcome, reason, diffs=shown, registered=registered, call=call)
 
     def run(self, cases: Sequence[Case], progress: Optional[Progress] = None) -> RunResult:
+        """Every case in every mode the run judges it in (`RunConfig.modes_for`), cases in order."""
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         clock = time.perf_counter()
+        work = [(case, mode) for case in cases for mode in self.config.modes_for(case)]
         results = []
-        for index, case in enumerate(cases):
+        for index, (case, mode) in enumerate(work):
             if progress:
-                progress(index, len(cases), case.id)
-            results.append(self.run_case(case))
+                progress(index, len(work), f"{case.id} [{mode}]")
+            results.append(self.run_case(case, mode))
         if progress:
-            progress(len(cases), len(cases), "")
+            progress(len(work), len(work), "")
         targets = self.describe_targets()
         return RunResult(
             self.config,
@@ -162,9 +183,9 @@ class Runner:
         )
 
 
-def judged(results: Sequence[CaseResult]) -> List[Tuple[str, List[Dict[str, Any]]]]:
-    """(case id, registered pairs) for cases whose two sides were actually compared."""
-    return [(r.id, r.registered) for r in results if r.outcome in COMPARED]
+def judged(results: Sequence[CaseResult]) -> List[Tuple[str, str, List[Dict[str, Any]]]]:
+    """(case id, mode, registered pairs) for results whose two sides were actually compared."""
+    return [(r.id, r.mode, r.registered) for r in results if r.outcome in COMPARED]
 
 
 def run_warnings(targets: Dict[str, Dict[str, Any]]) -> List[str]:
@@ -191,7 +212,7 @@ def run_metadata(
             "feature": list(config.features),
             "keyword": config.keyword,
         },
-        "mode": config.mode or "per case",
+        "modes": [config.mode] if config.mode else list(MODES),
         "policy": str(config.policy) if config.policy else "bundled",
         "registry": str(config.registry) if config.registry else None,
         "warnings": run_warnings(targets),

@@ -3,7 +3,7 @@
 A target is named by its module (`litellm`, `edgequake`, or any drop-in). Each call is made with
 the same kwargs on every target, synchronously (`completion`, a stream read with `for`) or, in
 async mode, with the async twins (`acompletion`, `async for`); a stream is consumed chunk by chunk,
-then assembled with the target's own `stream_chunk_builder`, as users do.
+then, for chat completions, assembled with the target's own `stream_chunk_builder`, as users do.
 
 What a run observes is plain JSON data (`Observation`), so it can be normalised, diffed, written
 to reports and sent across pytest-xdist workers.
@@ -134,26 +134,33 @@ class Target:
 
     def _call(self, call: Call, server_url: str, observation: Observation, loop: Optional[EventLoop]) -> None:
         arguments = call.arguments(server_url)
-        hook = getattr(self.module, "__compat_delegates__", None)
-        if callable(hook):
-            observation.delegated = hook(call.function, call.model) or None
         # Async mode uses litellm's async twins (acompletion, aembedding) and `async for`.
         name = call.function if call.mode == "sync" else f"a{call.function}"
         function = getattr(self.module, name, None)
         if not callable(function):
+            # Checked before delegation: a function the target lacks is its error, whoever would
+            # have served the provider.
             observation.exception = {"class": "HarnessMissingFunction", "message": f"{self.name}.{name}"}
             observation.phase = "harness"
             return
+        hook = getattr(self.module, "__compat_delegates__", None)
+        if callable(hook):
+            observation.delegated = hook(call.function, call.model) or None
+        # Only chat completion streams are rebuilt with `stream_chunk_builder`, as users do; other
+        # streams (the Responses API's events) are compared chunk by chunk.
+        assemble = call.function == "completion"
         state = {"phase": "call"}
         try:
             if call.mode == "async":
-                coroutine = self._consume_async(function, arguments, call.stream, observation, state)
+                coroutine = self._consume_async(
+                    function, arguments, call.stream, assemble, observation, state
+                )
                 if loop is None:
                     asyncio.run(coroutine)
                 else:
                     loop.submit(coroutine)
             else:
-                self._consume(function(**arguments), arguments, call.stream, observation, state)
+                self._consume(function(**arguments), arguments, call.stream, assemble, observation, state)
         except BaseException as exc:  # the exception *is* the observation, whatever it is
             observation.exception = describe_exception(exc)
             observation.phase = state["phase"]
@@ -163,6 +170,7 @@ class Target:
         result: Any,
         arguments: Dict[str, Any],
         stream: bool,
+        assemble: bool,
         observation: Observation,
         state: Dict[str, str],
     ) -> None:
@@ -172,13 +180,15 @@ class Target:
         chunks = _begin_stream(observation, state)
         for chunk in result:
             _record_chunk(observation, chunks, chunk)
-        self._assemble(chunks, arguments, observation, state)
+        if assemble:
+            self._assemble(chunks, arguments, observation, state)
 
     async def _consume_async(
         self,
         function: Any,
         arguments: Dict[str, Any],
         stream: bool,
+        assemble: bool,
         observation: Observation,
         state: Dict[str, str],
     ) -> None:
@@ -189,7 +199,8 @@ class Target:
         chunks = _begin_stream(observation, state)
         async for chunk in result:
             _record_chunk(observation, chunks, chunk)
-        self._assemble(chunks, arguments, observation, state)
+        if assemble:
+            self._assemble(chunks, arguments, observation, state)
 
     def _assemble(
         self, chunks: List[Any], arguments: Dict[str, Any], observation: Observation, state: Dict[str, str]

@@ -70,16 +70,25 @@ def test_importing_the_plugin_imports_nothing_heavy() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_cases_are_items_with_provider_feature_name_ids(compat, pytester: pytest.Pytester) -> None:
+def test_cases_are_items_per_mode_with_provider_feature_name_ids(compat, pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_unrelated():\n    raise AssertionError('must not run under --compat')\n")
     result = compat("-v")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=6)
     result.stdout.fnmatch_lines(
-        ["*compat::openai/chat/chat PASSED*", "*compat::openai/stream/stream PASSED*"]
+        [
+            "*compat::openai/chat/chat[[]sync] PASSED*",
+            "*compat::openai/chat/chat[[]async] PASSED*",
+            "*compat::openai/stream/stream[[]sync] PASSED*",
+            "*compat::openai/stream/stream[[]async] PASSED*",
+        ]
     )
-    result.stdout.fnmatch_lines(["*edgequake conformance*", "*openai*3 cases: 3 ok*"])
+    result.stdout.fnmatch_lines(["*edgequake conformance*", "*openai*3 cases  sync: 3 ok; async: 3 ok*"])
     report = json.loads((pytester.path / "reports" / "compat.json").read_text())
-    assert report["schema_version"] == 1 and report["summary"]["outcomes"]["conformant"] == 3
+    assert report["schema_version"] == 2 and report["summary"]["outcomes"]["conformant"] == 6
+    assert [(c["id"], c["mode"]) for c in report["cases"]][:2] == [
+        ("openai/chat/chat", "sync"),
+        ("openai/chat/chat", "async"),
+    ]
     assert report["targets"]["candidate"]["module"] == "fake_llm"
 
 
@@ -89,18 +98,28 @@ def test_missing_cassette_dir_is_a_usage_error(pytester: pytest.Pytester) -> Non
     result.stderr.fnmatch_lines(["*--compat: no such cassette path: nowhere*"])
 
 
-def test_keyword_and_filters_select_cases(compat) -> None:
-    compat("-k", "stream").assert_outcomes(passed=1, deselected=2)
-    compat("--compat-feature=error").assert_outcomes(passed=1)
+def test_keyword_mode_and_filters_select_items(compat, pytester: pytest.Pytester) -> None:
+    compat("-k", "stream").assert_outcomes(passed=2, deselected=4)
+    compat("--compat-feature=error").assert_outcomes(passed=2)
+    compat("-k", "async").assert_outcomes(passed=3, deselected=3)
+    result = compat("--compat-mode=sync", "-v")
+    result.assert_outcomes(passed=3)
+    assert "[async]" not in result.stdout.str()
+    report = json.loads((pytester.path / "reports" / "compat.json").read_text())
+    assert report["summary"]["modes"] == ["sync"] and report["run"]["modes"] == ["sync"]
 
 
 def test_failure_shows_the_diff(compat, fake_drift: Any) -> None:
     fake_drift.MUTATE_RESPONSE = lambda body: {**body, "model": "drifted"}
     result = compat(candidate="fake_drift")
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=4, failed=2)
     result.stdout.fnmatch_lines(
-        ["*diverged: 1 difference(s); first at response.model*", "*response.model: values_changed*drifted*"]
+        [
+            "*diverged [[]sync]: 1 difference(s); first at response.model*",
+            "*response.model: values_changed*drifted*",
+        ]
     )
+    result.stdout.fnmatch_lines(["*diverged [[]async]: 1 difference(s); first at response.model*"])
 
 
 def test_unjudgeable_cases_are_skipped_with_the_reason(compat, write_cassette, interaction) -> None:
@@ -108,21 +127,27 @@ def test_unjudgeable_cases_are_skipped_with_the_reason(compat, write_cassette, i
         interaction("https://api.anthropic.com/v1/messages/count_tokens", request={}), provider="anthropic"
     )
     result = compat("-rs")
-    result.assert_outcomes(passed=3, skipped=1)
+    result.assert_outcomes(passed=6, skipped=2)
     result.stdout.fnmatch_lines(
         ["*skipped: endpoint POST /v1/messages/count_tokens has no litellm call derivation*"]
     )
 
 
 def test_baseline_gate_fails_the_session_on_a_seeded_regression(compat, pytester, fake_drift: Any) -> None:
-    compat().assert_outcomes(passed=3)
+    compat().assert_outcomes(passed=6)
     baseline = pytester.path / "baseline.json"
     (pytester.path / "reports" / "compat.json").rename(baseline)
     compat(f"--compat-baseline={baseline}").stdout.fnmatch_lines(["*gate: passed against*"])
     fake_drift.MUTATE_BODY = lambda body: {**body, "seed": 1}
     result = compat(f"--compat-baseline={baseline}", candidate="fake_drift")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*gate: 3 regression(s)*", "*openai/chat/chat: conformant -> diverged*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*gate: 6 regression(s)*",
+            "*openai/chat/chat [[]sync]: conformant -> diverged*",
+            "*openai/chat/chat [[]async]: conformant -> diverged*",
+        ]
+    )
 
 
 def test_stale_registered_divergence_fails_the_session(compat, pytester, tmp_path: Path) -> None:
@@ -131,7 +156,7 @@ def test_stale_registered_divergence_fails_the_session(compat, pytester, tmp_pat
         "divergences:\n  - {case: 'openai/chat/*', path: response.id, reason: once differed}\n"
     )
     result = compat(f"--compat-registry={registry}")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=6)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*stale divergence: openai/chat/* response.id (once differed)*"])
 
@@ -144,7 +169,7 @@ def test_results_survive_a_round_trip_through_test_reports(compat, pytester) -> 
         "    for name, value in report.user_properties:\n"
         "        json.loads(value)\n"
     )
-    compat().assert_outcomes(passed=3)
+    compat().assert_outcomes(passed=6)
 
 
 def test_under_xdist(compat, pytester) -> None:
@@ -153,6 +178,11 @@ def test_under_xdist(compat, pytester) -> None:
     fakes = Path(__file__).resolve().parent / "fakes"
     pytester.makeconftest(f"import sys\nsys.path.insert(0, {str(fakes)!r})\n")
     result = compat("-n", "2")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=6)
     report = json.loads((pytester.path / "reports" / "compat.json").read_text())
-    assert report["summary"]["total"] == 3
+    assert report["summary"]["total"] == 6
+    assert {(c["id"], c["mode"]) for c in report["cases"]} == {
+        (case_id, mode)
+        for case_id in ("openai/chat/chat", "openai/error/missing", "openai/stream/stream")
+        for mode in ("sync", "async")
+    }

@@ -17,21 +17,28 @@ from edgequake_harness.run.targets import Target, TargetError
 
 
 def run(paths: List[Path], candidate: str = "fake_llm", registry: Optional[Path] = None, **kw: Any):
+    """The run's result and its results by `name[mode]` (every case is judged in each mode)."""
     config = RunConfig(
         paths=[str(p) for p in paths], reference="fake_llm", candidate=candidate, registry=registry, **kw
     )
     with Runner(config) as runner:
         result = runner.run(collect(config.paths))
-    return result, {r.name: r for r in result.results}
+    return result, {f"{r.name}[{r.mode}]": r for r in result.results}
 
 
-def test_fake_against_itself_is_conformant(openai_cases: Path) -> None:
+def test_fake_against_itself_is_conformant_in_both_modes(openai_cases: Path) -> None:
     result, by_name = run([openai_cases])
     assert {name: r.outcome for name, r in by_name.items()} == {
-        "chat": Outcome.CONFORMANT,
-        "stream": Outcome.CONFORMANT,
-        "missing": Outcome.CONFORMANT,
+        f"{name}[{mode}]": Outcome.CONFORMANT
+        for name in ("chat", "missing", "stream")
+        for mode in ("sync", "async")
     }
+    assert [(r.id, r.mode) for r in result.results][:2] == [
+        ("openai/chat/chat", "sync"),
+        ("openai/chat/chat", "async"),
+    ], "each case in each mode, in case order"
+    assert by_name["stream[async]"].call.endswith("[async]")
+    assert by_name["stream[sync]"].call.endswith("[sync]")
     assert result.targets["candidate"] == {"module": "fake_llm", "version": "0.0.1", "error": None}
 
 
@@ -42,24 +49,41 @@ def test_a_wrong_field_is_named(openai_cases: Path, fake_drift: Any) -> None:
 
     fake_drift.MUTATE_RESPONSE = wrong
     _, by_name = run([openai_cases], candidate="fake_drift")
-    chat = by_name["chat"]
-    assert chat.outcome is Outcome.DIVERGED
-    assert [(d.path, d.kind, d.reference, d.candidate) for d in chat.diffs] == [
-        ("response.choices[0].message.content", "values_changed", "Paris", "Lyon")
-    ]
+    for mode in ("sync", "async"):
+        chat = by_name[f"chat[{mode}]"]
+        assert chat.outcome is Outcome.DIVERGED
+        assert [(d.path, d.kind, d.reference, d.candidate) for d in chat.diffs] == [
+            ("response.choices[0].message.content", "values_changed", "Paris", "Lyon")
+        ]
 
 
 def test_a_wrong_request_parameter_is_named(openai_cases: Path, fake_drift: Any) -> None:
     fake_drift.MUTATE_BODY = lambda body: {**body, "temperature": 0}
     _, by_name = run([openai_cases], candidate="fake_drift")
-    paths = {d.path for d in by_name["chat"].diffs}
-    assert paths == {"requests[0].json.temperature"}
+    for mode in ("sync", "async"):
+        assert {d.path for d in by_name[f"chat[{mode}]"].diffs} == {"requests[0].json.temperature"}
+
+
+def test_a_difference_in_one_mode_only_fails_that_mode(openai_cases: Path, fake_drift: Any) -> None:
+    import fake_llm
+
+    async def async_drift(**kwargs: Any) -> Any:
+        return await fake_llm.acompletion(_mutate_response=lambda b: {**b, "model": "async-only"}, **kwargs)
+
+    fake_drift.acompletion, original = async_drift, fake_drift.acompletion
+    try:
+        _, by_name = run([openai_cases], candidate="fake_drift")
+    finally:
+        fake_drift.acompletion = original
+    assert by_name["chat[sync]"].outcome is Outcome.CONFORMANT
+    assert by_name["chat[async]"].outcome is Outcome.DIVERGED
+    assert [d.path for d in by_name["chat[async]"].diffs] == ["response.model"]
 
 
 def test_unimportable_candidate_is_a_candidate_error_per_case(openai_cases: Path) -> None:
     result, by_name = run([openai_cases], candidate="no_such_module_xyz")
     assert {r.outcome for r in by_name.values()} == {Outcome.CANDIDATE_ERROR}
-    assert "cannot import target 'no_such_module_xyz'" in by_name["chat"].reason
+    assert "cannot import target 'no_such_module_xyz'" in by_name["chat[sync]"].reason
     assert result.targets["candidate"]["error"]
 
 
@@ -68,7 +92,9 @@ def test_skipped_cases_keep_their_reason(write_cassette, interaction) -> None:
         interaction("https://api.anthropic.com/v1/messages/count_tokens", request={}), provider="anthropic"
     )
     _, by_name = run([path])
-    assert by_name["case"].outcome is Outcome.SKIPPED and "count_tokens" in by_name["case"].reason
+    assert set(by_name) == {"case[sync]", "case[async]"}, "a skipped case counts in each mode"
+    for result in by_name.values():
+        assert result.outcome is Outcome.SKIPPED and "count_tokens" in result.reason
 
 
 def test_reference_miss_is_a_reference_error(write_cassette, interaction) -> None:
@@ -81,9 +107,9 @@ def test_reference_miss_is_a_reference_error(write_cassette, interaction) -> Non
         "call: {function: completion, model: openai/m, base_path: /v9, kwargs: {messages: []}}\n"
     )
     path.write_text(text)
-    _, by_name = run([path])
-    assert by_name["case"].outcome is Outcome.REFERENCE_ERROR
-    assert "closest recorded request: POST /v2/chat/completions" in by_name["case"].reason
+    _, by_name = run([path], mode="sync")
+    assert by_name["case[sync]"].outcome is Outcome.REFERENCE_ERROR
+    assert "closest recorded request: POST /v2/chat/completions" in by_name["case[sync]"].reason
 
 
 def test_registry_registers_and_reports_stale(openai_cases: Path, fake_drift: Any, tmp_path: Path) -> None:
@@ -95,9 +121,31 @@ def test_registry_registers_and_reports_stale(openai_cases: Path, fake_drift: An
         "  - {case: 'openai/*', path: response.model, reason: no longer differs}\n"
     )
     result, by_name = run([openai_cases], candidate="fake_drift", registry=registry)
-    assert by_name["chat"].outcome is Outcome.REGISTERED
-    assert by_name["chat"].registered[0]["entry"]["reason"] == "ids differ on purpose"
+    for mode in ("sync", "async"):
+        assert by_name[f"chat[{mode}]"].outcome is Outcome.REGISTERED
+        assert by_name[f"chat[{mode}]"].registered[0]["entry"]["reason"] == "ids differ on purpose"
     assert [s["path"] for s in result.stale] == ["response.model"]
+    assert "openai/chat/chat [async]" in result.stale[0]["cases"]
+
+
+def test_registry_entry_for_one_mode(openai_cases: Path, fake_drift: Any, tmp_path: Path) -> None:
+    fake_drift.MUTATE_RESPONSE = lambda body: {**body, "id": "other"}
+    registry = tmp_path / "divergences.yaml"
+    registry.write_text(
+        "divergences:\n"
+        "  - {case: 'openai/chat/chat', path: response.id, reason: async only, mode: async}\n"
+        "  - {case: 'openai/*', path: response.model, reason: stale in sync, mode: sync}\n"
+    )
+    result, by_name = run([openai_cases], candidate="fake_drift", registry=registry)
+    assert by_name["chat[async]"].outcome is Outcome.REGISTERED
+    assert by_name["chat[sync]"].outcome is Outcome.DIVERGED, "the entry does not cover the sync result"
+    assert [(s["path"], s["mode"]) for s in result.stale] == [("response.model", "sync")]
+    assert all(label.endswith("[sync]") for label in result.stale[0]["cases"])
+    registry.write_text("divergences: [{case: '*', path: response, reason: r, mode: threads}]\n")
+    from edgequake_harness.judge.registry import Registry
+
+    with pytest.raises(ValueError, match="mode must be one of sync, async"):
+        Registry.load(registry)
 
 
 def test_registry_entry_needs_a_reason(tmp_path: Path) -> None:
@@ -201,18 +249,23 @@ def test_keyword_selection(openai_cases: Path) -> None:
         keyword_matches("chat and", "x")
 
 
-def test_async_mode_uses_the_async_twins(openai_cases: Path) -> None:
-    result, by_name = run([openai_cases], mode="async")
-    assert {name: r.outcome for name, r in by_name.items()} == dict.fromkeys(
-        ("chat", "stream", "missing"), Outcome.CONFORMANT
-    )
-    assert all(r.call.endswith("[async]") for r in result.results)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_run_mode_restricts_the_run_to_that_mode(openai_cases: Path, mode: str) -> None:
+    result, by_name = run([openai_cases], mode=mode)
+    assert {name: r.outcome for name, r in by_name.items()} == {
+        f"{name}[{mode}]": Outcome.CONFORMANT for name in ("chat", "stream", "missing")
+    }
+    assert all(r.call.endswith(f"[{mode}]") for r in result.results)
 
 
-def test_async_mode_reports_a_missing_async_twin(openai_cases: Path) -> None:
-    _, by_name = run([openai_cases], candidate="fake_drift", mode="async")
-    assert by_name["chat"].outcome is Outcome.CANDIDATE_ERROR
-    assert "fake_drift.acompletion" in by_name["chat"].reason
+def test_async_mode_reports_a_missing_async_twin(
+    openai_cases: Path, fake_drift: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(fake_drift, "acompletion")
+    _, by_name = run([openai_cases], candidate="fake_drift")
+    assert by_name["chat[sync]"].outcome is Outcome.CONFORMANT
+    assert by_name["chat[async]"].outcome is Outcome.CANDIDATE_ERROR
+    assert "fake_drift.acompletion" in by_name["chat[async]"].reason
 
 
 def test_case_metadata_states_the_mode(write_cassette, interaction) -> None:
@@ -221,5 +274,7 @@ def test_case_metadata_states_the_mode(write_cassette, interaction) -> None:
     path = write_cassette(interaction(request={"model": "m", "messages": []}), name="m")
     path.with_name("m.case.yaml").write_text("mode: async\n")
     assert load_case(path).call.mode == "async"
+    assert RunConfig().modes_for(load_case(path)) == ("async",), "a stated mode is the only one"
+    assert RunConfig(mode="sync").modes_for(load_case(path)) == ("sync",), "the run's mode wins"
     path.with_name("m.case.yaml").write_text("mode: threads\n")
     assert "'mode' must be one of sync, async" in load_case(path).skip

@@ -110,6 +110,7 @@ def stream_chunk_builder(chunks: List[Obj], messages: Any = None) -> Obj:
 
 async def acompletion(**kwargs: Any) -> Any:
     """The async twin: the same request over httpx.AsyncClient; streams are async iterators."""
+    mutate_body, mutate_response = kwargs.pop("_mutate_body", None), kwargs.pop("_mutate_response", None)
     provider, name = kwargs["model"].split("/", 1)
     body = {"model": name, "messages": kwargs["messages"]}
     extra = {
@@ -118,6 +119,7 @@ async def acompletion(**kwargs: Any) -> Any:
         if k not in ("model", "messages", "api_base", "api_key", "max_retries")
     }
     body.update(extra)
+    body = mutate_body(body) if mutate_body else body
     url = f"{kwargs['api_base']}/chat/completions"
     headers = {"Authorization": f"Bearer {kwargs['api_key']}"}
     client = httpx.AsyncClient()
@@ -126,7 +128,8 @@ async def acompletion(**kwargs: Any) -> Any:
             response = await client.post(url, json=body, headers=headers)
         if response.status_code >= 400:
             _raise(response, name, provider)
-        return Obj(response.json())
+        data = response.json()
+        return Obj(mutate_response(data) if mutate_response else data)
     return _astream(client, url, body, headers, name, provider)
 
 
