@@ -1,8 +1,8 @@
 """Command line: `edgequake-harness` / `python -m edgequake_harness` with `run`, `report` and `gate`.
 
-    run  [PATH ...]   replay cassettes through both targets, write reports/latest/compat.{json,md}
+    run  [PATH ...]   replay cassettes through both targets, sync and async, write reports/latest/
     report            re-render the Markdown and terminal summary from a compat.json
-    gate --baseline   exit 1 if any case got worse than the baseline report, listing each
+    gate --baseline   exit 1 if any case got worse than the baseline report (per mode), listing each
     fuzz              property-based differential tests on generated traffic (docs/fuzzing.md)
 
 Exit codes: 0 success, 1 divergences/regressions found, 2 usage or input errors.
@@ -41,7 +41,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--policy", type=Path, help="normalisation policy (default: the bundled policy.yaml)")
     run.add_argument("--deadline", type=float, default=60.0, help="seconds before a target call is abandoned")
     run.add_argument(
-        "--mode", choices=("sync", "async"), help="consume every case sync or async (default: per case)"
+        "--mode",
+        choices=("sync", "async"),
+        help="judge only this consumption mode (default: both, each case sync and async)",
     )
     run.add_argument("--baseline", type=Path, help="also gate against this baseline report")
     run.add_argument(
@@ -51,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
     run.add_argument("--exit-zero", action="store_true", help="exit 0 even when cases diverge")
+    run.add_argument("--allow-empty", action="store_true", help="exit 0 when nothing is selected")
 
     report = sub.add_parser("report", help="re-render reports from a compat.json")
     report.add_argument("--from", dest="source", type=Path, default=DEFAULT_REPORT_DIR / "compat.json")
@@ -64,6 +67,13 @@ def parser() -> argparse.ArgumentParser:
     gate = sub.add_parser("gate", help="fail if any case got worse than the baseline")
     gate.add_argument("--baseline", type=Path, required=True)
     gate.add_argument("--report", type=Path, default=DEFAULT_REPORT_DIR / "compat.json")
+    gate.add_argument(
+        "--require-mode",
+        action="append",
+        default=[],
+        choices=("sync", "async"),
+        help="fail unless baseline and report both judged this mode (repeatable)",
+    )
 
     from edgequake_harness.fuzz import cli as fuzz_cli
 
@@ -82,7 +92,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
             from edgequake_harness.fuzz import cli as fuzz_cli
 
             return fuzz_cli.main(args, out, err)
-        return _gate(args.report, args.baseline, out)
+        return _gate(args.report, args.baseline, out, args.require_mode)
     except (ValueError, OSError) as exc:
         err.write(f"edgequake-harness: error: {exc}\n")
         return 2
@@ -99,7 +109,7 @@ def _default_registry(paths: List[str]) -> Optional[Path]:
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from edgequake_harness.cassettes.case import collect
-    from edgequake_harness.cassettes.select import select
+    from edgequake_harness.cassettes.select import check_selection, select
     from edgequake_harness.judge.outcomes import FAILING
     from edgequake_harness.report import compat as reports
     from edgequake_harness.run.runner import RunConfig, Runner, run_metadata
@@ -120,7 +130,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise ValueError(f"no such cassette path: {', '.join(missing)}")
-    cases = select(collect(args.paths), args.provider, args.feature, args.keyword)
+    collected = collect(args.paths)
+    cases = select(collected, args.provider, args.feature, args.keyword)
+    check_selection(args.paths, collected, cases, args.provider, args.feature, args.keyword, args.allow_empty)
     show = err.isatty() if args.progress is None else args.progress
     with Runner(config) as runner:
         result = runner.run(cases, progress=_progress_bar(err) if show else None)
@@ -152,11 +164,11 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _gate(report_path: Path, baseline_path: Path, out: TextIO) -> int:
+def _gate(report_path: Path, baseline_path: Path, out: TextIO, required_modes: Sequence[str] = ()) -> int:
     from edgequake_harness.report import compat as reports
     from edgequake_harness.report.gate import regressions
 
-    found = regressions(reports.load(report_path), reports.load(baseline_path))
+    found = regressions(reports.load(report_path), reports.load(baseline_path), required_modes)
     if not found:
         out.write(f"gate: passed against {baseline_path}\n")
         return 0

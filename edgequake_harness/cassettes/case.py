@@ -1,8 +1,14 @@
 """Cases: a cassette, the call it reproduces, and the optional metadata file beside it.
 
-A case's metadata lives next to its cassette as `<stem>.case.yaml` (for `foo.yaml` or `foo.har`):
+A case's metadata lives next to its cassette as `<stem>.case.yaml` (for `foo.yaml`, `foo.har` or
+`foo.json`):
 
-    provider: openai            # report row; default: derived from the recorded host
+    provider: openai            # report row; default: derived from the recorded host. Also read
+                                # as the provider of every recorded request, whatever its host
+                                # (127.0.0.1, a private gateway)
+    route: hosted_vllm          # litellm's model prefix for such recordings (default: the
+                                # provider's own; `openai` for a provider the harness does not know)
+    request: {method: POST, path: /v1/chat/completions}   # response-only fixtures: what to answer
     feature: stream             # report column; default: derived from the call and response
     skip: "why this case cannot run"
     interaction: 2              # which recorded request the call reproduces (default: first LLM one)
@@ -13,10 +19,13 @@ A case's metadata lives next to its cassette as `<stem>.case.yaml` (for `foo.yam
       kwargs: {messages: [...], max_tokens: 64}
       base_path: ""             # appended to the server URL for api_base (default: provider rule)
     volatile: [response.system_fingerprint]   # extra normalisation paths for this case only
-    mode: async                 # consume with acompletion/async for (default: the run's mode, sync)
+    mode: async                 # judge in this mode only (default: both sync and async)
 
 Loading a case never raises: anything wrong becomes a skip with the reason, so one bad file can
-neither crash a run nor pass silently.
+neither crash a run nor pass silently. Discovery accounts for every file under a cassette directory:
+each is a case (loaded, or skipped with the reason: an unknown file type, unreadable bytes, metadata
+with no cassette beside it), except the library's own files (`LIBRARY_FILES`, and metadata beside
+its cassette), which are known not to be cases.
 """
 
 from __future__ import annotations
@@ -26,12 +35,23 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from edgequake_harness.cassettes.derive import Call, ExplicitCall, Unsupported, derive_call
+from edgequake_harness.cassettes.fixtures import FORMAT as RESPONSE_ONLY
+from edgequake_harness.cassettes.fixtures import fixture_call
 from edgequake_harness.cassettes.formats import CASSETTE_SUFFIXES, Cassette, CassetteError, load_cassette
-from edgequake_harness.cassettes.providers import provider_for_host
+from edgequake_harness.cassettes.providers import Provider, provider_for_host, stated_provider
 
 META_SUFFIX = ".case.yaml"
-# Files that live among cassettes but are not cassettes.
-RESERVED_NAMES = frozenset({"divergences.yaml", "divergences.yml", "coverage-gaps.yaml"})
+# The library's own files: they live among cassettes and are known not to be cases.
+LIBRARY_FILES: Dict[str, str] = {
+    "divergences.yaml": "the divergence registry",
+    "divergences.yml": "the divergence registry",
+    "coverage-gaps.yaml": "the coverage-gap reasons",
+    "PROVENANCE.tsv": "the provenance table",
+    "EXCLUDED.tsv": "the list of corpus files not imported",
+    "NOTICE.md": "the library's credits and licenses",
+    "README.md": "documentation",
+}
+RESERVED_NAMES = frozenset(LIBRARY_FILES)  # kept for callers of the old name
 # The retry policy the oracle notes recommend: one attempt, so a recorded 429 is seen as a 429.
 DEFAULT_KWARGS: Dict[str, Any] = {"max_retries": 0}
 MODES = ("sync", "async")
@@ -47,6 +67,14 @@ class CaseMeta:
     call: Optional[ExplicitCall] = None
     volatile: Tuple[str, ...] = ()
     mode: Optional[str] = None
+    route: Optional[str] = None
+    request: Optional[Tuple[str, str]] = None  # (method, path) for a response-only fixture
+
+    def stated_provider(self) -> Optional[Provider]:
+        """The provider this metadata names for every recorded request, if it names one."""
+        if self.provider is None and self.route is None:
+            return None
+        return stated_provider(self.provider or str(self.route), self.route)
 
 
 @dataclass(frozen=True)
@@ -66,28 +94,58 @@ class Case:
 
 
 def discover(paths: Iterable[Path | str]) -> List[Path]:
-    """Cassette files under the given files or directories, sorted for a stable order."""
+    """Every file under the given files or directories that may be a case, sorted.
+
+    A directory's files are all listed except the library's own (`is_library_file`); a file named
+    explicitly is always listed, so that what it yields (or why it yields nothing) is reported.
+    """
     found = set()
     for raw in paths:
         path = Path(raw)
-        candidates = [path] if path.is_file() else path.rglob("*")
-        for candidate in candidates:
-            if _is_cassette(candidate):
+        if path.is_file():
+            found.add(path)
+            continue
+        for candidate in path.rglob("*"):
+            if candidate.is_file() and not is_library_file(candidate):
                 found.add(candidate)
     return sorted(found)
 
 
-def _is_cassette(path: Path) -> bool:
-    return (
-        path.is_file()
-        and path.suffix in CASSETTE_SUFFIXES
-        and not path.name.endswith(META_SUFFIX)
-        and path.name not in RESERVED_NAMES
-    )
+def is_library_file(path: Path) -> bool:
+    """One of the library's own files, or case metadata with its cassette beside it."""
+    if path.name in LIBRARY_FILES:
+        return True
+    return path.name.endswith(META_SUFFIX) and cassette_beside(path) is not None
+
+
+def cassette_beside(metadata: Path) -> Optional[Path]:
+    stem = metadata.name[: -len(META_SUFFIX)]
+    for suffix in CASSETTE_SUFFIXES:
+        candidate = metadata.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def meta_path(cassette_path: Path) -> Path:
     return cassette_path.with_name(cassette_path.stem + META_SUFFIX)
+
+
+def not_a_cassette(path: Path) -> Optional[str]:
+    """Why a discovered file is not a cassette at all, or None when it may be one."""
+    if path.name in LIBRARY_FILES:
+        return f"{path}: {LIBRARY_FILES[path.name]}, not a cassette"
+    if path.name.endswith(META_SUFFIX):
+        if cassette_beside(path) is not None:
+            return f"{path}: case metadata, not a cassette (its case is {cassette_beside(path)})"
+        stem = path.name[: -len(META_SUFFIX)]
+        return (
+            f"{path}: case metadata with no cassette beside it (no {stem}{{{','.join(CASSETTE_SUFFIXES)}}})"
+        )
+    if path.suffix.lower() not in CASSETTE_SUFFIXES:
+        kind = f"'{path.suffix}'" if path.suffix else "no suffix"
+        return f"{path}: not a cassette ({kind}; cassettes are {', '.join(CASSETTE_SUFFIXES)} files)"
+    return None
 
 
 def load_meta(cassette_path: Path) -> CaseMeta:
@@ -113,6 +171,8 @@ def load_meta(cassette_path: Path) -> CaseMeta:
         "volatile",
         "mode",
         "notes",
+        "route",
+        "request",
     }
     if unknown:
         raise CassetteError(path, f"unknown case metadata keys: {', '.join(sorted(unknown))}")
@@ -130,6 +190,11 @@ def load_meta(cassette_path: Path) -> CaseMeta:
             call.get("base_path"),
             call.get("provider"),
         )
+    request = raw.get("request")
+    if request is not None:
+        if not isinstance(request, dict) or not isinstance(request.get("path") or request.get("uri"), str):
+            raise CassetteError(path, "'request' needs a 'path' (and optionally 'method')")
+        request = (str(request.get("method") or "POST"), str(request.get("path") or request.get("uri")))
     return CaseMeta(
         provider=raw.get("provider"),
         feature=raw.get("feature"),
@@ -139,12 +204,17 @@ def load_meta(cassette_path: Path) -> CaseMeta:
         call=explicit,
         volatile=tuple(raw.get("volatile") or ()),
         mode=raw.get("mode"),
+        route=raw.get("route"),
+        request=request,
     )
 
 
 def load_case(path: Path) -> Case:
     """Load a cassette and derive its case; problems become the case's skip reason."""
     fallback_provider = path.parent.name
+    problem = not_a_cassette(path)
+    if problem is not None:
+        return Case(fallback_provider, "unknown", path.name, path, skip=problem)
     name = path.stem
     try:
         meta = load_meta(path)
@@ -153,7 +223,14 @@ def load_case(path: Path) -> Case:
         return Case(fallback_provider, "unknown", name, path, skip=str(exc))
     provider = meta.provider or _provider_of(cassette) or fallback_provider
     try:
-        call = derive_call(cassette, meta.call, meta.interaction, DEFAULT_KWARGS)
+        if cassette.format == RESPONSE_ONLY:
+            cassette, call = fixture_call(
+                cassette, meta.call, meta.stated_provider(), meta.request, fallback_provider
+            )
+            call = replace(call, kwargs={**DEFAULT_KWARGS, **call.kwargs})
+        else:
+            stated = meta.stated_provider() if meta.call is None else None
+            call = derive_call(cassette, meta.call, meta.interaction, DEFAULT_KWARGS, stated)
     except Unsupported as exc:
         return Case(provider, meta.feature or "unknown", name, path, cassette, skip=str(exc), meta=meta)
     if meta.kwargs:  # stated by the case, so it wins over both derivation and defaults
@@ -178,15 +255,29 @@ def derive_feature(cassette: Cassette, call: Call) -> str:
         return "error"
     if call.function == "embedding":
         return "embedding"
+    if call.function == "rerank":
+        return "other"
     if call.stream:
         return "stream"
     if call.kwargs.get("tools") or call.kwargs.get("functions"):
         return "tools"
-    if any(_has_image(m) for m in call.kwargs.get("messages") or []):
+    if any(_has_image(m) for m in _messages(call)):
         return "vision"
-    if call.kwargs.get("response_format"):
+    text = call.kwargs.get("text") if call.function == "responses" else None
+    text_format = text.get("format") if isinstance(text, dict) else None
+    if call.kwargs.get("response_format") or (
+        isinstance(text_format, dict) and text_format.get("type") != "text"
+    ):
         return "json"
     return "chat"
+
+
+def _messages(call: Call) -> List[Any]:
+    """The chat messages of a call: `messages`, or a Responses call's `input` items."""
+    messages = call.kwargs.get("messages")
+    if messages is None and call.function == "responses":
+        messages = call.kwargs.get("input")
+    return messages if isinstance(messages, list) else []
 
 
 def _has_image(message: Any) -> bool:

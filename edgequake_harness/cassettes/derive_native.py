@@ -1,11 +1,17 @@
-"""Reverse translation of Anthropic `/v1/messages` and Gemini `generateContent` requests into the
-litellm kwargs a user would have passed.
+"""Reverse translation of Anthropic `/v1/messages` and Gemini `generateContent`/`batchEmbedContents`
+requests into the litellm kwargs a user would have passed.
 
 The replay server matches by method and path, so a derived call only needs to be *plausible* to
 reach the recording: the `stream` flag and the endpoint must be exact, the rest is the best
 OpenAI-shaped reading of the recorded body. Whatever the reference then sends is what the
-candidate is compared against. What cannot be expressed as litellm kwargs (server-side tools,
-thought signatures, cache points) raises Unsupported so the case is skipped with the reason.
+candidate is compared against. What cannot be expressed as litellm kwargs (Gemini server-side
+tools, thought signatures, cache points) raises Unsupported so the case is skipped with the reason.
+
+Checked against litellm 1.110.2: Anthropic server tools (`{"type": "code_execution_...", "name":
+...}`, any type) are passed through as given; Gemini's `topK` is litellm's `top_k`, a `fileData`
+part is litellm's `{"type": "file", "file": {"file_id": <uri>, "format": <mime>}}` (Files API, gs://
+and https URIs become `file_data` again, `vertex_ai/gemini/transformation.py`), and embeddings go
+to `:batchEmbedContents` with `dimensions` -> `outputDimensionality`, `task_type` -> `taskType`.
 """
 
 from __future__ import annotations
@@ -120,7 +126,7 @@ def _anthropic_message(message: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 def _anthropic_tool(tool: Dict[str, Any]) -> Dict[str, Any]:
     if "input_schema" not in tool:
-        raise NotExpressible(f"anthropic server tool {tool.get('type') or tool.get('name')!r}")
+        return dict(tool)  # a server tool (code execution, web search, ...): litellm passes it through
     function = {"name": tool.get("name"), "parameters": tool["input_schema"]}
     if tool.get("description"):
         function["description"] = tool["description"]
@@ -180,6 +186,13 @@ def _gemini_message(content: Dict[str, Any]) -> List[Dict[str, Any]]:
             data = part.get("inlineData") or part.get("inline_data")
             url = f"data:{data.get('mimeType') or data.get('mime_type')};base64,{data.get('data')}"
             parts.append({"type": "image_url", "image_url": {"url": url}})
+        elif "fileData" in part or "file_data" in part:
+            data = part.get("fileData") or part.get("file_data")
+            file = {"file_id": data.get("fileUri") or data.get("file_uri")}
+            mime = data.get("mimeType") or data.get("mime_type")
+            if mime:
+                file["format"] = mime
+            parts.append({"type": "file", "file": file})
         elif "functionCall" in part:
             call = part["functionCall"]
             tool_calls.append(
@@ -217,6 +230,8 @@ _GEMINI_CONFIG = {
     "temperature": "temperature",
     "topP": "top_p",
     "top_p": "top_p",
+    "topK": "top_k",
+    "top_k": "top_k",
     "maxOutputTokens": "max_tokens",
     "max_output_tokens": "max_tokens",
     "stopSequences": "stop",
@@ -278,3 +293,26 @@ def _declarations(tool: Dict[str, Any]) -> List[Dict[str, Any]]:
             function["parameters"] = parameters
         out.append({"type": "function", "function": function})
     return out
+
+
+def gemini_embedding_kwargs(body: Dict[str, Any]) -> Kwargs:
+    """kwargs for a recorded `:batchEmbedContents` body: one input per request, shared settings."""
+    requests = body.get("requests")
+    if not isinstance(requests, list) or not requests or set(body) != {"requests"}:
+        raise NotExpressible("gemini batchEmbedContents body is not a list of 'requests'")
+    inputs: List[str] = []
+    settings: Optional[Dict[str, Any]] = None
+    for request in requests:
+        unknown = set(request) - {"model", "content", "outputDimensionality", "taskType", "title"}
+        if unknown:
+            raise NotExpressible(f"gemini embedding fields without a litellm kwarg: {sorted(unknown)}")
+        inputs.append(_gemini_text((request.get("content") or {}).get("parts") or []))
+        current = {
+            kwarg: request[key]
+            for key, kwarg in (("outputDimensionality", "dimensions"), ("taskType", "task_type"))
+            if key in request
+        }
+        if settings is not None and current != settings:
+            raise NotExpressible("gemini embedding requests with different settings are not one litellm call")
+        settings = current
+    return {"input": inputs, **(settings or {})}

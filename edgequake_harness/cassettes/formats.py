@@ -1,7 +1,9 @@
 """Load recorded HTTP interactions from the cassette formats found in the corpus.
 
 Formats: vcrpy YAML (`version: 1`, bodies as plain strings or `!!binary` gzip), pydantic-ai's variant
-(JSON bodies stored parsed under `parsed_body`, sometimes without `version:`), and HAR 1.2 (Polly.js).
+(JSON bodies stored parsed under `parsed_body`, sometimes without `version:`), HAR 1.2 (Polly.js), and
+JSON files: a HAR log, a vcrpy cassette in vcrpy's JSON serialisation, or a response-only fixture
+(`{status, headers, body}`, or a list of them, as JavaScript projects record; `fixtures.py`).
 
 Everything is normalised once, here, so the replay server and call derivation never care which
 format a case came from:
@@ -29,7 +31,7 @@ from urllib.parse import urlsplit
 
 Headers = Dict[str, List[str]]
 
-CASSETTE_SUFFIXES = (".yaml", ".yml", ".har")
+CASSETTE_SUFFIXES = (".yaml", ".yml", ".har", ".json")
 
 
 class CassetteError(Exception):
@@ -89,7 +91,7 @@ class Interaction:
 @dataclass(frozen=True)
 class Cassette:
     path: Path
-    format: str  # "vcrpy", "vcrpy+parsed_body" or "har"
+    format: str  # "vcrpy", "vcrpy+parsed_body", "har" or "response-only" (no request recorded)
     interactions: Tuple[Interaction, ...]
 
 
@@ -110,8 +112,33 @@ def load_cassette(path: Path | str) -> Cassette:
     except (OSError, UnicodeDecodeError) as exc:
         raise CassetteError(p, f"cannot read file ({exc})") from exc
     if p.suffix == ".har":
-        return _load_har(p, text)
+        return _load_har(p, _json(p, text))
+    if p.suffix == ".json":
+        return _load_json(p, _json(p, text))
     return _load_vcr_yaml(p, text)
+
+
+def _json(p: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise CassetteError(p, f"invalid JSON ({exc})") from exc
+
+
+def _load_json(p: Path, data: Any) -> Cassette:
+    from edgequake_harness.cassettes.fixtures import is_response_only, load_response_only
+
+    if isinstance(data, dict) and "log" in data:
+        return _load_har(p, data)
+    if isinstance(data, dict) and "interactions" in data:
+        return _vcr_cassette(p, data)
+    if is_response_only(data):
+        return load_response_only(p, data)
+    raise CassetteError(
+        p,
+        "JSON, but not a cassette: expected a HAR log ('log.entries'), a vcrpy cassette ('interactions') "
+        "or a response-only fixture ({status, headers, body}, or a list of them)",
+    )
 
 
 # --- vcrpy YAML and the pydantic-ai variant -----------------------------------------------------
@@ -126,6 +153,10 @@ def _load_vcr_yaml(p: Path, text: str) -> Cassette:
         data = yamlserializer.deserialize(text)
     except yaml.YAMLError as exc:
         raise CassetteError(p, f"invalid YAML ({_first_line(exc)})") from exc
+    return _vcr_cassette(p, data)
+
+
+def _vcr_cassette(p: Path, data: Any) -> Cassette:
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(p, "not a vcrpy cassette: no 'interactions' list at top level")
     version = data.get("version")
@@ -159,7 +190,7 @@ def _load_vcr_yaml(p: Path, text: str) -> Cassette:
         interactions.append(
             Interaction(
                 RecordedRequest(method.upper(), uri, req_headers, req_body),
-                _decoded_response(p, where, code, str(status.get("message") or ""), resp_headers, resp_body),
+                decoded_response(p, where, code, str(status.get("message") or ""), resp_headers, resp_body),
             )
         )
     fmt = "vcrpy+parsed_body" if parsed_body else "vcrpy"
@@ -215,9 +246,10 @@ def _response_body(p: Path, where: str, resp: Mapping[str, Any]) -> bytes:
         raise CassetteError(p, f"{where}.body.string has unsupported type {exc}") from exc
 
 
-def _decoded_response(
+def decoded_response(
     p: Path, where: str, code: int, reason: str, headers: Headers, body: bytes
 ) -> RecordedResponse:
+    """The response as served: gzip removed, `content-encoding` dropped (module docstring)."""
     encoding = ",".join(headers.get("content-encoding", [])).strip().lower()
     if body[:2] == b"\x1f\x8b":
         try:
@@ -239,11 +271,7 @@ def _decoded_response(
 # --- HAR 1.2 ------------------------------------------------------------------------------------
 
 
-def _load_har(p: Path, text: str) -> Cassette:
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise CassetteError(p, f"invalid JSON ({exc})") from exc
+def _load_har(p: Path, data: Any) -> Cassette:
     entries = data.get("log", {}).get("entries") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise CassetteError(p, "not a HAR 1.2 file: no 'log.entries' list, or it is empty")
@@ -264,22 +292,22 @@ def _load_har(p: Path, text: str) -> Cassette:
         body = (content.get("text") or "").encode("utf-8")
         if content.get("encoding") == "base64":
             body = base64.b64decode(body)
-        headers = _har_headers(resp.get("headers"))
+        headers = har_headers(resp.get("headers"))
         interactions.append(
             Interaction(
                 RecordedRequest(
                     req["method"].upper(),
                     req["url"],
-                    _har_headers(req.get("headers")),
+                    har_headers(req.get("headers")),
                     (post.get("text") or "").encode("utf-8"),
                 ),
-                _decoded_response(p, where, resp["status"], str(resp.get("statusText") or ""), headers, body),
+                decoded_response(p, where, resp["status"], str(resp.get("statusText") or ""), headers, body),
             )
         )
     return Cassette(p, "har", tuple(interactions))
 
 
-def _har_headers(raw: Any) -> Headers:
+def har_headers(raw: Any) -> Headers:
     out: Headers = {}
     for item in raw or []:
         if isinstance(item, dict) and "name" in item:

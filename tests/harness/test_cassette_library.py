@@ -77,3 +77,21 @@ def test_imported_files_are_byte_identical_to_the_corpus() -> None:
         if row["source_repo"] != AUTHORED:
             local = Path(row["local_file"])
             assert (BUNDLED / local).read_bytes() == (CORPUS / local).read_bytes(), local
+
+
+def test_notice_credits_every_source_of_imported_recordings() -> None:
+    notice = (BUNDLED / "NOTICE.md").read_text(encoding="utf-8")
+    sources = {r["source_repo"] for r in _rows("PROVENANCE.tsv") if r["source_repo"] != AUTHORED}
+    assert sources and all(repo in notice for repo in sources), sources - {s for s in sources if s in notice}
+
+
+def test_exclusion_reasons_describe_the_recording_not_the_candidate() -> None:
+    # A recording of a call litellm makes is imported (a candidate without the function fails it);
+    # an exclusion names what makes the recording unreplayable, never what the candidate lacks.
+    for row in _rows("EXCLUDED.tsv"):
+        reason = row["reason"].lower()
+        assert "edgequake" not in reason, row["corpus_file"]
+        assert "not a litellm completion()/embedding() call" not in reason, row["corpus_file"]
+        assert "not a harness call" not in reason, row["corpus_file"]
+    excluded = {r["corpus_file"] for r in _rows("EXCLUDED.tsv")}
+    assert not [f for f in excluded if "responses" in f and not f.startswith(("vertex_ai/", "xai/"))]

@@ -75,8 +75,8 @@ def test_telemetry_before_the_llm_call_is_passed_over(write_cassette, interactio
             "/v1/messages/count_tokens has no litellm",
         ),
         (
-            "https://api.anthropic.com/v1/messages",
-            {**HELLO, "tools": [{"type": "web_search"}]},
+            "https://generativelanguage.googleapis.com/v1beta/models/g:generateContent",
+            {"contents": [{"parts": [{"text": "hi"}]}], "tools": [{"googleSearch": {}}]},
             "server tool",
         ),
         (
@@ -84,7 +84,11 @@ def test_telemetry_before_the_llm_call_is_passed_over(write_cassette, interactio
             {"cachedContent": "x"},
             "gemini",
         ),
-        ("https://api.openai.com/v1/responses", HELLO, "POST /v1/responses has no litellm call derivation"),
+        (
+            "https://api.openai.com/v1/moderations",
+            HELLO,
+            "POST /v1/moderations has no litellm call derivation",
+        ),
         ("https://llm.example.com/v1/chat/completions", HELLO, "no request to a known provider host"),
         ("https://api.openai.com/v1/chat/completions", {"model": "m", "messages": "hi"}, "not a list"),
     ],
