@@ -34,6 +34,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 from edgequake_harness.cassettes.case import MODES
 from edgequake_harness.judge.outcomes import FAILING, RANK, CaseResult, Outcome
 from edgequake_harness.report import coverage as coverage_
+from edgequake_harness.report import markdown as markdown_
 
 SCHEMA = "edgequake-harness/compat"
 SCHEMA_VERSION = 2
@@ -182,7 +183,7 @@ def table(report: Dict[str, Any]) -> List[str]:
             row = summary["by_mode"][mode]["by_provider"].get(provider)
             if row is not None:
                 counts = " | ".join(str(row["outcomes"][c]) for c in COLUMNS)
-                lines.append(f"| {provider} | {mode} | {row['total']} | {counts} |")
+                lines.append(f"| {markdown_.text(provider)} | {mode} | {row['total']} | {counts} |")
     for mode in summary["modes"]:
         block = summary["by_mode"][mode]
         totals = " | ".join(str(block["outcomes"][c]) for c in COLUMNS)
@@ -213,7 +214,7 @@ def _modes_phrase(report: Dict[str, Any]) -> str:
 
 
 def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
-    lines = [
+    header = [
         "# Conformance report",
         "",
         f"{_targets_line(report)}; {_modes_phrase(report)}; run {report['run'].get('started', '?')}.",
@@ -222,31 +223,7 @@ def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
         "",
         *table(report),
     ]
-    for warning in report["run"].get("warnings", []):
-        lines += ["", f"> warning: {warning}"]
-    coverage_lines = coverage_.markdown(report.get("coverage"))
-    if coverage_lines:
-        lines += ["", *coverage_lines]
-    if report["stale_divergences"]:
-        lines += ["", "## Stale registered divergences (no longer differ)", ""]
-        lines += [f"- `{s['case']}` at `{s['path']}`: {s['reason']}" for s in report["stale_divergences"]]
-    attention = [c for c in report["cases"] if c["outcome"] not in ("conformant", "registered_divergence")]
-    if attention:
-        lines += ["", "## Cases that are not conformant", ""]
-        for case in attention:
-            lines.append(f"- **{case['outcome']}** `{_label(case)}`: {case.get('reason') or ''}".rstrip())
-            for diff in case["diffs"][:max_diffs]:
-                change = f"{_value(diff['reference'])} → {_value(diff['candidate'])}"
-                lines.append(f"  - `{diff['path']}` {diff['kind']}: {change}")
-            if len(case["diffs"]) > max_diffs:
-                lines.append(f"  - … {len(case['diffs']) - max_diffs} more in compat.json")
-    return "\n".join(lines) + "\n"
-
-
-def _value(value: Any, width: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=repr)
-    text = text if len(text) <= width else text[: width - 1] + "…"
-    return "`" + text.replace("`", "'") + "`"
+    return markdown_.render(report, header, coverage_.markdown(report.get("coverage")), max_diffs)
 
 
 _SHORT = {

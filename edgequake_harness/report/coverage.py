@@ -24,14 +24,17 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence
 
+from edgequake_harness.report.markdown import text
+
 if TYPE_CHECKING:
     from edgequake_harness.cassettes.case import Case
 
 FEATURES = ("chat", "stream", "tools", "vision", "json", "embedding", "errors", "reasoning")
 CORE_PROVIDERS = ("openai", "azure", "anthropic", "gemini", "mistral", "ollama", "openrouter", "xai")
 GAPS_NAME = "coverage-gaps.yaml"
-# Outcomes that count a case as passing in a cell (the cell shows passing/total).
-PASSING = ("conformant", "registered_divergence", "delegated")
+# Outcomes that count a case as passing in a cell (the cell shows passing/total). Delegated is not
+# one: the candidate did not serve the call, so the cell must not look covered by it.
+PASSING = ("conformant", "registered_divergence")
 
 _REASONING_BODY = re.compile(
     rb'"(reasoning_content|thinking|redacted_thinking|reasoning|reasoning_details|thought_signature|thoughtSignature)"'
@@ -145,19 +148,20 @@ def markdown(coverage: Optional[Dict[str, Any]]) -> List[str]:
     lines = [
         "## Coverage: cases per provider x feature",
         "",
-        "A case counts in every feature it exercises; a cell shows passing/cases (passing: conformant,",
-        "registered or delegated). `·` marks an empty cell; **bold** rows are Core providers.",
+        "A case counts in every feature it exercises; a cell shows passing/cases (passing: conformant",
+        "or registered; a delegated case is not passing). `·` marks an empty cell; **bold** rows are",
+        "Core providers.",
         "",
         "| provider | " + " | ".join(features) + " |",
         "|---|" + "---:|" * len(features),
     ]
     for provider, row in coverage["providers"].items():
-        name = f"**{provider}**" if provider in coverage["core"] else provider
+        name = f"**{text(provider)}**" if provider in coverage["core"] else text(provider)
         cells = [f"{row[f]['passing']}/{row[f]['cases']}" if f in row else "·" for f in features]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if coverage["empty_core"]:
         lines += ["", "Empty cells for Core providers:", ""]
         for gap in coverage["empty_core"]:
             reason = gap["reason"] or "**no case and no stated reason**"
-            lines.append(f"- {gap['provider']} x {gap['feature']}: {reason}")
+            lines.append(f"- {text(gap['provider'])} x {text(gap['feature'])}: {text(reason)}")
     return lines

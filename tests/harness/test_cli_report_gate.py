@@ -307,4 +307,4 @@ def test_report_counts_each_mode_and_coverage_takes_the_worst_mode() -> None:
     text = reports.terminal(built)
     assert "openai      1 cases  sync: 1 ok; async: 1 diverged" in text
     assert "diverged: openai/chat/x [async]" in text
-    assert "**diverged** `openai/chat/x [async]`" in reports.markdown(built)
+    assert "**diverged** `openai/chat/x` [async]" in reports.markdown(built)
