@@ -43,3 +43,9 @@ def prepare(
     max_retries: int = 0,
 ) -> Request: ...
 def shutdown() -> None: ...
+
+def redact_url(url: str) -> str:
+    """``url`` without userinfo, credential-like query values replaced by ``REDACTED``."""
+
+def redact_text(text: str) -> str:
+    """Every URL inside ``text`` redacted as :func:`redact_url` does."""

@@ -9,6 +9,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::runtime::Runtime;
 
 use crate::error::{header, CoreError};
+use crate::redact::redact_text;
+use crate::redirect::{cross_origin_hop, hop_headers, MAX_REDIRECTS};
 
 /// One runtime and one pooled client per process. After `fork()` the child gets fresh ones: the
 /// parent's worker threads do not exist there, so the old runtime is leaked, never dropped.
@@ -34,6 +36,7 @@ fn build_shared(pid: u32) -> Result<Shared, CoreError> {
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(90))
         .user_agent(concat!("edgequake/", env!("CARGO_PKG_VERSION")))
+        .redirect(crate::redirect::policy())
         .build()
         .map_err(|e| CoreError::Transport {
             detail: format!("cannot build the HTTP client: {e}"),
@@ -157,6 +160,7 @@ fn os_error(err: &(dyn std::error::Error + 'static)) -> Option<(i32, String)> {
 }
 
 /// The innermost causes, which say what actually happened (e.g. "Connection refused (os error 111)").
+/// reqwest names the URL ("error sending request for url (...)"): its secrets are redacted.
 fn source_chain(err: &dyn std::error::Error) -> String {
     let mut parts = vec![err.to_string()];
     let mut cur = err.source();
@@ -164,7 +168,7 @@ fn source_chain(err: &dyn std::error::Error) -> String {
         parts.push(e.to_string());
         cur = e.source();
     }
-    parts.join(": ")
+    redact_text(&parts.join(": "))
 }
 
 /// Reads a whole body within the per-operation timeout.
@@ -176,17 +180,41 @@ pub async fn read_body(resp: reqwest::Response, timeout: Duration) -> Result<Vec
     }
 }
 
-/// One attempt: a success response with its body unread, or the failure.
+/// One attempt: a success response with its body unread, or the failure. Redirects within the
+/// origin are reqwest's; one to another origin is followed here, without credentials (`redirect`).
 async fn attempt(client: &reqwest::Client, req: &Prepared) -> Result<reqwest::Response, CoreError> {
-    let send = client
-        .post(&req.url)
-        .headers(req.headers.clone())
-        .body(req.body.clone())
-        .send();
-    let resp = match tokio::time::timeout(req.timeout, send).await {
-        Err(_) => return Err(CoreError::Timeout { during: "connect" }),
-        Ok(Err(e)) => return Err(classify_reqwest(&e)),
-        Ok(Ok(r)) => r,
+    let mut method = reqwest::Method::POST;
+    let mut url = req.url.clone();
+    let mut headers = req.headers.clone();
+    let mut body = Some(req.body.clone());
+    let mut hops = 0usize;
+    let resp = loop {
+        let mut builder = client
+            .request(method.clone(), url.as_str())
+            .headers(headers.clone());
+        if let Some(bytes) = &body {
+            builder = builder.body(bytes.clone());
+        }
+        let resp = match tokio::time::timeout(req.timeout, builder.send()).await {
+            Err(_) => return Err(CoreError::Timeout { during: "connect" }),
+            Ok(Err(e)) => return Err(classify_reqwest(&e)),
+            Ok(Ok(r)) => r,
+        };
+        let Some(hop) = cross_origin_hop(&resp, &method) else {
+            break resp;
+        };
+        hops += 1;
+        if hops > MAX_REDIRECTS {
+            return Err(CoreError::Transport {
+                detail: format!("exceeded the maximum of {MAX_REDIRECTS} redirects"),
+            });
+        }
+        headers = hop_headers(&headers, hop.keep_body);
+        if !hop.keep_body {
+            body = None;
+        }
+        method = hop.method;
+        url = hop.url.to_string();
     };
     let status = resp.status().as_u16();
     if (200..300).contains(&status) {

@@ -218,6 +218,7 @@ def from_core(
     """
     import httpx
 
+    from edgequake import _core
     from edgequake import exceptions as ex
 
     family = _FAMILY.get(llm_provider, _COMPAT)
@@ -229,7 +230,8 @@ def from_core(
         status = 200  # a body that does not parse comes with a success status (the core keeps no other)
     raw = info.get("body")
     headers = httpx.Headers(info.get("headers") or {})
-    message = _message(info, family, label)
+    # No secret of a URL (userinfo, `key=` values) reaches a message (issue 12, item 3).
+    message = _core.redact_text(_message(info, family, label))
     dbg = None if family == _HUGGINGFACE else debug_info(model, api_base, messages)
     common = {"model": model, "llm_provider": llm_provider}
     upstream_status = info.get("provider_status_code") or status
@@ -238,6 +240,7 @@ def from_core(
     def response_for(code: int) -> httpx.Response:
         if family in (_SDK, _AZURE) and kind == "status":
             url = info.get("url") or (api_base or _OPENAI_STUB).rstrip("/") + "/chat/completions"
+            url = _core.redact_url(url)
             return httpx.Response(
                 status_code=code,
                 headers=headers,

@@ -15,6 +15,18 @@ fn shutdown(py: Python<'_>) {
     run::close_for_exit(py);
 }
 
+/// `url` without userinfo and with credential-like query values replaced (`crate::redact`).
+#[pyfunction]
+fn redact_url(url: &str) -> String {
+    crate::redact::redact_url(url)
+}
+
+/// Every URL inside `text`, redacted as `redact_url` does.
+#[pyfunction]
+fn redact_text(text: &str) -> String {
+    crate::redact::redact_text(text)
+}
+
 #[pymodule]
 #[pyo3(name = "_core")]
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -25,5 +37,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<run::Handle>()?;
     m.add_function(wrap_pyfunction!(request::prepare, m)?)?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(redact_url, m)?)?;
+    m.add_function(wrap_pyfunction!(redact_text, m)?)?;
     Ok(())
 }
