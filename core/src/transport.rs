@@ -252,12 +252,16 @@ pub fn retry_delay(err: &CoreError, retries_done: u32) -> Duration {
     if let CoreError::Status { headers, .. } = err {
         if let Some(secs) = retry_after_secs(headers) {
             if secs > 0.0 && secs <= 60.0 {
-                return Duration::from_secs_f64(secs);
+                if let Ok(delay) = Duration::try_from_secs_f64(secs) {
+                    return delay;
+                }
             }
         }
     }
     let base = (0.5 * 2f64.powi(retries_done.min(16) as i32)).min(8.0);
-    Duration::from_secs_f64(base * (1.0 - 0.25 * jitter_fraction()))
+    // base is in [0.5, 8] and the factor in (0.75, 1]: always a valid Duration, but never a panic.
+    Duration::try_from_secs_f64(base * (1.0 - 0.25 * jitter_fraction()))
+        .unwrap_or(Duration::from_millis(500))
 }
 
 fn retry_after_secs(headers: &[(String, String)]) -> Option<f64> {

@@ -78,8 +78,11 @@ def _pkg() -> Any:
     return sys.modules["edgequake"]  # the package, whose module globals users set
 
 
-def timeout_seconds(value: Any) -> float:
-    """litellm accepts a number, a numeric string or an httpx/openai Timeout object."""
+def timeout_seconds(value: Any, provider: str = "openai") -> float:
+    """litellm accepts a number, a numeric string or an httpx/openai Timeout object. One it cannot use
+    fails as it fails in litellm (``edgequake._call.bad_arguments``)."""
+    from edgequake._call.bad_arguments import check_timeout, unreadable_timeout
+
     if value is None:
         value = getattr(_pkg(), "request_timeout", None) or _DEFAULT_TIMEOUT
     read = getattr(value, "read", None)
@@ -87,10 +90,9 @@ def timeout_seconds(value: Any) -> float:
         value = read if read is not None else getattr(value, "connect", None) or _DEFAULT_TIMEOUT
     try:
         seconds = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"timeout must be a number of seconds, got {value!r}") from None
-    if not seconds > 0:
-        raise ValueError(f"timeout must be positive, got {value!r}")
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise unreadable_timeout(exc) from None
+    check_timeout(value, seconds, provider)
     return seconds
 
 
@@ -107,7 +109,12 @@ def retry_counts(provider: str, max_retries: Any, num_retries: Any) -> Tuple[int
     if num_retries is not None:
         return _non_negative("num_retries", num_retries), int(num_retries)
     if provider in ("openai", "azure"):
-        return (2 if max_retries is None else _non_negative("max_retries", max_retries)), None
+        if max_retries is None:
+            return 2, None
+        from edgequake._call.bad_arguments import check_max_retries
+
+        check_max_retries(max_retries)  # the openai SDK's check; litellm's other routes ignore it
+        return max_retries, None
     return 0, None
 
 

@@ -16,6 +16,7 @@ from edgequake._call.arguments import (
     split_kwargs,
     timeout_seconds,
 )
+from edgequake._call.bad_arguments import BadArgument, body_problem, litellm_error
 from edgequake._call.routing import Route
 
 
@@ -118,12 +119,32 @@ def prepare_call(
     started = time.perf_counter()
     body_params, control = split_kwargs(params, kwargs)
     route = route_for(model, control)
+    try:
+        return _prepare(
+            route, model, route_name, body_params, control, messages, build_body, started, awaited
+        )
+    except BadArgument as problem:
+        shown = model if awaited and not problem.before_call else route.model
+        raise litellm_error(problem, provider=route.provider, model=shown) from None
+
+
+def _prepare(
+    route: Route,
+    model: str,
+    route_name: str,
+    body_params: Dict[str, Any],
+    control: Dict[str, Any],
+    messages: Any,
+    build_body: Any,
+    started: float,
+    awaited: bool,
+) -> PreparedCall:
+    raw_timeout = control.get("timeout", control.get("request_timeout"))
+    timeout = timeout_seconds(raw_timeout, route.provider)  # litellm reads it before the body
     body = build_body(route, body_params, control)
     max_retries, num_retries = retry_counts(
         route.provider, control.get("max_retries"), control.get("num_retries")
     )
-    raw_timeout = control.get("timeout", control.get("request_timeout"))
-    timeout = timeout_seconds(raw_timeout)
     # How litellm's async openai-SDK route quotes the timeout: a Timeout object as itself, else seconds.
     shown = raw_timeout if hasattr(raw_timeout, "read") or hasattr(raw_timeout, "connect") else timeout
     extra: Dict[str, Any] = {"caller_model": model, "timeout_shown": shown}
@@ -144,6 +165,12 @@ def prepare_call(
     except _core.CoreError as exc:
         failed = PreparedCall(route, _NoRequest(), messages, None, started, timeout, route_name, **extra)
         raise failed.error(exc, awaited=awaited) from None
+    except (TypeError, ValueError, UnicodeEncodeError, OverflowError):
+        # The body cannot be encoded: say why as litellm's stack does, else the core's error stands.
+        problem = body_problem(route.model, body, messages)
+        if problem is None:
+            raise
+        raise problem from None
     return PreparedCall(route, request, messages, num_retries, started, timeout, route_name, **extra)
 
 

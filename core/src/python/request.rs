@@ -175,11 +175,16 @@ pub fn prepare(
     })?;
     let route = Route::from_name(route)
         .ok_or_else(|| PyValueError::new_err(format!("unknown route {route:?}")))?;
-    if !(timeout.is_finite() && timeout > 0.0) {
-        return Err(PyValueError::new_err(format!(
-            "timeout must be a positive number of seconds, got {timeout}"
-        )));
-    }
+    // `Duration::from_secs_f64` panics on NaN, negatives and overflow (1e20 s): a bad timeout is
+    // the caller's error, never a panic crossing into Python.
+    let timeout = match Duration::try_from_secs_f64(timeout) {
+        Ok(t) if !t.is_zero() => t,
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "timeout must be a positive number of seconds that fits a Duration, got {timeout}"
+            )))
+        }
+    };
     let body = serde_json::to_vec(&to_json(body)?)
         .map_err(|e| PyValueError::new_err(format!("request body cannot be encoded: {e}")))?;
     let target = Target {
@@ -201,7 +206,7 @@ pub fn prepare(
             url: endpoint.url,
             headers: header_map(&pairs)?,
             body: bytes::Bytes::from(body),
-            timeout: Duration::from_secs_f64(timeout),
+            timeout,
             max_retries,
         })
     };
