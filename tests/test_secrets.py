@@ -36,17 +36,6 @@ ROUTES: Dict[str, Any] = {
 }
 
 
-def _ok() -> Dict[str, Any]:
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "created": 1,
-        "model": "m",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
-
-
 @pytest.fixture
 def other() -> Iterator[LoopbackServer]:
     srv = LoopbackServer().start()
@@ -85,7 +74,7 @@ def test_a_redirect_to_another_origin_carries_no_credential(
         # Then away; the Location itself carries a key, which must not go along either.
         Reply(status=status, headers={"location": f"{other.url}/v1/chat/completions?key={CANARY}&n=1"}),
     )
-    other.enqueue(Reply(body=_ok()))
+    other.enqueue(Reply(body=payloads.chat("hi")))
     resp = _call(
         provider,
         server.url + suffix,
@@ -114,7 +103,7 @@ def test_keys_from_env_and_globals_stay_home(
     else:
         monkeypatch.setenv(source, CANARY)
     server.enqueue(Reply(status=307, headers={"location": other.url + "/v1/chat/completions"}))
-    other.enqueue(Reply(body=_ok()))
+    other.enqueue(Reply(body=payloads.chat("hi")))
     _call("azure", server.url)
     assert server.seen[0].headers.get("api-key") == CANARY  # sent, to its own origin
     _no_canary_in(other)
