@@ -14,10 +14,11 @@ use crate::pytext::{str_of, truthy};
 /// The failure litellm raises for a whole success body (chat or embedding), if any: a body that is
 /// not a JSON object, or one whose `error` litellm's response converter acts on (a non-empty
 /// message, a non-null code, or any other non-null value).
-pub fn body_failure(value: &Value, raw: &str, headers: &[(String, String)]) -> Option<CoreError> {
+/// `raw` is the body as received; it is turned into text only for a failure (the hot path is a success).
+pub fn body_failure(value: &Value, raw: &[u8], headers: &[(String, String)]) -> Option<CoreError> {
     let Some(obj) = value.as_object() else {
         return Some(CoreError::Unusable {
-            body: raw.to_owned(),
+            body: String::from_utf8_lossy(raw).into_owned(),
             problem: Problem::BodyNotAnObject,
         });
     };
@@ -37,7 +38,7 @@ pub fn body_failure(value: &Value, raw: &str, headers: &[(String, String)]) -> O
     Some(CoreError::ErrorBody {
         status,
         message,
-        body: raw.to_owned(),
+        body: String::from_utf8_lossy(raw).into_owned(),
         headers: headers.to_vec(),
     })
 }
@@ -172,7 +173,7 @@ mod tests {
     use serde_json::json;
 
     fn body(v: Value) -> Option<CoreError> {
-        body_failure(&v, &v.to_string(), &[])
+        body_failure(&v, v.to_string().as_bytes(), &[])
     }
 
     fn status_and_message(v: Value) -> Option<(Option<u16>, String)> {

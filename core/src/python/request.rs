@@ -39,7 +39,7 @@ async fn fetch_whole(client: reqwest::Client, prepared: Prepared) -> Result<Whol
         headers: headers.clone(),
     })?;
     // A 200 that is an error object, or JSON that is not an object, is no answer (crate::verdict).
-    if let Some(err) = body_failure(&value, &String::from_utf8_lossy(&body), &headers) {
+    if let Some(err) = body_failure(&value, &body, &headers) {
         return Err(err.into());
     }
     Ok((status, headers, value))
