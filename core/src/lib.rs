@@ -1,7 +1,7 @@
 //! edgequake's wire core: everything between a litellm-shaped request and the provider's bytes.
 //!
 //! The pure modules (`provider`, `endpoint`, `sse`, `stream`, `verdict`, `classify`, `error`,
-//! `transport`, `redirect`, `redact`, `gate`, `pytext`) know nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue,
+//! `transport`, `redirect`, `redact`, `gate`, `pytext`, `wire`) know nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue,
 //! compiled only with the `python` feature.
 
 pub mod classify;
@@ -16,6 +16,7 @@ pub mod sse;
 pub mod stream;
 pub mod transport;
 pub mod verdict;
+pub mod wire;
 
 #[cfg(feature = "python")]
 mod python;

@@ -1,4 +1,5 @@
-//! A chat completion stream: reads the body as it arrives, decodes SSE, and yields each event's JSON
+//! A chat completion stream: reads the body as it arrives, decodes its framing (SSE, or NDJSON), runs
+//! each event through the provider wire's state machine (`crate::wire`) and yields each OpenAI-shaped
 //! chunk the moment its event is complete. Dropping it drops the response, closing the connection.
 
 use std::collections::VecDeque;
@@ -9,29 +10,61 @@ use serde_json::Value;
 use crate::error::CoreError;
 use crate::provider::Provider;
 use crate::sse::{SseDecoder, SseEvent};
-use crate::verdict::{chunk_verdict, ChunkVerdict};
+use crate::wire::ndjson::NdjsonDecoder;
+use crate::wire::{framing, translator, ChunkTranslator, Framing};
+
+/// The body's framing decoder, chosen by the provider's wire.
+enum Decoder {
+    Sse(SseDecoder),
+    Ndjson(NdjsonDecoder),
+}
+
+impl Decoder {
+    fn feed(&mut self, bytes: &[u8], out: &mut Vec<SseEvent>) -> Result<(), CoreError> {
+        match self {
+            Decoder::Sse(d) => d.feed(bytes, out),
+            Decoder::Ndjson(d) => d.feed(bytes, out),
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<SseEvent>) -> Result<(), CoreError> {
+        match self {
+            Decoder::Sse(d) => d.finish(out),
+            Decoder::Ndjson(d) => d.finish(out),
+        }
+    }
+}
 
 pub struct ChunkStream {
-    provider: Provider,
     status: u16,
     headers: Vec<(String, String)>,
     response: Option<reqwest::Response>,
-    decoder: SseDecoder,
-    pending: VecDeque<SseEvent>,
+    decoder: Decoder,
+    translator: Box<dyn ChunkTranslator>,
+    /// Chunks translated and not yet handed on.
+    pending: VecDeque<Value>,
     read_timeout: Duration,
+    /// A failure found after chunks that come before it: raised once they are handed on.
+    failure: Option<CoreError>,
+    /// The body is read to its end (or the wire said the stream is over).
     done: bool,
 }
 
 impl ChunkStream {
     pub fn new(provider: Provider, response: reqwest::Response, read_timeout: Duration) -> Self {
+        let decoder = match framing(provider) {
+            Framing::Sse => Decoder::Sse(SseDecoder::new()),
+            Framing::Ndjson => Decoder::Ndjson(NdjsonDecoder::new()),
+        };
         ChunkStream {
-            provider,
             status: response.status().as_u16(),
             headers: crate::transport::owned_headers(response.headers()),
             response: Some(response),
-            decoder: SseDecoder::new(),
+            decoder,
+            translator: translator(provider),
             pending: VecDeque::new(),
             read_timeout,
+            failure: None,
             done: false,
         }
     }
@@ -44,18 +77,14 @@ impl ChunkStream {
         &self.headers
     }
 
-    /// The next JSON chunk, or `None` at `[DONE]` or end of body.
+    /// The next JSON chunk, or `None` at the wire's end marker or the end of the body.
     pub async fn next_chunk(&mut self) -> Result<Option<Value>, CoreError> {
         loop {
-            if let Some(event) = self.pending.pop_front() {
-                match chunk_of(self.provider, event)? {
-                    Some(EventOutcome::Chunk(v)) => return Ok(Some(v)),
-                    Some(EventOutcome::Done) => {
-                        self.finish();
-                        return Ok(None);
-                    }
-                    None => continue,
-                }
+            if let Some(chunk) = self.pending.pop_front() {
+                return Ok(Some(chunk));
+            }
+            if let Some(err) = self.failure.take() {
+                return Err(err);
             }
             if self.done {
                 return Ok(None);
@@ -70,6 +99,7 @@ impl ChunkStream {
             return Ok(());
         };
         let mut events = Vec::new();
+        let mut ended = false;
         match tokio::time::timeout(self.read_timeout, response.chunk()).await {
             Err(_) => {
                 self.finish();
@@ -84,10 +114,48 @@ impl ChunkStream {
             Ok(Ok(Some(bytes))) => self.decoder.feed(&bytes, &mut events)?,
             Ok(Ok(None)) => {
                 self.decoder.finish(&mut events)?;
-                self.finish();
+                ended = true;
             }
         }
-        self.pending.extend(events);
+        self.translate(events, ended)
+    }
+
+    /// Runs the decoded events through the wire's state machine. As in litellm, a failing event
+    /// fails the stream after the chunks before it were yielded (`fail_after`).
+    fn translate(&mut self, events: Vec<SseEvent>, ended: bool) -> Result<(), CoreError> {
+        let mut out = Vec::new();
+        for event in events {
+            match self.translator.event(event, &mut out) {
+                Ok(false) => {}
+                Ok(true) => {
+                    self.pending.extend(out);
+                    self.finish();
+                    return Ok(());
+                }
+                Err(err) => {
+                    self.finish();
+                    return self.fail_after(out, err);
+                }
+            }
+        }
+        if ended {
+            let end = self.translator.end(&mut out);
+            self.finish();
+            if let Err(err) = end {
+                return self.fail_after(out, err);
+            }
+        }
+        self.pending.extend(out);
+        Ok(())
+    }
+
+    /// Chunks completed before a failure are handed on first; the failure comes after them.
+    fn fail_after(&mut self, out: Vec<Value>, err: CoreError) -> Result<(), CoreError> {
+        if out.is_empty() && self.pending.is_empty() {
+            return Err(err);
+        }
+        self.pending.extend(out);
+        self.failure = Some(err);
         Ok(())
     }
 
@@ -95,102 +163,5 @@ impl ChunkStream {
     pub fn finish(&mut self) {
         self.done = true;
         self.response = None;
-    }
-}
-
-enum EventOutcome {
-    Chunk(Value),
-    Done,
-}
-
-/// What one SSE event means on the OpenAI wire for `provider`: a chunk, the end, nothing (an empty
-/// keep-alive, or a falsy JSON value litellm's own routes skip), or a failure: `event: error`, a
-/// chunk carrying an error, JSON the route cannot read (`crate::verdict`).
-fn chunk_of(provider: Provider, event: SseEvent) -> Result<Option<EventOutcome>, CoreError> {
-    let data = event.data.trim();
-    if data.is_empty() {
-        return Ok(None);
-    }
-    if data == "[DONE]" {
-        return Ok(Some(EventOutcome::Done));
-    }
-    if event.event.as_deref() == Some("error") {
-        return Err(CoreError::StreamEvent {
-            body: data.to_owned(),
-        });
-    }
-    let value: Value = serde_json::from_str(data).map_err(|e| CoreError::Decode {
-        status: 200,
-        detail: format!("stream chunk is not JSON: {e}"),
-        body: data.to_owned(),
-        headers: Vec::new(),
-    })?;
-    match chunk_verdict(provider, &value, data) {
-        ChunkVerdict::Chunk => Ok(Some(EventOutcome::Chunk(value))),
-        ChunkVerdict::Skip => Ok(None),
-        ChunkVerdict::Fail(err) => Err(err),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ev(event: Option<&str>, data: &str) -> SseEvent {
-        SseEvent {
-            event: event.map(str::to_owned),
-            data: data.to_owned(),
-        }
-    }
-
-    #[test]
-    fn done_and_keepalive() {
-        assert!(matches!(
-            chunk_of(Provider::OpenAI, ev(None, "[DONE]")),
-            Ok(Some(EventOutcome::Done))
-        ));
-        assert!(matches!(
-            chunk_of(Provider::OpenAI, ev(None, "  ")),
-            Ok(None)
-        ));
-        assert!(matches!(
-            chunk_of(Provider::Mistral, ev(None, "{}")),
-            Ok(None)
-        ));
-    }
-
-    #[test]
-    fn chunks_parse_and_errors_are_in_band_errors() {
-        let p = Provider::OpenAI;
-        assert!(matches!(
-            chunk_of(p, ev(None, r#"{"choices":[]}"#)),
-            Ok(Some(EventOutcome::Chunk(_)))
-        ));
-        assert!(matches!(
-            chunk_of(p, ev(Some("error"), r#"{"x":1}"#)),
-            Err(CoreError::StreamEvent { .. })
-        ));
-        assert!(matches!(
-            chunk_of(p, ev(None, r#"{"error":{"message":"Token limit"}}"#)),
-            Err(CoreError::StreamEvent { .. })
-        ));
-        assert!(matches!(
-            chunk_of(
-                Provider::OpenRouter,
-                ev(
-                    None,
-                    r#"{"choices":[{"delta":{}}],"error":{"code":"x","message":"m"}}"#
-                )
-            ),
-            Err(CoreError::StreamEvent { .. })
-        ));
-        assert!(matches!(
-            chunk_of(p, ev(None, "[1, 2]")),
-            Err(CoreError::Unusable { .. })
-        ));
-        assert!(matches!(
-            chunk_of(p, ev(None, "{not json")),
-            Err(CoreError::Decode { .. })
-        ));
     }
 }

@@ -150,6 +150,9 @@ pub fn exception_provider(provider: Provider) -> String {
 }
 
 pub fn classify(provider: Provider, err: &CoreError) -> Classification {
+    if let Some(own) = crate::wire::classify(provider, err) {
+        return own;
+    }
     let fam = family(provider);
     let label = exception_provider(provider);
     match err {

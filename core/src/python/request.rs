@@ -9,12 +9,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::endpoint::{resolve, Route, Target};
+use crate::endpoint::{Route, Target};
 use crate::error::CoreError;
 use crate::provider::Provider;
 use crate::stream::ChunkStream;
 use crate::transport::{header_map, owned_headers, read_body, send, shared, Prepared};
-use crate::verdict::body_failure;
+use crate::wire::{incoming, outgoing, Outgoing, Reply};
 
 use super::convert::{headers_to_py, to_json, to_py};
 use super::errors::{to_pyerr, Failure};
@@ -24,13 +24,19 @@ use super::stream::Stream;
 #[pyclass(module = "edgequake._core", frozen)]
 pub struct Request {
     provider: Provider,
+    route: Route,
     prepared: Prepared,
 }
 
 /// A whole response: status, headers, parsed JSON body.
 type Whole = (u16, Vec<(String, String)>, Value);
 
-async fn fetch_whole(client: reqwest::Client, prepared: Prepared) -> Result<Whole, Failure> {
+async fn fetch_whole(
+    provider: Provider,
+    route: Route,
+    client: reqwest::Client,
+    prepared: Prepared,
+) -> Result<Whole, Failure> {
     let (status, headers, body) = fetch_bytes(client, prepared).await?;
     let value = serde_json::from_slice::<Value>(&body).map_err(|e| CoreError::Decode {
         status,
@@ -38,10 +44,14 @@ async fn fetch_whole(client: reqwest::Client, prepared: Prepared) -> Result<Whol
         body: String::from_utf8_lossy(&body).into_owned(),
         headers: headers.clone(),
     })?;
-    // A 200 that is an error object, or JSON that is not an object, is no answer (crate::verdict).
-    if let Some(err) = body_failure(&value, &body, &headers) {
-        return Err(err.into());
-    }
+    // The wire translates it, and says when a success reply is no answer (crate::verdict).
+    let reply = Reply {
+        status,
+        headers: &headers,
+        raw: &body,
+        value,
+    };
+    let value = incoming(provider, route, reply)?;
     Ok((status, headers, value))
 }
 
@@ -92,7 +102,7 @@ impl Request {
         let whole = run_detached(
             py,
             self.provider,
-            fetch_whole(client, self.prepared.clone()),
+            fetch_whole(self.provider, self.route, client, self.prepared.clone()),
         )?;
         whole_into_py(py, whole)
     }
@@ -105,7 +115,7 @@ impl Request {
         callback: Py<PyAny>,
     ) -> PyResult<Handle> {
         let client = self.client(py)?;
-        let fut = fetch_whole(client, self.prepared.clone());
+        let fut = fetch_whole(self.provider, self.route, client, self.prepared.clone());
         spawn_with_callback(py, self.provider, fut, whole_into_py, event_loop, callback)
     }
 
@@ -185,8 +195,7 @@ pub fn prepare(
             )))
         }
     };
-    let body = serde_json::to_vec(&to_json(body)?)
-        .map_err(|e| PyValueError::new_err(format!("request body cannot be encoded: {e}")))?;
+    let body = to_json(body)?;
     let target = Target {
         api_base,
         api_key,
@@ -195,7 +204,10 @@ pub fn prepare(
         model,
     };
     let build = || -> Result<Prepared, CoreError> {
-        let endpoint = resolve(provider, &target, route)?;
+        let Outgoing { endpoint, body } = outgoing(provider, &target, route, body)?;
+        let body = serde_json::to_vec(&body).map_err(|e| CoreError::InvalidRequest {
+            detail: format!("request body cannot be encoded: {e}"),
+        })?;
         let mut pairs = endpoint.headers;
         pairs.extend(
             owned_header_pairs(headers).map_err(|e| CoreError::InvalidRequest {
@@ -211,7 +223,11 @@ pub fn prepare(
         })
     };
     let prepared = build().map_err(|e| to_pyerr(py, provider, e.into()))?;
-    Ok(Request { provider, prepared })
+    Ok(Request {
+        provider,
+        route,
+        prepared,
+    })
 }
 
 /// The stream state shared between Python and the task reading it.

@@ -1,0 +1,110 @@
+//! Provider wire formats. The Python layer hands the core an OpenAI-shaped request (litellm's
+//! arguments, already sorted and checked); a wire turns it into the provider's request (URL, headers,
+//! body) and turns the provider's replies (a whole body, a stream's events, an error reply) back into
+//! OpenAI-shaped JSON that `edgequake._shaping` makes into litellm's objects.
+//!
+//! Each wire is one folder with the same four entry points, so a provider's translation reads in one
+//! place: `outgoing` (request), `incoming` (a whole success body), `translator` (a stream's state
+//! machine) and `classify` (its error replies, where they differ from the OpenAI-compatible mapping).
+//! The OpenAI wire is the identity (`openai`).
+
+pub mod ndjson;
+pub mod openai;
+
+use serde_json::Value;
+
+use crate::classify::Classification;
+use crate::endpoint::{Endpoint, Route, Target};
+use crate::error::CoreError;
+use crate::provider::Provider;
+use crate::sse::SseEvent;
+
+/// The wire format a provider speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    OpenAi,
+}
+
+impl Provider {
+    pub fn wire(self) -> Wire {
+        Wire::OpenAi
+    }
+}
+
+/// The provider's request: URL and headers (auth first), and the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub endpoint: Endpoint,
+    pub body: Value,
+}
+
+/// A whole success reply as received.
+pub struct Reply<'a> {
+    pub status: u16,
+    pub headers: &'a [(String, String)],
+    /// The body as sent, for error messages (turned into text only on failure).
+    pub raw: &'a [u8],
+    pub value: Value,
+}
+
+/// How a stream's body is framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Server-sent events (`crate::sse`).
+    Sse,
+    /// One JSON value per line (`ndjson`); each line reaches the translator as an event's data.
+    Ndjson,
+}
+
+/// A stream's state machine: events in, OpenAI-shaped chunks out.
+pub trait ChunkTranslator: Send {
+    /// One decoded event. Appends the chunks it completes to `out`; `Ok(true)` ends the stream (its
+    /// connection is released at once).
+    fn event(&mut self, event: SseEvent, out: &mut Vec<Value>) -> Result<bool, CoreError>;
+
+    /// The body ended without the wire's end marker. The default hands on nothing more; a wire whose
+    /// provider always ends its streams can fail here instead (a truncated stream).
+    fn end(&mut self, _out: &mut Vec<Value>) -> Result<(), CoreError> {
+        Ok(())
+    }
+}
+
+/// The provider's request for an OpenAI-shaped `body`.
+pub fn outgoing(
+    provider: Provider,
+    target: &Target,
+    route: Route,
+    body: Value,
+) -> Result<Outgoing, CoreError> {
+    match provider.wire() {
+        Wire::OpenAi => openai::outgoing(provider, target, route, body),
+    }
+}
+
+/// The OpenAI-shaped body for a whole success reply, or the failure litellm raises reading it.
+pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
+    match provider.wire() {
+        Wire::OpenAi => openai::incoming(provider, route, reply),
+    }
+}
+
+pub fn framing(provider: Provider) -> Framing {
+    match provider.wire() {
+        Wire::OpenAi => Framing::Sse,
+    }
+}
+
+/// A fresh state machine for one stream.
+pub fn translator(provider: Provider) -> Box<dyn ChunkTranslator> {
+    match provider.wire() {
+        Wire::OpenAi => Box::new(openai::Chunks::new(provider)),
+    }
+}
+
+/// The wire's own classification of a failure, where litellm maps it differently from the route
+/// family's mapper in `crate::classify`; `None` leaves it to that mapper.
+pub fn classify(provider: Provider, _err: &CoreError) -> Option<Classification> {
+    match provider.wire() {
+        Wire::OpenAi => None,
+    }
+}
