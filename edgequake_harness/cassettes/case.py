@@ -155,9 +155,11 @@ def load_meta(cassette_path: Path) -> CaseMeta:
         return CaseMeta()
     import yaml
 
+    from edgequake_harness.cassettes.bounded_yaml import YamlBoundsError, load
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load(path.read_text(encoding="utf-8"), getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlBoundsError) as exc:
         raise CassetteError(path, f"invalid case metadata ({exc})") from exc
     if not isinstance(raw, dict):
         raise CassetteError(path, "case metadata must be a mapping")
@@ -178,16 +180,24 @@ def load_meta(cassette_path: Path) -> CaseMeta:
         raise CassetteError(path, f"unknown case metadata keys: {', '.join(sorted(unknown))}")
     if raw.get("mode") not in (None, *MODES):
         raise CassetteError(path, f"'mode' must be one of {', '.join(MODES)}")
+    _check_types(path, raw)
     call = raw.get("call")
     explicit = None
     if call is not None:
         if not isinstance(call, dict) or not {"function", "model"} <= set(call):
             raise CassetteError(path, "'call' needs at least 'function' and 'model'")
+        if not isinstance(call.get("kwargs") or {}, dict):
+            raise CassetteError(path, "'call.kwargs' must be a mapping of keyword arguments")
+        base_path = call.get("base_path")
+        if base_path is not None:
+            problem = base_path_problem(base_path)
+            if problem:
+                raise CassetteError(path, f"'call.base_path': {problem}")
         explicit = ExplicitCall(
             str(call["function"]),
             str(call["model"]),
             dict(call.get("kwargs") or {}),
-            call.get("base_path"),
+            base_path,
             call.get("provider"),
         )
     request = raw.get("request")
@@ -209,12 +219,72 @@ def load_meta(cassette_path: Path) -> CaseMeta:
     )
 
 
+# Metadata keys and the types they must have (None is always allowed: the key is then unset);
+# `notes` is free-form.
+_META_TYPES: Dict[str, Tuple[type, ...]] = {
+    "provider": (str,),
+    "feature": (str,),
+    "route": (str,),
+    "skip": (str,),
+    "kwargs": (dict,),
+    "volatile": (list,),
+}
+
+
+_TYPE_WORDS = {dict: "a mapping", list: "a list", str: "a string"}
+
+
+def _check_types(path: Path, raw: Dict[str, Any]) -> None:
+    for key, types in _META_TYPES.items():
+        value = raw.get(key)
+        if value is not None and not isinstance(value, types):
+            wanted = " or ".join(_TYPE_WORDS[t] for t in types)
+            raise CassetteError(path, f"'{key}' must be {wanted}, got {type(value).__name__} {value!r:.60}")
+    interaction = raw.get("interaction")
+    if interaction is not None and (type(interaction) is not int or interaction < 0):
+        raise CassetteError(
+            path, f"'interaction' must be a recorded request's index (0, 1, ...), got {interaction!r:.60}"
+        )
+    if not all(isinstance(v, str) for v in raw.get("volatile") or ()):
+        raise CassetteError(path, "'volatile' must be a list of paths (strings)")
+
+
+# Any host would do: what matters is that appending the path cannot change it.
+_PROBE_BASE = "http://127.0.0.1:9"
+
+
+def base_path_problem(base_path: Any) -> Optional[str]:
+    """Why a case's ``base_path`` is refused, or None. It is appended to the replay server's URL, so
+    it must be a path on that server: a value such as ``@host:port`` or ``.evil.example`` would turn
+    the loopback URL into another host's and send both targets (and their keys) there."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(base_path, str):
+        return f"must be a string, got {type(base_path).__name__}"
+    if base_path and (not base_path.startswith("/") or base_path.startswith("//")):
+        return f"must be empty or a path starting with a single '/', got {base_path!r:.60}"
+    if any(ch in base_path for ch in "\\@") or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in base_path):
+        return f"must not contain '\\', '@', spaces or control characters, got {base_path!r:.60}"
+    probe = urlsplit(_PROBE_BASE + base_path)
+    if (probe.hostname, probe.port) != ("127.0.0.1", 9):
+        return f"would leave the replay server ({base_path!r:.60})"
+    return None
+
+
 def load_case(path: Path) -> Case:
     """Load a cassette and derive its case; problems become the case's skip reason."""
     fallback_provider = path.parent.name
     problem = not_a_cassette(path)
     if problem is not None:
         return Case(fallback_provider, "unknown", path.name, path, skip=problem)
+    try:
+        return _load_case(path, fallback_provider)
+    except Exception as exc:  # one bad file is one skipped case, never an aborted run
+        reason = f"{path}: the harness cannot read this case ({type(exc).__name__}: {exc})"
+        return Case(fallback_provider, "unknown", path.stem, path, skip=reason[:2000])
+
+
+def _load_case(path: Path, fallback_provider: str) -> Case:
     name = path.stem
     try:
         meta = load_meta(path)

@@ -144,15 +144,30 @@ def _load_json(p: Path, data: Any) -> Cassette:
 # --- vcrpy YAML and the pydantic-ai variant -----------------------------------------------------
 
 
-def _load_vcr_yaml(p: Path, text: str) -> Cassette:
-    # vcrpy's own safe loader: it understands `!!binary` and the few python tags old cassettes carry.
+def _cassette_loader() -> Any:
+    """vcrpy's own safe loader: it understands `!!binary` and the few python tags old cassettes
+    carry. Its class is private to vcrpy, so a vcrpy without it gets PyYAML's safe loader."""
     import yaml
-    from vcr.serializers import yamlserializer
 
     try:
-        data = yamlserializer.deserialize(text)
+        from vcr.serializers.yamlserializer import _CassetteLoader
+
+        return _CassetteLoader
+    except ImportError:
+        return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_vcr_yaml(p: Path, text: str) -> Cassette:
+    import yaml
+
+    from edgequake_harness.cassettes.bounded_yaml import YamlBoundsError, load
+
+    try:
+        data = load(text, _cassette_loader())
     except yaml.YAMLError as exc:
         raise CassetteError(p, f"invalid YAML ({_first_line(exc)})") from exc
+    except YamlBoundsError as exc:
+        raise CassetteError(p, f"refused YAML: {exc}") from exc
     return _vcr_cassette(p, data)
 
 
@@ -271,12 +286,20 @@ def decoded_response(
 # --- HAR 1.2 ------------------------------------------------------------------------------------
 
 
+def _order(entry: Dict[str, Any]) -> int:
+    order = entry.get("_order", 0)
+    return order if type(order) is int else 0
+
+
 def _load_har(p: Path, data: Any) -> Cassette:
-    entries = data.get("log", {}).get("entries") if isinstance(data, dict) else None
+    log = data.get("log") if isinstance(data, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list) or not entries:
         raise CassetteError(p, "not a HAR 1.2 file: no 'log.entries' list, or it is empty")
+    if not all(isinstance(e, dict) for e in entries):
+        raise CassetteError(p, "not a HAR 1.2 file: every 'log.entries' item must be an object")
     # Polly.js records `_order`; replay in recorded order even if entries were re-sorted on save.
-    entries = sorted(entries, key=lambda e: (e.get("startedDateTime", ""), e.get("_order", 0)))
+    entries = sorted(entries, key=lambda e: (str(e.get("startedDateTime", "")), _order(e)))
     interactions = []
     for i, entry in enumerate(entries):
         where = f"log.entries[{i}]"
@@ -289,9 +312,16 @@ def _load_har(p: Path, data: Any) -> Cassette:
             raise CassetteError(p, f"{where}.response: 'status' must be an integer")
         post = req.get("postData") or {}
         content = resp.get("content") or {}
+        if not isinstance(post, dict) or not isinstance(content, dict):
+            raise CassetteError(p, f"{where}: 'request.postData' and 'response.content' must be objects")
+        if not isinstance(content.get("text") or "", str) or not isinstance(post.get("text") or "", str):
+            raise CassetteError(p, f"{where}: body 'text' must be a string")
         body = (content.get("text") or "").encode("utf-8")
         if content.get("encoding") == "base64":
-            body = base64.b64decode(body)
+            try:
+                body = base64.b64decode(body, validate=True)
+            except ValueError as exc:
+                raise CassetteError(p, f"{where}.response.content: invalid base64 text ({exc})") from exc
         headers = har_headers(resp.get("headers"))
         interactions.append(
             Interaction(
