@@ -62,7 +62,14 @@ class PreparedCall:
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
 
-    def error(self, exc: BaseException, *, awaited: bool = False, stream: bool = False) -> BaseException:
+    def error(
+        self,
+        exc: BaseException,
+        *,
+        awaited: bool = False,
+        stream: bool = False,
+        iterating: Optional[str] = None,
+    ) -> BaseException:
         """The litellm exception for a core failure; other exceptions pass through unchanged.
 
         ``awaited``: the failure surfaced while ``acompletion``/``aembedding`` awaited the request
@@ -71,6 +78,7 @@ class PreparedCall:
         ``exception_type(model=<the model as the caller wrote it>)``, and their awaited code words a few
         failures differently (``edgequake._errors.from_core``); the sync path and a stream's iteration
         map with the model without its provider prefix. ``stream``: the failure opened a stream.
+        ``iterating``: "sync" or "async" for a failure while iterating an open stream.
         """
         if isinstance(exc, _core.CoreError):
             from edgequake._errors.from_core import from_core
@@ -83,6 +91,7 @@ class PreparedCall:
             info.setdefault("elapsed", time.perf_counter() - self.started)
             info.setdefault("awaited", awaited)
             info.setdefault("stream", stream)
+            info.setdefault("iterating", iterating)
             return from_core(
                 info,
                 model=self.caller_model if awaited else self.route.model,

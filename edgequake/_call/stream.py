@@ -12,6 +12,14 @@ from typing import Any, Callable, Deque, Iterator, List, Optional
 from edgequake import _core
 from edgequake._call.aio import await_core
 
+# litellm's routes through the openai SDK, whose stream raises its own APITimeoutError.
+_SDK_TIMEOUT_ROUTES = frozenset({"openai", "azure", "cerebras"})
+
+
+def _kind(exc: BaseException) -> Optional[str]:
+    info = exc.args[0] if isinstance(exc, _core.CoreError) and exc.args else None
+    return info.get("kind") if isinstance(info, dict) else None
+
 
 class CustomStreamWrapper:
     """Iterates ``ModelResponseStream`` chunks, sync (``for``) or async (``async for``)."""
@@ -20,7 +28,7 @@ class CustomStreamWrapper:
         self,
         core_stream: Any,
         shaper: Any,
-        map_error: Callable[[BaseException], BaseException],
+        map_error: Callable[..., BaseException],
         *,
         model: str,
         custom_llm_provider: str,
@@ -58,15 +66,22 @@ class CustomStreamWrapper:
                 self.response_uptil_now += text
         return chunk
 
-    def _fail(self, exc: BaseException) -> BaseException:
+    def _fail(self, exc: BaseException, iterating: str) -> BaseException:
         """The exception for a failure after the stream opened, as litellm's stream wrapper raises it:
         client errors (4xx but 429) as they are; anything else (5xx, 429, broken or timed-out
-        transport) wrapped in ``MidStreamFallbackError`` carrying the text generated so far."""
+        transport) wrapped in ``MidStreamFallbackError`` carrying the text generated so far.
+
+        A read timeout is a transport failure on litellm's own HTTP routes (wrapped), but on the
+        openai-SDK routes the SDK has already made it ``APITimeoutError``, which litellm maps to a
+        408 ``Timeout`` that its wrapper raises as it is (measured: ``tools/measure_stream_stall.py``).
+        ``iterating`` ("sync" or "async") words the timeout as that iteration's transport does."""
         self._ended = True
         self._stream.close()
-        mapped = self._map_error(exc)
+        mapped = self._map_error(exc, iterating=iterating)
         status = getattr(mapped, "status_code", None)
         if isinstance(status, int) and 400 <= status < 500 and status not in (408, 429):
+            return mapped
+        if _kind(exc) == "timeout" and self.custom_llm_provider in _SDK_TIMEOUT_ROUTES:
             return mapped
         from edgequake import exceptions
 
@@ -90,7 +105,7 @@ class CustomStreamWrapper:
             try:
                 raw = self._stream.next()
             except _core.CoreError as exc:
-                raise self._fail(exc) from None
+                raise self._fail(exc, "sync") from None
             self._take(raw)
         return self._hand_out()
 
@@ -105,7 +120,7 @@ class CustomStreamWrapper:
             try:
                 raw = await await_core(self._stream.next_async)
             except _core.CoreError as exc:
-                raise self._fail(exc) from None
+                raise self._fail(exc, "async") from None
             self._take(raw)
         return self._hand_out()
 

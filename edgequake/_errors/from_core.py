@@ -12,10 +12,11 @@ Python can reproduce and what litellm attaches besides the message:
 
 Optional ``info`` keys it uses when the core provides them: ``url`` (the endpoint that answered),
 ``errno`` (the OS error of a failed connect), ``timeout`` and ``elapsed`` (seconds); and, from
-``PreparedCall.error``, ``route``, ``stream``, ``timeout_shown`` (the timeout as litellm quotes it) and
-``awaited`` (the failure surfaced in ``acompletion``/``aembedding``, whose awaited code words some
-failures differently: an openai-SDK decode error without the sync wrapper, a chat timeout with what
-was waited, an Azure embedding that does not parse).
+``PreparedCall.error``, ``route``, ``stream``, ``iterating`` (a failure while iterating an open
+stream), ``timeout_shown`` (the timeout as litellm quotes it) and ``awaited`` (the failure surfaced in
+``acompletion``/``aembedding``, whose awaited code words some failures differently: an openai-SDK
+decode error without the sync wrapper, a chat timeout with what was waited, an Azure embedding that
+does not parse).
 """
 
 from __future__ import annotations
@@ -167,6 +168,12 @@ def _message(info: dict, family: str, label: str) -> str:
         # path quotes the error's str() instead, which does not carry it. Embeddings never do.
         waited = round(float(info.get("elapsed") or 0.0), 2)
         return f"{message} - timeout value={info.get('timeout_shown')}, time taken={waited} seconds"
+    if kind == "timeout" and info.get("iterating") and family not in (_SDK, _AZURE):
+        # A read timeout while iterating a stream on litellm's own HTTP routes: httpx's
+        # ReadTimeout, mapped by the stream wrapper with httpx's text for it (httpcore's sync and
+        # anyio-backed async transports word it differently).
+        said = "timed out" if info["iterating"] == "sync" else "Timeout on reading data from socket"
+        return f"APITimeoutError - Request timed out. Error_str: {said}"
     if kind == "timeout" and family not in (_SDK, _AZURE):
         timeout, elapsed = info.get("timeout"), info.get("elapsed")
         if timeout is not None and elapsed is not None:
