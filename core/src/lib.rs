@@ -1,17 +1,19 @@
 //! edgequake's wire core: everything between a litellm-shaped request and the provider's bytes.
 //!
 //! The pure modules (`provider`, `endpoint`, `sse`, `stream`, `verdict`, `classify`, `error`,
-//! `transport`, `redirect`, `redact`, `gate`, `pytext`, `wire`) know nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue,
+//! `transport`, `retry`, `limits`, `redirect`, `redact`, `gate`, `pytext`, `wire`) know nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue,
 //! compiled only with the `python` feature.
 
 pub mod classify;
 pub mod endpoint;
 pub mod error;
 pub mod gate;
+pub mod limits;
 pub mod provider;
 pub mod pytext;
 pub mod redact;
 pub mod redirect;
+pub mod retry;
 pub mod sse;
 pub mod stream;
 pub mod transport;

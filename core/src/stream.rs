@@ -6,10 +6,12 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde_json::Value;
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::error::CoreError;
 use crate::provider::Provider;
 use crate::sse::{SseDecoder, SseEvent};
+use crate::transport::Sent;
 use crate::wire::ndjson::NdjsonDecoder;
 use crate::wire::{framing, translator, ChunkTranslator, Framing};
 
@@ -39,6 +41,8 @@ pub struct ChunkStream {
     status: u16,
     headers: Vec<(String, String)>,
     response: Option<reqwest::Response>,
+    /// The connection slot (`crate::limits`), released with the response.
+    slot: Option<OwnedSemaphorePermit>,
     decoder: Decoder,
     translator: Box<dyn ChunkTranslator>,
     /// Chunks translated and not yet handed on.
@@ -51,7 +55,8 @@ pub struct ChunkStream {
 }
 
 impl ChunkStream {
-    pub fn new(provider: Provider, response: reqwest::Response, read_timeout: Duration) -> Self {
+    pub fn new(provider: Provider, sent: Sent, read_timeout: Duration) -> Self {
+        let Sent { response, slot } = sent;
         let decoder = match framing(provider) {
             Framing::Sse => Decoder::Sse(SseDecoder::new()),
             Framing::Ndjson => Decoder::Ndjson(NdjsonDecoder::new()),
@@ -60,6 +65,7 @@ impl ChunkStream {
             status: response.status().as_u16(),
             headers: crate::transport::owned_headers(response.headers()),
             response: Some(response),
+            slot: Some(slot),
             decoder,
             translator: translator(provider),
             pending: VecDeque::new(),
@@ -163,5 +169,6 @@ impl ChunkStream {
     pub fn finish(&mut self) {
         self.done = true;
         self.response = None;
+        self.slot = None;
     }
 }

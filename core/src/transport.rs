@@ -1,24 +1,42 @@
 //! The process-wide runtime and connection pool, and sending one prepared request with litellm's
-//! retry policy (the openai SDK's: 408/409/429/5xx, timeouts and connection errors; exponential
-//! backoff from 0.5 s capped at 8 s with jitter; `retry-after`/`retry-after-ms` honoured up to 60 s).
+//! retry policy (`crate::retry`), within the process's connection bound (`crate::limits`).
 
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::runtime::Runtime;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::{header, CoreError};
+use crate::error::CoreError;
+use crate::limits::{max_connections, IDLE_TIMEOUT, MAX_IDLE_PER_HOST};
 use crate::redact::redact_text;
 use crate::redirect::{cross_origin_hop, hop_headers, MAX_REDIRECTS};
+use crate::retry::{retry_delay, should_retry};
 
 /// One runtime and one pooled client per process. After `fork()` the child gets fresh ones: the
 /// parent's worker threads do not exist there, so the old runtime is leaked, never dropped.
 pub struct Shared {
     pid: u32,
     pub runtime: Runtime,
-    pub client: reqwest::Client,
+    pub net: Net,
 }
+
+/// The pooled client and the slots that bound how many requests are on the wire at once.
+#[derive(Clone)]
+pub struct Net {
+    client: reqwest::Client,
+    slots: Arc<Semaphore>,
+}
+
+/// A success response with its body unread, and the connection slot it holds until it is dropped.
+pub struct Sent {
+    pub response: reqwest::Response,
+    pub slot: OwnedSemaphorePermit,
+}
+
+/// A whole response: status, headers, body bytes.
+pub type Fetched = (u16, Vec<(String, String)>, Vec<u8>);
 
 static SHARED: RwLock<Option<Arc<Shared>>> = RwLock::new(None);
 
@@ -34,7 +52,8 @@ fn build_shared(pid: u32) -> Result<Shared, CoreError> {
         })?;
     let client = reqwest::Client::builder()
         .tcp_nodelay(true)
-        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_idle_timeout(IDLE_TIMEOUT)
+        .pool_max_idle_per_host(MAX_IDLE_PER_HOST)
         .user_agent(concat!("edgequake/", env!("CARGO_PKG_VERSION")))
         .redirect(crate::redirect::policy())
         .build()
@@ -44,7 +63,10 @@ fn build_shared(pid: u32) -> Result<Shared, CoreError> {
     Ok(Shared {
         pid,
         runtime,
-        client,
+        net: Net {
+            client,
+            slots: Arc::new(Semaphore::new(max_connections())),
+        },
     })
 }
 
@@ -229,113 +251,70 @@ async fn attempt(client: &reqwest::Client, req: &Prepared) -> Result<reqwest::Re
     })
 }
 
-/// Sends with retries; returns the first success response (body unread) or the last failure.
-pub async fn send(
-    client: &reqwest::Client,
-    req: &Prepared,
-) -> Result<reqwest::Response, CoreError> {
-    let mut retries_done = 0u32;
-    loop {
-        match attempt(client, req).await {
-            Ok(resp) => return Ok(resp),
-            Err(err) if retries_done < req.max_retries && err.is_retryable() => {
-                tokio::time::sleep(retry_delay(&err, retries_done)).await;
-                retries_done += 1;
-            }
-            Err(err) => return Err(err),
+impl Net {
+    /// Waits for a free connection slot, within the request's timeout (httpx's pool timeout).
+    async fn slot(&self, req: &Prepared) -> Result<OwnedSemaphorePermit, CoreError> {
+        match tokio::time::timeout(req.timeout, Arc::clone(&self.slots).acquire_owned()).await {
+            Err(_) => Err(CoreError::Timeout { during: "connect" }),
+            Ok(Err(_closed)) => Err(CoreError::Transport {
+                detail: "the connection pool is shut down".into(),
+            }),
+            Ok(Ok(slot)) => Ok(slot),
         }
     }
-}
 
-/// How long to wait before the next attempt (the openai SDK's `_calculate_retry_timeout`).
-pub fn retry_delay(err: &CoreError, retries_done: u32) -> Duration {
-    if let CoreError::Status { headers, .. } = err {
-        if let Some(secs) = retry_after_secs(headers) {
-            if secs > 0.0 && secs <= 60.0 {
-                if let Ok(delay) = Duration::try_from_secs_f64(secs) {
-                    return delay;
+    /// One attempt holding a slot.
+    async fn attempt(&self, req: &Prepared) -> Result<Sent, CoreError> {
+        let slot = self.slot(req).await?;
+        let response = attempt(&self.client, req).await?;
+        Ok(Sent { response, slot })
+    }
+
+    /// Sends with retries up to the response headers (a stream's attempt); returns the first success
+    /// response, body unread, or the last failure.
+    pub async fn send(&self, req: &Prepared) -> Result<Sent, CoreError> {
+        let mut retries_done = 0u32;
+        loop {
+            match self.attempt(req).await {
+                Ok(sent) => return Ok(sent),
+                Err(err) if retries_done < req.max_retries && should_retry(&err) => {
+                    tokio::time::sleep(retry_delay(&err, retries_done)).await;
+                    retries_done += 1;
                 }
+                Err(err) => return Err(err),
             }
         }
     }
-    let base = (0.5 * 2f64.powi(retries_done.min(16) as i32)).min(8.0);
-    // base is in [0.5, 8] and the factor in (0.75, 1]: always a valid Duration, but never a panic.
-    Duration::try_from_secs_f64(base * (1.0 - 0.25 * jitter_fraction()))
-        .unwrap_or(Duration::from_millis(500))
-}
 
-fn retry_after_secs(headers: &[(String, String)]) -> Option<f64> {
-    if let Some(ms) = header(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
-        return Some(ms / 1000.0);
+    /// Sends with retries and reads the whole body; as in the openai SDK (which reads a non-stream
+    /// body inside its attempt), a body cut or stalled mid-way is a failed attempt and is retried.
+    pub async fn fetch(&self, req: &Prepared) -> Result<Fetched, CoreError> {
+        let mut retries_done = 0u32;
+        loop {
+            let outcome = async {
+                let sent = self.attempt(req).await?;
+                let status = sent.response.status().as_u16();
+                let headers = owned_headers(sent.response.headers());
+                let body = read_body(sent.response, req.timeout).await?;
+                drop(sent.slot);
+                Ok::<Fetched, CoreError>((status, headers, body))
+            }
+            .await;
+            match outcome {
+                Ok(fetched) => return Ok(fetched),
+                Err(err) if retries_done < req.max_retries && should_retry(&err) => {
+                    tokio::time::sleep(retry_delay(&err, retries_done)).await;
+                    retries_done += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
     }
-    header(headers, "retry-after").and_then(|v| v.trim().parse::<f64>().ok())
-}
-
-/// A cheap [0, 1) jitter; retries need spread, not cryptographic randomness.
-fn jitter_fraction() -> f64 {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let mut x = u64::from(nanos) ^ 0x9E37_79B9_7F4A_7C15;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    (x % 10_000) as f64 / 10_000.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn status(code: u16, headers: &[(&str, &str)]) -> CoreError {
-        CoreError::Status {
-            status: code,
-            body: String::new(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn retry_after_is_honoured_within_sixty_seconds() {
-        assert_eq!(
-            retry_delay(&status(429, &[("retry-after", "3")]), 0),
-            Duration::from_secs(3)
-        );
-        assert_eq!(
-            retry_delay(&status(429, &[("retry-after-ms", "250")]), 0),
-            Duration::from_millis(250)
-        );
-        let long = retry_delay(&status(429, &[("retry-after", "600")]), 0);
-        assert!(
-            long <= Duration::from_millis(500),
-            "over 60 s falls back to backoff: {long:?}"
-        );
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let e = status(500, &[]);
-        let first = retry_delay(&e, 0);
-        assert!(first >= Duration::from_millis(375) && first <= Duration::from_millis(500));
-        let late = retry_delay(&e, 10);
-        assert!(late >= Duration::from_secs(6) && late <= Duration::from_secs(8));
-    }
-
-    #[test]
-    fn retryable_statuses_match_the_openai_sdk() {
-        for code in [408, 409, 429, 500, 502, 503, 529] {
-            assert!(status(code, &[]).is_retryable(), "{code}");
-        }
-        for code in [400, 401, 403, 404, 422] {
-            assert!(!status(code, &[]).is_retryable(), "{code}");
-        }
-        assert!(!status(500, &[("x-should-retry", "false")]).is_retryable());
-        assert!(status(400, &[("x-should-retry", "true")]).is_retryable());
-    }
 
     #[test]
     fn bad_header_is_an_invalid_request() {

@@ -13,7 +13,7 @@ use crate::endpoint::{Route, Target};
 use crate::error::CoreError;
 use crate::provider::Provider;
 use crate::stream::ChunkStream;
-use crate::transport::{header_map, owned_headers, read_body, send, shared, Prepared};
+use crate::transport::{header_map, shared, Net, Prepared};
 use crate::wire::{incoming, outgoing, Outgoing, Reply};
 
 use super::convert::{headers_to_py, to_json, to_py};
@@ -34,10 +34,10 @@ type Whole = (u16, Vec<(String, String)>, Value);
 async fn fetch_whole(
     provider: Provider,
     route: Route,
-    client: reqwest::Client,
+    net: Net,
     prepared: Prepared,
 ) -> Result<Whole, Failure> {
-    let (status, headers, body) = fetch_bytes(client, prepared).await?;
+    let (status, headers, body) = net.fetch(&prepared).await?;
     let value = serde_json::from_slice::<Value>(&body).map_err(|e| CoreError::Decode {
         status,
         detail: format!("response body is not JSON: {e}"),
@@ -55,35 +55,20 @@ async fn fetch_whole(
     Ok((status, headers, value))
 }
 
-async fn fetch_bytes(
-    client: reqwest::Client,
-    prepared: Prepared,
-) -> Result<(u16, Vec<(String, String)>, Vec<u8>), Failure> {
-    let resp = send(&client, &prepared).await?;
-    let status = resp.status().as_u16();
-    let headers = owned_headers(resp.headers());
-    let body = read_body(resp, prepared.timeout).await?;
-    Ok((status, headers, body))
-}
-
 fn whole_into_py(py: Python<'_>, (status, headers, value): Whole) -> PyResult<Py<PyAny>> {
     let tuple = (status, headers_to_py(py, &headers)?, to_py(py, &value)?);
     Ok(tuple.into_pyobject(py)?.into_any().unbind())
 }
 
-async fn open(
-    provider: Provider,
-    client: reqwest::Client,
-    prepared: Prepared,
-) -> Result<ChunkStream, Failure> {
-    let resp = send(&client, &prepared).await?;
-    Ok(ChunkStream::new(provider, resp, prepared.timeout))
+async fn open(provider: Provider, net: Net, prepared: Prepared) -> Result<ChunkStream, Failure> {
+    let sent = net.send(&prepared).await?;
+    Ok(ChunkStream::new(provider, sent, prepared.timeout))
 }
 
 impl Request {
-    fn client(&self, py: Python<'_>) -> PyResult<reqwest::Client> {
+    fn net(&self, py: Python<'_>) -> PyResult<Net> {
         shared()
-            .map(|s| s.client.clone())
+            .map(|s| s.net.clone())
             .map_err(|e| to_pyerr(py, self.provider, e.into()))
     }
 }
@@ -98,11 +83,11 @@ impl Request {
 
     /// Blocking send; returns `(status, headers, json)`.
     fn send(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let client = self.client(py)?;
+        let net = self.net(py)?;
         let whole = run_detached(
             py,
             self.provider,
-            fetch_whole(self.provider, self.route, client, self.prepared.clone()),
+            fetch_whole(self.provider, self.route, net, self.prepared.clone()),
         )?;
         whole_into_py(py, whole)
     }
@@ -114,18 +99,18 @@ impl Request {
         event_loop: Py<PyAny>,
         callback: Py<PyAny>,
     ) -> PyResult<Handle> {
-        let client = self.client(py)?;
-        let fut = fetch_whole(self.provider, self.route, client, self.prepared.clone());
+        let net = self.net(py)?;
+        let fut = fetch_whole(self.provider, self.route, net, self.prepared.clone());
         spawn_with_callback(py, self.provider, fut, whole_into_py, event_loop, callback)
     }
 
     /// Blocking open of a stream: returns once the response headers are in.
     fn open_stream(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let client = self.client(py)?;
+        let net = self.net(py)?;
         let stream = run_detached(
             py,
             self.provider,
-            open(self.provider, client, self.prepared.clone()),
+            open(self.provider, net, self.prepared.clone()),
         )?;
         Stream::wrap(py, self.provider, stream)
     }
@@ -137,8 +122,8 @@ impl Request {
         event_loop: Py<PyAny>,
         callback: Py<PyAny>,
     ) -> PyResult<Handle> {
-        let client = self.client(py)?;
-        let fut = open(self.provider, client, self.prepared.clone());
+        let net = self.net(py)?;
+        let fut = open(self.provider, net, self.prepared.clone());
         let provider = self.provider;
         let into_py = move |py: Python<'_>, s: ChunkStream| Stream::wrap(py, provider, s);
         spawn_with_callback(py, provider, fut, into_py, event_loop, callback)
