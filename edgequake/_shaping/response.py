@@ -32,7 +32,7 @@ from edgequake._shaping.routes import (
     map_finish_reason,
 )
 from edgequake._shaping.stream import StreamShaper
-from edgequake._shaping.usage import build_usage, usage_fields, xai_usage
+from edgequake._shaping.usage import build_usage, new_usage, usage_fields, xai_usage
 from edgequake._shaping.validate import check_chat_body
 from edgequake.types import Embedding, EmbeddingResponse, ModelResponse, Usage, _new
 
@@ -99,7 +99,7 @@ def model_response_from_openai(
     if usage is not None:
         extra["usage"] = build_usage(usage)
     elif provider not in DIRECT_CHOICES:  # the converter routes default to an all-zero Usage
-        extra["usage"] = _new(Usage, {k: Usage._defaults[k] for k in Usage.model_fields})
+        extra["usage"] = new_usage({k: Usage._defaults[k] for k in Usage.model_fields})
     for k, v in body.items():
         if k not in _RESPONSE_FIELDS:
             extra[k] = v

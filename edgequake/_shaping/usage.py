@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Tuple
 
 from edgequake.types import CompletionTokensDetailsWrapper, PromptTokensDetailsWrapper, Usage, _new
+from edgequake.types._openai_bases import usage_class
 
 __all__ = ["build_usage", "usage_fields", "xai_usage"]
 
@@ -146,4 +147,10 @@ def _details(cls: Any, d: Dict[str, Any], full: bool) -> Any:
 
 def build_usage(u: Dict[str, Any], *, full_details: bool = False) -> Usage:
     fields, extra = usage_fields(u, full_details=full_details)
-    return _new(Usage, fields, extra)
+    return new_usage(fields, extra)
+
+
+def new_usage(fields: Dict[str, Any], extra: Any = None) -> Usage:
+    """Every ``Usage`` edgequake builds comes through here: once openai is imported it is built as
+    ``OpenAIUsage``, an openai ``CompletionUsage`` too (``edgequake.types._openai_bases``)."""
+    return _new(usage_class(Usage), fields, extra)

@@ -11,6 +11,7 @@ from pydantic import PrivateAttr
 
 from edgequake.types._base import _Obj
 from edgequake.types._message import Choices, StreamingChoices
+from edgequake.types._openai_bases import usage_class
 
 
 class CompletionTokensDetailsWrapper(_Obj):
@@ -44,6 +45,12 @@ class Usage(_Obj):
     total_tokens: int = 0
     completion_tokens_details: Optional[CompletionTokensDetailsWrapper] = None
     prompt_tokens_details: Optional[PromptTokensDetailsWrapper] = None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Usage":
+        # `Usage(...)` is an openai CompletionUsage too once openai is loaded, as litellm's is.
+        if cls.__name__ == "Usage" and cls.__module__ == "edgequake.types":
+            cls = usage_class(cls)
+        return super().__new__(cls)
 
     def __init__(
         self,
