@@ -89,12 +89,39 @@ def __compat_delegates__(
     return f"{function}: provider {provider!r} is not native to edgequake; the call is delegated to litellm"
 
 
+# litellm's submodules that libraries reach as attributes (`litellm.utils.supports_function_calling`).
+_SUBMODULES = frozenset({"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging"})
+# litellm.utils functions litellm also has on the package (not every supports_* is there).
+_UTILS = frozenset(
+    {
+        "get_supported_openai_params",
+        "get_llm_provider",
+        "supports_function_calling",
+        "supports_parallel_function_calling",
+        "supports_response_schema",
+        "supports_vision",
+        "supports_reasoning",
+        "supports_system_messages",
+        "supports_pdf_input",
+        "supports_audio_input",
+        "supports_audio_output",
+        "supports_video_input",
+        "supports_web_search",
+        "supports_url_context",
+    }
+)
+
+
 def __getattr__(name: str) -> Any:
     # import_module, not `from . import x`: the latter asks this very hook for `x` first.
     if name in _LAZY_TYPES:
         return getattr(import_module("edgequake.types"), name)
-    if name in ("types", "exceptions"):
+    if name in _SUBMODULES:
         return import_module(f"edgequake.{name}")
+    if name in _UTILS:
+        return getattr(import_module("edgequake.utils"), name)
+    if name == "Router":
+        return import_module("edgequake.router").Router
     if name == "CustomStreamWrapper":
         return import_module("edgequake._call.stream").CustomStreamWrapper
     exceptions = import_module("edgequake.exceptions")
@@ -104,10 +131,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__: List[str] = [
+    "Router",
     "UnsupportedProviderError",
     "acompletion",
     "aembedding",
     "completion",
     "embedding",
+    "get_llm_provider",
+    "get_supported_openai_params",
     "stream_chunk_builder",
 ]

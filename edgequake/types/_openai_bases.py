@@ -5,9 +5,10 @@ up the usage of its retries only when ``isinstance(usage, CompletionUsage)`` hol
 own class its totals stayed 0). Subclassing outright would import openai (half a second idle, more
 on a busy machine) on the first call of every program, for a check only programs that use openai
 themselves can make. pydantic refuses virtual subclasses (``ABCMeta.register``), so instead: once
-openai is loaded (by whoever will make the check), usage objects are built as ``OpenAIUsage``, a class
-deriving from both edgequake's ``Usage`` and openai's ``CompletionUsage`` (and also named ``Usage``,
-as litellm's class is); before that, as the plain ``Usage``. Both pass ``isinstance(x, edgequake.Usage)``; see docs/adr/0010-usage-as-openai-completion-usage.md.
+openai is loaded (by whoever will make the check), usage objects are built as a class deriving from
+both edgequake's ``Usage`` and openai's ``CompletionUsage`` (also named ``Usage``, as litellm's is);
+before that, as the plain ``Usage``. Both pass ``isinstance(x, edgequake.Usage)``.
+See docs/adr/0010-usage-as-openai-completion-usage.md.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ def _make_hybrid(plain: type) -> type:
 def __getattr__(name: str) -> Any:
     # Unpickling the openai-based Usage in a fresh process finds the class here (importing openai).
     if name == "Usage":
-        from edgequake.types._response import Usage
-
         import openai  # noqa: F401 - the class derives from openai's
+
+        from edgequake.types._response import Usage
 
         return usage_class(Usage)
     raise AttributeError(name)
