@@ -31,6 +31,7 @@ _AZURE = "azure"
 _COMPAT = "compat"  # litellm's own httpx handler, mapped as openai-compatible
 _OPENROUTER = "openrouter"
 _HUGGINGFACE = "huggingface"
+_OLLAMA = "ollama"  # litellm's own httpx handler with Ollama's transformations
 
 _FAMILY = {
     "openai": _SDK,
@@ -44,6 +45,8 @@ _FAMILY = {
     "fireworks_ai": _COMPAT,
     "openrouter": _OPENROUTER,
     "huggingface": _HUGGINGFACE,
+    "ollama": _OLLAMA,
+    "ollama_chat": _OLLAMA,
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -147,6 +150,8 @@ def _message(info: dict, family: str, label: str) -> str:
         detail = _json_error(info.get("body") or "")
         if detail is None:
             return message
+        if family == _OLLAMA:  # the transformation's json() fails: APIConnectionError quoting it
+            return detail
         body = info.get("body") or ""
         if family == _SDK:
             if info.get("awaited") or info.get("route") == "embedding":

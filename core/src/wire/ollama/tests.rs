@@ -1,0 +1,1 @@
+//! Recorded Ollama bytes (from `cassettes/ollama/`) in, OpenAI-shaped JSON out.

@@ -1,0 +1,149 @@
+"""litellm 1.110.2's argument handling for Ollama: which OpenAI params each route takes, which it
+refuses (or drops with ``drop_params``), and what reaches the core.
+
+The core (``core/src/wire/ollama/``) turns the body built here into Ollama's request: OpenAI params
+mapped into ``options``/``format``/``think``/``tools``, provider kwargs (``num_ctx``, ``keep_alive``,
+``mirostat``...) forwarded as litellm forwards them, messages rewritten (``/api/chat``) or rendered
+into litellm's prompt template (``/api/generate``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from edgequake._params.rules import EMBED_UNSUPPORTED, UNSUPPORTED, VALIDATED, VALIDATED_SET
+
+__all__ = ["OLLAMA_PROVIDERS", "chat_body", "embedding_body"]
+
+OLLAMA_PROVIDERS = ("ollama", "ollama_chat")
+
+# OllamaConfig / OllamaChatConfig.get_supported_openai_params
+_SUPPORTED = {
+    "ollama": frozenset(
+        {
+            "max_tokens",
+            "stream",
+            "top_p",
+            "temperature",
+            "seed",
+            "frequency_penalty",
+            "stop",
+            "response_format",
+            "max_completion_tokens",
+            "reasoning_effort",
+        }
+    ),
+    "ollama_chat": frozenset(
+        {
+            "max_tokens",
+            "max_completion_tokens",
+            "stream",
+            "top_p",
+            "temperature",
+            "seed",
+            "frequency_penalty",
+            "stop",
+            "tools",
+            "tool_choice",
+            "functions",
+            "response_format",
+            "reasoning_effort",
+        }
+    ),
+}
+# litellm validates these names without refusing them (stream_options, user: never sent to Ollama)
+_UNVALIDATED = frozenset({"user", "stream_options"})
+
+
+def _unsupported(message: str) -> Exception:
+    from edgequake.exceptions import UnsupportedParamsError
+
+    return UnsupportedParamsError(message=message, status_code=400)  # type: ignore[no-any-return]
+
+
+def _global_drop_params() -> bool:
+    import sys
+
+    return getattr(sys.modules.get("edgequake"), "drop_params", False) is True
+
+
+def _tools_error(provider: str) -> Exception:
+    # litellm's generate route folds tools into the prompt (`add_function_to_prompt`) and parses a
+    # JSON reply back; edgequake does not reproduce that prompt injection.
+    from edgequake.exceptions import UnsupportedParamsError
+
+    return UnsupportedParamsError(  # type: ignore[no-any-return]
+        message=(
+            f"edgequake: tools/functions on {provider}/ (Ollama /api/generate) are not supported; "
+            "use ollama_chat/, which sends them natively"
+        ),
+        status_code=400,
+    )
+
+
+def chat_body(
+    provider: str,
+    model: str,
+    messages: list,
+    params: Dict[str, Any],
+    *,
+    drop_params: bool,
+    additional_drop_params: Optional[List[str]],
+) -> Dict[str, Any]:
+    """The OpenAI-shaped body the core translates for Ollama: supported params, provider kwargs."""
+    supported = _SUPPORTED[provider]
+    if additional_drop_params:
+        params = {k: v for k, v in params.items() if k not in additional_drop_params}
+    drop = drop_params or _global_drop_params()
+    if provider == "ollama" and any(k in params for k in ("tools", "functions", "function_call")):
+        raise _tools_error(provider)
+    bad = [
+        k
+        for k in params
+        if k in VALIDATED_SET
+        and k not in supported
+        and k not in _UNVALIDATED
+        and not (k == "n" and params[k] == 1)
+    ]
+    if bad and not drop:
+        bad.sort(key=VALIDATED.index)
+        raise _unsupported(UNSUPPORTED.format(provider=provider, keys=bad, model=model))
+    body: Dict[str, Any] = {"model": model, "messages": messages}
+    for key, value in params.items():
+        if key == "extra_body":
+            if isinstance(value, dict):
+                body.update(value)
+            continue
+        if key in VALIDATED_SET and key not in supported:
+            continue  # refused above, or dropped
+        body[key] = value
+    return body
+
+
+def embedding_body(
+    provider: str, model: str, input: Any, params: Dict[str, Any], *, drop_params: bool
+) -> Dict[str, Any]:
+    """litellm's ollama embedding arguments: one list of strings; ``dimensions`` kept, any other
+    OpenAI param refused (or dropped with drop_params); provider kwargs go on to the core."""
+    from edgequake import exceptions
+
+    if isinstance(input, str):
+        input = [input]
+    if not isinstance(input, list) or not all(isinstance(item, str) for item in input):
+        raise exceptions.BadRequestError(
+            message=f"Invalid input for ollama embeddings. input={input}", model=model, llm_provider="ollama"
+        )
+    drop = drop_params or _global_drop_params()
+    openai_embedding = ("encoding_format", "user", "timeout")
+    bad = {k: v for k, v in params.items() if k in openai_embedding}
+    if bad and not drop:
+        raise _unsupported(EMBED_UNSUPPORTED.format(provider="ollama", params=bad, model=model))
+    body: Dict[str, Any] = {"model": model, "input": input}
+    for key, value in params.items():
+        if key in bad:
+            continue
+        if key == "extra_body" and isinstance(value, dict):
+            body.update(value)
+        else:
+            body[key] = value
+    return body
