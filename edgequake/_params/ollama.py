@@ -67,18 +67,56 @@ def _global_drop_params() -> bool:
     return getattr(sys.modules.get("edgequake"), "drop_params", False) is True
 
 
-def _tools_error(provider: str) -> Exception:
-    # litellm's generate route folds tools into the prompt (`add_function_to_prompt`) and parses a
-    # JSON reply back; edgequake does not reproduce that prompt injection.
-    from edgequake.exceptions import UnsupportedParamsError
+_FUNCTION_PROMPT_HEADER = (
+    'To call a function, reply with JSON ONLY in this format {"name": "function_name", '
+    '"arguments":{"argument_name": "argument_value"}}. Once a function result answers the request, '
+    "reply to the user in plain text instead of calling a function again. The following functions "
+    "are available to you:"
+)
 
-    return UnsupportedParamsError(  # type: ignore[no-any-return]
-        message=(
-            f"edgequake: tools/functions on {provider}/ (Ollama /api/generate) are not supported; "
-            "use ollama_chat/, which sends them natively"
-        ),
-        status_code=400,
-    )
+
+def _sorted(value: Any) -> Any:
+    # litellm validates the tools into a new dict whose keys come out sorted, and quotes its repr()
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def _function_prompt_messages(messages: list, functions: List[Any], model: str, drop: bool) -> list:
+    """litellm's generate route has no tools: it describes them in a system prompt
+    (``function_call_prompt``) and asks for a JSON reply, read back as a tool call."""
+    if not functions:
+        return messages
+    prompt = _FUNCTION_PROMPT_HEADER + "".join(f"\n{_sorted(f)}\n" for f in functions)
+    if not any(isinstance(m.get("role"), str) and "system" in m["role"] for m in messages):
+        return [*messages, {"role": "system", "content": prompt}]
+    out = []
+    for m in messages:
+        if isinstance(m.get("role"), str) and "system" in m["role"]:
+            content = m.get("content")
+            if isinstance(content, str):
+                content = f"{content} {prompt}"
+            elif isinstance(content, list):
+                content = [*content, {"type": "text", "text": f" {prompt}"}]
+            elif drop:
+                content = prompt
+            else:
+                from edgequake import exceptions
+
+                raise exceptions.BadRequestError(
+                    message=(
+                        "system message content must be a string or a list of content parts, got "
+                        f"{type(content).__name__}. Pass drop_params=True to send the function prompt in "
+                        "its place"
+                    ),
+                    model=model,
+                    llm_provider="ollama",
+                )
+            m = {**m, "content": content}
+        out.append(m)
+    return out
 
 
 def chat_body(
@@ -95,8 +133,12 @@ def chat_body(
     if additional_drop_params:
         params = {k: v for k, v in params.items() if k not in additional_drop_params}
     drop = drop_params or _global_drop_params()
-    if provider == "ollama" and any(k in params for k in ("tools", "functions", "function_call")):
-        raise _tools_error(provider)
+    if provider == "ollama" and ("tools" in params or "functions" in params):
+        params = dict(params)
+        functions = params.pop("tools") if "tools" in params else params.pop("functions")
+        params.pop("tool_choice", None)  # litellm: "causes ollama requests to hang"
+        messages = _function_prompt_messages(messages, functions or [], model, drop)
+        params["format"] = "json"
     bad = [
         k
         for k in params
@@ -127,6 +169,8 @@ def embedding_body(
     OpenAI param refused (or dropped with drop_params); provider kwargs go on to the core."""
     from edgequake import exceptions
 
+    if provider == "ollama_chat":  # litellm has no embedding route for ollama_chat/
+        raise exceptions.LiteLLMUnknownProvider(model=model, custom_llm_provider=provider)
     if isinstance(input, str):
         input = [input]
     if not isinstance(input, list) or not all(isinstance(item, str) for item in input):

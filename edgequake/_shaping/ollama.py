@@ -37,6 +37,63 @@ def _estimate_messages(messages: Optional[List[Dict[str, Any]]]) -> int:
     return int(_prompt_tokens(_encoder(), messages))
 
 
+def _text(m: Dict[str, Any]) -> str:
+    content = m.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text") or "" for p in content if isinstance(p, dict))
+    return ""
+
+
+def _generate_prompt(messages: Optional[List[Dict[str, Any]]]) -> str:
+    """The prompt litellm's template made for /api/generate (rendered by the core when sending),
+    rebuilt here only to count its tokens the way litellm does when Ollama sends no count."""
+    prompt, i, msgs = "", 0, messages or []
+    while i < len(msgs):
+        start, users = i, []
+        while i < len(msgs) and msgs[i].get("role") in ("user", "tool", "function"):
+            content = msgs[i].get("content")
+            if isinstance(content, list):
+                texts = [
+                    p["text"]
+                    for p in content
+                    if isinstance(p, dict) and p.get("type") == "text" and p.get("text")
+                ]
+            else:
+                texts = [content] if isinstance(content, str) and content else []
+            if texts:
+                users.append("\n".join(texts))
+            i += 1
+        if users:
+            prompt += "### User:\n" + "\n".join(users) + "\n\n"
+        system = ""
+        while i < len(msgs) and msgs[i].get("role") == "system":
+            system += _text(msgs[i])
+            i += 1
+        if system:
+            prompt += f"### System:\n{system}\n\n"
+        assistant = ""
+        while i < len(msgs) and msgs[i].get("role") == "assistant":
+            assistant += _text(msgs[i])
+            calls = msgs[i].get("tool_calls")
+            if calls:
+                if assistant:
+                    assistant += "\n"
+                assistant += "\n".join(
+                    json.dumps(
+                        {"name": c["function"]["name"], "arguments": json.loads(c["function"]["arguments"])}
+                    )
+                    for c in calls
+                )
+            i += 1
+        if assistant:
+            prompt += f"### Assistant:\n{assistant}\n\n"
+        if i == start:
+            break  # the core refused such messages before sending
+    return prompt
+
+
 def _usage(prompt: int, completion: int) -> Usage:
     return _new(
         Usage,
@@ -115,7 +172,8 @@ def model_response(
     api_base: str,
     response_ms: float,
     messages: Optional[List[Dict[str, Any]]],
-    json_mode: bool,
+    json_mode: bool = False,
+    sent_messages: Optional[List[Dict[str, Any]]] = None,
 ) -> ModelResponse:
     choice = (body.get("choices") or [{}])[0]
     raw_message: Dict[str, Any] = dict(choice.get("message") or {})
@@ -147,7 +205,8 @@ def model_response(
     usage_in = body.get("usage") or {}
     prompt = usage_in.get("prompt_tokens")
     if prompt is None:
-        prompt = _estimate_messages(messages)
+        # litellm: the generate route counts the prompt it sent, the chat route the messages
+        prompt = _estimate(_generate_prompt(sent_messages)) if generate else _estimate_messages(messages)
     completion = usage_in.get("completion_tokens")
     if completion is None:
         # litellm: the chat route counts the reply's text; the generate route counts nothing
@@ -241,4 +300,4 @@ def request_hints(body: Dict[str, Any]) -> Dict[str, Any]:
         return {"inputs": list(inputs) if isinstance(inputs, list) else []}
     rf = body.get("response_format")
     json_mode = body.get("format") == "json" or (isinstance(rf, dict) and rf.get("type") == "json_object")
-    return {"json_mode": json_mode}
+    return {"json_mode": json_mode, "sent_messages": body.get("messages")}

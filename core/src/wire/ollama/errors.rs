@@ -46,9 +46,10 @@ fn status_reply(label: &str, status: u16, body: &str) -> Classification {
         let msg = format!("APITimeoutError - Request timed out. Error_str: {body}");
         return done(Timeout, 408, msg);
     }
+    // litellm's BadRequestError takes its status from the reply it wraps
     if body.contains("no such file or directory") {
         let msg = format!("OllamaException: Invalid Model/Model not loaded - {body}");
-        return done(BadRequestError, 400, msg);
+        return done(BadRequestError, status, msg);
     }
     if body.contains("Failed to establish a new connection") {
         return done(
@@ -58,7 +59,7 @@ fn status_reply(label: &str, status: u16, body: &str) -> Classification {
         );
     }
     if body.contains("Invalid response object from API") {
-        return done(BadRequestError, 400, format!("OllamaException: {body}"));
+        return done(BadRequestError, status, format!("OllamaException: {body}"));
     }
     if body.contains("Read timed out") {
         return done(Timeout, 408, format!("OllamaException: {body}"));
@@ -86,21 +87,18 @@ fn status_reply(label: &str, status: u16, body: &str) -> Classification {
 fn stream_line(provider: Provider, label: &str, body: &str) -> Classification {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::String(body.to_owned()));
     let shown = repr(&parsed);
-    let missing = ["message", "done", "model", "response"]
-        .into_iter()
-        .find(|k| parsed.get(k).is_none())
-        .unwrap_or("message");
     if provider == Provider::Ollama {
+        let missing = ["done", "response"]
+            .into_iter()
+            .find(|k| parsed.get(k).is_none())
+            .unwrap_or("done");
         let text = if parsed.get("error").is_some() {
             format!("Ollama Error - {shown}")
         } else {
             format!("'{missing}'")
         };
-        return done(
-            ErrorClass::APIConnectionError,
-            500,
-            format!("APIConnectionError: {label} - {text}"),
-        );
+        // the iterator's bare Exception, quoted as it is by litellm's mapper
+        return done(ErrorClass::APIConnectionError, 500, text);
     }
     let missing = if parsed.get("message").is_none() {
         "message"
