@@ -188,6 +188,22 @@ def _message(info: dict, family: str, label: str) -> str:
     return message
 
 
+_OLLAMA_PHRASES = (
+    "no such file or directory",
+    "Failed to establish a new connection",
+    "Invalid response object from API",
+    "Read timed out",
+)
+
+
+def _ollama_phrase_branch(info: dict) -> bool:
+    """Whether litellm's Ollama mapper answered from its phrase rules (a timeout, or the reply's body)."""
+    if info.get("kind") == "timeout":
+        return True
+    body = str(info.get("body") or "")
+    return info.get("kind") == "status" and any(p in body for p in _OLLAMA_PHRASES)
+
+
 def _awaited_chat_request(info: dict, family: str) -> bool:
     if not info.get("awaited") or info.get("route") != "chat":
         return False
@@ -228,6 +244,8 @@ def from_core(
 
     family = _FAMILY.get(llm_provider, _COMPAT)
     label = exception_provider(llm_provider)
+    if family == _OLLAMA and _ollama_phrase_branch(info):
+        llm_provider = "ollama"  # litellm's _map_ollama_exception names the provider so for both routes
     kind = info.get("kind")
     cls_name = str(info.get("class") or "APIError")
     status = int(info.get("status_code") or 500)

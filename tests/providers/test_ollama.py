@@ -307,3 +307,22 @@ def test_calls_do_not_import_litellm(server: LoopbackServer) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_timeout_is_litellms_ollama_timeout(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=chat_reply(), delay=3))
+    with pytest.raises(edgequake.Timeout) as info:
+        edgequake.completion(model="ollama_chat/llama3.1", messages=USER, api_base=server.url, timeout=0.5)
+    assert str(info.value).startswith("litellm.Timeout: OllamaException: litellm.Timeout: Read timed out.")
+    assert info.value.llm_provider == "ollama"  # litellm's Ollama mapper names it so on both routes
+
+
+def test_refused_connection_is_an_api_connection_error() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(edgequake.APIConnectionError) as info:
+        edgequake.completion(model="ollama/llama3", messages=USER, api_base=f"http://127.0.0.1:{port}")
+    assert "OllamaException - [Errno 111] Connection refused" in str(info.value)

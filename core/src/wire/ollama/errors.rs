@@ -2,7 +2,7 @@
 //! timeout phrases, then `_map_ollama_exception`'s phrases, then `_map_exception_by_status`, which
 //! quotes the raw body as `<Label>Exception - <body>` (`OllamaException` / `Ollama_chatException`).
 //! A stream line litellm's iterator cannot read, and a 200 body it cannot parse, have their own
-//! messages. Timeouts and failed connections are left to the shared mapper.
+//! messages; a timeout and a failed connection are litellm's httpx errors as its mapper sees them.
 
 use serde_json::Value;
 
@@ -30,6 +30,20 @@ pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
         CoreError::Decode { detail, .. } => {
             Some(done(ErrorClass::APIConnectionError, 500, detail.clone()))
         }
+        // httpx's timeout, which `_map_ollama_exception` matches ("Read timed out") and quotes
+        // (`from_core` appends litellm's "Timeout passed=..., time taken=..."). A reply that never
+        // started is a read timeout to httpx, whichever phase the transport saw it in.
+        CoreError::Timeout { .. } => Some(done(
+            ErrorClass::Timeout,
+            408,
+            "OllamaException: litellm.Timeout: Read timed out.".to_owned(),
+        )),
+        // litellm's httpx handler raises the OS error, which no Ollama rule matches
+        CoreError::Connect { detail, .. } | CoreError::Transport { detail } => Some(done(
+            ErrorClass::APIConnectionError,
+            500,
+            format!("{label} - {detail}"),
+        )),
         _ => None,
     }
 }
