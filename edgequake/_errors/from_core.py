@@ -166,6 +166,12 @@ def _message(info: dict, family: str, label: str) -> str:
             return f"APIConnectionError: {label} - {detail}"
         prefix = "" if family == _HUGGINGFACE else "APIError: "
         return f"{prefix}{label} - Unable to get json response - {detail}, Original Response: {body}"
+    if kind == "stream_event" and family == _OLLAMA:
+        line = str(info.get("body") or "")
+        detail = _json_error(line)
+        if detail is not None:  # the generate iterator's RuntimeError over a line that is not JSON
+            return f"Error parsing chunk: {detail},\nReceived chunk: {line}"
+        return message
     if kind == "timeout" and _awaited_chat_request(info, family):
         # litellm's async openai-SDK chat request appends what it waited to the SDK error's message
         # (`except APITimeoutError` in llms/openai/openai.py and llms/azure/azure.py); openai's stream

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from edgequake._params.rules import EMBED_UNSUPPORTED, UNSUPPORTED, VALIDATED, VALIDATED_SET
+from edgequake._params.rules import UNSUPPORTED, VALIDATED, VALIDATED_SET
 
 __all__ = ["OLLAMA_PROVIDERS", "chat_body", "embedding_body"]
 
@@ -181,7 +181,10 @@ def embedding_body(
     openai_embedding = ("encoding_format", "user", "timeout")
     bad = {k: v for k, v in params.items() if k in openai_embedding}
     if bad and not drop:
-        raise _unsupported(EMBED_UNSUPPORTED.format(provider="ollama", params=bad, model=model))
+        raise _unsupported(
+            f"Setting {bad} is not supported by ollama. To drop it from the call, set "
+            "`litellm.drop_params = True`."
+        )
     body: Dict[str, Any] = {"model": model, "input": input}
     for key, value in params.items():
         if key in bad:

@@ -102,11 +102,21 @@ fn stream_line(provider: Provider, label: &str, body: &str) -> Classification {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::String(body.to_owned()));
     let shown = repr(&parsed);
     if provider == Provider::Ollama {
+        if let Err(e) = serde_json::from_str::<Value>(body) {
+            // the base iterator's `RuntimeError` (Python's JSON error text is put in by `from_core`)
+            return done(
+                ErrorClass::APIConnectionError,
+                500,
+                format!("Error parsing chunk: {e},\nReceived chunk: {body}"),
+            );
+        }
         let missing = ["done", "response"]
             .into_iter()
             .find(|k| parsed.get(k).is_none())
             .unwrap_or("done");
-        let text = if parsed.get("error").is_some() {
+        let text = if let Value::String(s) = &parsed {
+            format!("Ollama Error - {s}")
+        } else if parsed.get("error").is_some() {
             format!("Ollama Error - {shown}")
         } else {
             format!("'{missing}'")

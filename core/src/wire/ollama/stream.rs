@@ -71,25 +71,74 @@ fn chunk(delta: Value, finish: Option<&str>, usage: Option<Value>, model: Option
     Value::Object(out)
 }
 
+/// The `TypeError` Python raises subscripting (`chunk["message"]`) a JSON value that is no object.
+fn not_subscriptable(value: &Value) -> String {
+    match value {
+        Value::Array(_) => "list indices must be integers or slices, not str".to_owned(),
+        Value::String(_) => "string indices must be integers, not 'str'".to_owned(),
+        other => format!(
+            "'{}' object is not subscriptable",
+            crate::pytext::type_name(other)
+        ),
+    }
+}
+
+/// A line litellm's parser fails on with a Python error (not a `KeyError`): an
+/// `APIConnectionError` quoting it.
+fn python_error(detail: String, line: &str) -> CoreError {
+    CoreError::Decode {
+        status: 200,
+        detail,
+        body: line.to_owned(),
+        headers: Vec::new(),
+    }
+}
+
 impl ChunkTranslator for Chunks {
     fn event(&mut self, event: SseEvent, out: &mut Vec<Value>) -> Result<bool, CoreError> {
         let line = event.data.trim();
         if line.is_empty() {
             return Ok(false);
         }
-        let value: Value = serde_json::from_str(line).map_err(|e| CoreError::Decode {
-            status: 200,
-            detail: e.to_string(),
-            body: line.to_owned(),
-            headers: Vec::new(),
-        })?;
-        let Some(obj) = value.as_object() else {
-            return Err(key_error(line));
-        };
         if self.generate {
-            self.generate_line(obj, line, out)
-        } else {
-            self.chat_line(obj, line, out)
+            // the generate iterator parses every line itself: one that is not JSON fails the stream
+            let Ok(value) = serde_json::from_str::<Value>(line) else {
+                return Err(key_error(line));
+            };
+            return match value.as_object() {
+                Some(obj) => self.generate_line(obj, line, out),
+                None if value.as_str().is_some_and(|s| s.contains("error")) => Err(key_error(line)),
+                None if value.is_array() || value.is_string() => {
+                    Err(python_error(not_subscriptable(&value), line))
+                }
+                None => Err(python_error(
+                    format!(
+                        "argument of type '{}' is not iterable",
+                        crate::pytext::type_name(&value)
+                    ),
+                    line,
+                )),
+            };
+        }
+        // litellm's shared line parser: an SSE `data:` prefix is dropped, `[DONE]` ends the stream,
+        // and a line that is not JSON, or is falsy JSON, is passed over
+        let data = line
+            .strip_prefix("data: ")
+            .or_else(|| line.strip_prefix("data:"))
+            .unwrap_or(line);
+        if data.trim() == "[DONE]" {
+            out.push(chunk(json!({"content": ""}), Some("stop"), None, None));
+            return Ok(true);
+        }
+        let Ok(value) = serde_json::from_str::<Value>(data) else {
+            return Ok(false);
+        };
+        if !crate::pytext::truthy(&value) {
+            return Ok(false);
+        }
+        match value.as_object() {
+            Some(obj) => self.chat_line(obj, data, out),
+            None => Err(python_error(not_subscriptable(&value), line)),
         }
     }
 }

@@ -390,3 +390,32 @@ fn error_replies_map_by_status_with_the_raw_body() {
         .message
         .starts_with("OllamaException: Invalid Model/Model not loaded - "));
 }
+
+#[test]
+fn lines_litellms_parsers_pass_over_or_fail_on() {
+    let hi = r#"{"model":"m","message":{"role":"assistant","content":"Hi"},"done":false}"#;
+    // chat: a line that is not JSON, or is falsy JSON, is passed over; `data:` is dropped
+    let body = format!("{hi}\nnot json\n{{}}\ndata: {hi}\n");
+    let (chunks, err, ended) = stream(Provider::OllamaChat, &body);
+    assert!(err.is_none() && !ended && chunks.len() == 2);
+    // ... a JSON value that is no object fails as Python's TypeError does
+    let (_, err, _) = stream(Provider::OllamaChat, &format!("{hi}\n[1, 2]\n"));
+    let c = err.map(|e| classify_any(Provider::OllamaChat, &e));
+    assert_eq!(
+        c.map(|c| (c.class, c.message)),
+        Some((
+            ErrorClass::APIConnectionError,
+            "list indices must be integers or slices, not str".to_owned()
+        ))
+    );
+    // generate: every line must parse
+    let (chunks, err, _) = stream(
+        Provider::Ollama,
+        "{\"response\":\"a\",\"done\":false}\nzzz\n",
+    );
+    assert_eq!(chunks.len(), 1);
+    let c = err.map(|e| classify_any(Provider::Ollama, &e));
+    assert!(c.is_some_and(|c| c.class == ErrorClass::APIConnectionError
+        && c.message.starts_with("Error parsing chunk: ")
+        && c.message.ends_with(",\nReceived chunk: zzz")));
+}
