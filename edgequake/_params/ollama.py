@@ -158,6 +158,10 @@ def chat_body(
             continue
         if key in VALIDATED_SET and key not in supported:
             continue  # refused above, or dropped
+        if key == "response_format":
+            from edgequake._params.body import _response_format  # a pydantic class -> json_schema
+
+            value = _response_format(value)
         body[key] = value
     return body
 

@@ -326,3 +326,35 @@ def test_refused_connection_is_an_api_connection_error() -> None:
     with pytest.raises(edgequake.APIConnectionError) as info:
         edgequake.completion(model="ollama/llama3", messages=USER, api_base=f"http://127.0.0.1:{port}")
     assert "OllamaException - [Errno 111] Connection refused" in str(info.value)
+
+
+def test_pydantic_response_format_becomes_the_schema(server: LoopbackServer) -> None:
+    import pydantic
+
+    class Pet(pydantic.BaseModel):
+        name: str
+
+    server.enqueue(Reply(body=chat_reply("{}")))
+    edgequake.completion(
+        model="ollama_chat/llama3.1", messages=USER, api_base=server.url, response_format=Pet
+    )
+    fmt = server.seen[-1].json()["format"]
+    assert fmt["required"] == ["name"] and fmt["additionalProperties"] is False
+
+
+def test_tools_on_generate_go_in_litellms_function_prompt(server: LoopbackServer) -> None:
+    reply = {"model": "llama3", "response": '{"name": "f", "arguments": {"q": 1}}', "done": True}
+    server.enqueue(Reply(body={**reply, "prompt_eval_count": 3, "eval_count": 2}))
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+    resp = edgequake.completion(
+        model="ollama/llama3", messages=USER, api_base=server.url, tools=tools, tool_choice="auto"
+    )
+    body = server.seen[-1].json()
+    assert body["format"] == "json"
+    assert "### System:\nTo call a function, reply with JSON ONLY" in body["prompt"]
+    assert (
+        "{'function': {'name': 'f', 'parameters': {'type': 'object'}}, 'type': 'function'}" in body["prompt"]
+    )
+    call = resp.choices[0].message.tool_calls[0]
+    assert call.id.startswith("call_") and call.function.arguments == '{"q": 1}'
+    assert resp.choices[0].finish_reason == "tool_calls"
