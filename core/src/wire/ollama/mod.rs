@@ -12,6 +12,8 @@ mod response;
 mod stream;
 
 #[cfg(test)]
+mod stream_tests;
+#[cfg(test)]
 mod tests;
 
 use serde_json::Value;
