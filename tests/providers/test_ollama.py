@@ -358,3 +358,22 @@ def test_tools_on_generate_go_in_litellms_function_prompt(server: LoopbackServer
     call = resp.choices[0].message.tool_calls[0]
     assert call.id.startswith("call_") and call.function.arguments == '{"q": 1}'
     assert resp.choices[0].finish_reason == "tool_calls"
+
+
+def test_env_base_and_keys_as_litellm_reads_them(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OLLAMA_API_BASE", server.url)
+    monkeypatch.setenv("OLLAMA_API_KEY", "envk")
+    monkeypatch.setattr(edgequake, "api_key", "global", raising=False)
+    server.enqueue(Reply(body=chat_reply()), Reply(body={"model": "m", "response": "x", "done": True}))
+    edgequake.completion(model="ollama_chat/llama3.1", messages=USER)
+    edgequake.completion(model="ollama/llama3", messages=USER)
+    # OLLAMA_API_KEY before litellm.api_key on both routes
+    assert [s.headers.get("authorization") for s in server.seen] == ["Bearer envk", "Bearer envk"]
+    monkeypatch.delenv("OLLAMA_API_KEY")
+    server.enqueue(Reply(body=chat_reply()), Reply(body={"model": "m", "response": "x", "done": True}))
+    edgequake.completion(model="ollama_chat/llama3.1", messages=USER)
+    edgequake.completion(model="ollama/llama3", messages=USER)
+    # litellm.api_key reaches ollama_chat/ only
+    assert [s.headers.get("authorization") for s in server.seen[2:]] == ["Bearer global", None]
