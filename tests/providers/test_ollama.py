@@ -377,3 +377,29 @@ def test_env_base_and_keys_as_litellm_reads_them(
     edgequake.completion(model="ollama/llama3", messages=USER)
     # litellm.api_key reaches ollama_chat/ only
     assert [s.headers.get("authorization") for s in server.seen[2:]] == ["Bearer global", None]
+
+
+def test_stream_thinking_and_tool_calls(server: LoopbackServer) -> None:
+    call = {"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}
+    lines = [
+        {"model": "m", "message": {"role": "assistant", "content": "", "thinking": "Hmm"}, "done": False},
+        {"model": "m", "message": {"role": "assistant", "content": "", "tool_calls": [call]}, "done": False},
+        chat_reply(""),
+    ]
+    server.enqueue(Reply(raw_events=[(json.dumps(x) + "\n").encode() for x in lines], headers=NDJSON))
+    chunks = list(
+        edgequake.completion(model="ollama_chat/llama3.1", messages=USER, api_base=server.url, stream=True)
+    )
+    assert chunks[0].choices[0].delta.reasoning_content == "Hmm"
+    tool = chunks[1].choices[0].delta.tool_calls[0]
+    assert tool.function.arguments == '{"city": "Paris"}' and len(tool.id) == 36  # a bare uuid4
+    assert chunks[-1].choices[0].finish_reason == "tool_calls"
+
+
+def test_generate_stream_holds_a_json_reply_to_the_end(server: LoopbackServer) -> None:
+    server.enqueue(Reply(raw_events=generate_lines('{"a"', ": 1}"), headers=NDJSON))
+    chunks = list(
+        edgequake.completion(model="ollama/llama3", messages=USER, api_base=server.url, stream=True)
+    )
+    assert [c.choices[0].delta.content for c in chunks if c.choices] == ['{"a": 1}', None]
+    assert chunks[-1].choices[0].finish_reason == "stop"
