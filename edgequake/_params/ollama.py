@@ -119,6 +119,68 @@ def _function_prompt_messages(messages: list, functions: List[Any], model: str, 
     return out
 
 
+_JPEG_AND_PNG = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def _convert_image(image: str) -> str:
+    """litellm's ``convert_image`` for /api/generate: PNG and JPEG go as base64, anything else is
+    re-encoded to JPEG with Pillow (which litellm requires for it); text that is not base64, or an
+    image Pillow cannot open, goes unchanged."""
+    import base64
+    import binascii
+
+    from edgequake._call.bad_arguments import BadArgument
+
+    payload = image.split(",")[-1] if image.startswith("data:") else image
+    try:
+        raw = base64.b64decode(payload)
+    except (binascii.Error, ValueError):
+        return image
+    if raw.startswith(_JPEG_AND_PNG):
+        return payload
+    try:
+        import io
+
+        from PIL import Image  # type: ignore[import-not-found]
+    except Exception:
+        raise BadArgument(
+            "APIConnectionError", "ollama image conversion failed please run `pip install Pillow`", bare=True
+        ) from None
+    try:
+        picture = Image.open(io.BytesIO(raw))
+    except Exception:
+        return image
+    jpeg = io.BytesIO()
+    picture.convert("RGB").save(jpeg, "JPEG")
+    return base64.b64encode(jpeg.getvalue()).decode("utf-8")
+
+
+def _generate_images(messages: list) -> list:
+    """The generate route's images as litellm sends them: each user-side image part's data-URL
+    payload (``convert_to_ollama_image``) through ``_convert_image``. The parts are rewritten to that
+    final text, which the core's prompt renderer then passes on as it is."""
+    out = []
+    for m in messages:
+        content = m.get("content") if isinstance(m, dict) else None
+        if not isinstance(content, list) or m.get("role") not in ("user", "tool", "function"):
+            out.append(m)
+            continue
+        parts = []
+        for part in content:
+            url = None
+            if isinstance(part, dict) and part.get("type") == "image_url":
+                image_url = part.get("image_url")
+                url = image_url.get("url") if isinstance(image_url, dict) else image_url
+            if isinstance(url, str) and url and not url.startswith("http"):
+                if url.startswith("data:image/") and ";base64," in url:
+                    url = url.split("data:image/")[1].split(";base64,")[1]
+                if not url.startswith("data:image/"):
+                    part = {"type": "image_url", "image_url": {"url": _convert_image(url)}}
+            parts.append(part)
+        out.append({**m, "content": parts})
+    return out
+
+
 def chat_body(
     provider: str,
     model: str,
@@ -150,6 +212,8 @@ def chat_body(
     if bad and not drop:
         bad.sort(key=VALIDATED.index)
         raise _unsupported(UNSUPPORTED.format(provider=provider, keys=bad, model=model))
+    if provider == "ollama":
+        messages = _generate_images(messages)
     body: Dict[str, Any] = {"model": model, "messages": messages}
     for key, value in params.items():
         if key == "extra_body":

@@ -403,3 +403,20 @@ def test_generate_stream_holds_a_json_reply_to_the_end(server: LoopbackServer) -
     )
     assert [c.choices[0].delta.content for c in chunks if c.choices] == ['{"a": 1}', None]
     assert chunks[-1].choices[0].finish_reason == "stop"
+
+
+def test_generate_images_other_than_png_or_jpeg_need_pillow(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)  # as without Pillow installed
+    gif = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+    content = [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": gif}}]
+    with pytest.raises(edgequake.APIConnectionError) as info:
+        edgequake.completion(
+            model="ollama/llama3", messages=[{"role": "user", "content": content}], api_base=server.url
+        )
+    assert (
+        str(info.value)
+        == "litellm.APIConnectionError: ollama image conversion failed please run `pip install Pillow`"
+    )
+    assert server.seen == []

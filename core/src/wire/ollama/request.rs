@@ -244,9 +244,10 @@ pub fn generate(model: &str, body: &Map<String, Value>) -> Result<Value, CoreErr
     Ok(Value::Object(data))
 }
 
-/// litellm's `convert_to_ollama_image` then `convert_image`: base64 without its data-URL prefix.
-/// litellm downloads http(s) images and re-encodes non-PNG/JPEG ones to JPEG with Pillow; the
-/// core does neither, and says so rather than send something else.
+/// litellm's `convert_to_ollama_image`: the base64 payload of a `data:image/` URL. Its
+/// `convert_image` step (PNG/JPEG kept, anything else re-encoded to JPEG with Pillow) runs in Python
+/// before the body reaches the core (`edgequake._params.ollama`), which leaves the part as that text.
+/// litellm downloads http(s) images; the core does not, and says so rather than send something else.
 fn generate_image(url: &str) -> Result<String, CoreError> {
     if url.starts_with("http") {
         return Err(invalid(
@@ -254,63 +255,16 @@ fn generate_image(url: &str) -> Result<String, CoreError> {
              base64 data URL, or use ollama_chat/",
         ));
     }
-    let data =
-        match url.strip_prefix("data:image/") {
-            Some(rest) => match rest.split_once(";base64,") {
-                Some((_, data)) => data,
-                None => return Err(invalid(
-                    "Image url not in expected format. Example Expected input - \"image_url\": \
-                     \"data:image/jpeg;base64,{base64_image}\". ",
-                )),
-            },
-            None => url,
-        };
-    let payload = if data.starts_with("data:") {
-        data.rsplit(',').next().unwrap_or(data)
-    } else {
-        data
-    };
-    match leading_bytes(payload) {
-        Some(head) if is_png_or_jpeg(&head) => Ok(payload.to_owned()),
-        Some(_) => Err(invalid(
-            "ollama/ (api/generate): litellm re-encodes images other than PNG and JPEG to JPEG; \
-             edgequake does not. Send a PNG or JPEG image.",
-        )),
-        // not base64: litellm sends the image string unchanged
+    match url.strip_prefix("data:image/") {
+        Some(rest) => match rest.split_once(";base64,") {
+            Some((_, data)) => Ok(data.to_owned()),
+            None => Err(invalid(
+                "Image url not in expected format. Example Expected input - \"image_url\": \
+                 \"data:image/jpeg;base64,{base64_image}\". ",
+            )),
+        },
         None => Ok(url.to_owned()),
     }
-}
-
-fn is_png_or_jpeg(head: &[u8]) -> bool {
-    head.starts_with(b"\xff\xd8\xff") || head.starts_with(b"\x89PNG\r\n\x1a\n")
-}
-
-/// The first bytes of a base64 text (enough to see a PNG or JPEG signature), or None when the
-/// text does not start as base64.
-fn leading_bytes(text: &str) -> Option<Vec<u8>> {
-    fn sextet(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    }
-    let chars: Vec<u8> = text.bytes().take(12).collect();
-    if chars.len() < 4 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(9);
-    for group in chars.chunks_exact(4) {
-        let mut n = 0u32;
-        for &c in group {
-            n = (n << 6) | sextet(c)?;
-        }
-        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
-    }
-    Some(out)
 }
 
 /// The `/api/embed` body: litellm keeps `truncate`, `options`, `keep_alive` and `dimensions` at the

@@ -190,10 +190,19 @@ fn generate_request_renders_the_prompt() -> TestResult {
             "images": ["iVBORw0KGgoAAAANSUhEUg=="],
         })
     );
-    // a GIF would need litellm's Pillow re-encoding: refused, not sent differently
+    // images reach the core already converted (Python's Pillow step): only a data URL is unwrapped
     let gif = json!({"messages": [{"role": "user", "content": [
         {"type": "image_url", "image_url": "data:image/gif;base64,R0lGODlhAQABAAAAACw="}]}]});
-    let err = outgoing(Provider::Ollama, &target("m"), Route::ChatCompletions, gif);
+    let out = outgoing(Provider::Ollama, &target("m"), Route::ChatCompletions, gif)?;
+    assert_eq!(out.body["images"], json!(["R0lGODlhAQABAAAAACw="]));
+    let remote = json!({"messages": [{"role": "user", "content": [
+        {"type": "image_url", "image_url": "https://example.com/a.png"}]}]});
+    let err = outgoing(
+        Provider::Ollama,
+        &target("m"),
+        Route::ChatCompletions,
+        remote,
+    );
     assert!(matches!(err, Err(CoreError::InvalidRequest { .. })));
     Ok(())
 }
