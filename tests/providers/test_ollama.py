@@ -1,7 +1,7 @@
 """Ollama through the native core (``ollama/`` -> /api/generate, ``ollama_chat/`` -> /api/chat,
-embeddings -> /api/embed): requests in Ollama's shape, replies and NDJSON streams in litellm's,
-errors as litellm maps them; streams are incremental and closing one closes its connection; the
-calls never import litellm."""
+embeddings -> /api/embed): requests in Ollama's shape, replies in litellm's, errors as litellm maps
+them, keys and bases as litellm reads them; the calls never import litellm. Streams:
+``test_ollama_stream.py``."""
 
 from __future__ import annotations
 
@@ -10,49 +10,13 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
 import edgequake
 from tests.loopback import LoopbackServer, Reply
-
-USER = [{"role": "user", "content": "Say hello in one word."}]
-NDJSON = {"content-type": "application/x-ndjson"}
-
-
-def chat_reply(content: str = "Hello", **extra: Any) -> Dict[str, Any]:
-    body = {
-        "model": "llama3.1",
-        "created_at": "2025-01-01T00:00:00Z",
-        "message": {"role": "assistant", "content": content},
-        "done": True,
-        "done_reason": "stop",
-        "prompt_eval_count": 14,
-        "eval_count": 5,
-    }
-    body.update(extra)
-    return body
-
-
-def chat_lines(*texts: str, done: bool = True) -> List[bytes]:
-    lines = [
-        {"model": "llama3.1", "message": {"role": "assistant", "content": t}, "done": False} for t in texts
-    ]
-    if done:
-        lines.append(chat_reply(""))
-    return [(json.dumps(line) + "\n").encode() for line in lines]
-
-
-def generate_lines(*texts: str) -> List[bytes]:
-    lines: List[Dict[str, Any]] = [{"model": "llama3", "response": t, "done": False} for t in texts]
-    lines.append({"model": "llama3", "response": "", "done": True, "prompt_eval_count": 3, "eval_count": 2})
-    return [(json.dumps(line) + "\n").encode() for line in lines]
-
-
-def _text(chunks: list) -> str:
-    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+from tests.providers.ollama_payloads import NDJSON, USER, chat_lines, chat_reply
 
 
 def test_chat_sync_request_and_response(server: LoopbackServer) -> None:
@@ -117,108 +81,6 @@ def test_generate_renders_litellm_prompt(server: LoopbackServer) -> None:
     assert body["prompt"] == "### System:\nBe brief.\n\n### User:\nSay hello in one word.\n\n"
     assert body["images"] == [] and body["stream"] is False
     assert resp.model == "ollama/llama3" and resp.choices[0].message.content == "Hi"
-
-
-def test_chat_stream_sync_and_builder(server: LoopbackServer) -> None:
-    server.enqueue(Reply(raw_events=chat_lines("Hel", "lo"), headers=NDJSON))
-    stream = edgequake.completion(
-        model="ollama_chat/llama3.1", messages=USER, api_base=server.url, stream=True
-    )
-    chunks = list(stream)
-    assert _text(chunks) == "Hello"
-    assert chunks[0].choices[0].delta.role == "assistant"
-    assert chunks[-1].choices[0].finish_reason == "stop"
-    built = edgequake.stream_chunk_builder(chunks, messages=USER)
-    assert (built.usage.prompt_tokens, built.usage.completion_tokens) == (14, 5)
-
-
-def test_generate_stream_async_with_usage_chunk(server: LoopbackServer) -> None:
-    server.enqueue(Reply(raw_events=generate_lines("A", " joke"), headers=NDJSON))
-
-    async def main() -> list:
-        stream = await edgequake.acompletion(
-            model="ollama/llama3",
-            messages=USER,
-            api_base=server.url,
-            stream=True,
-            stream_options={"include_usage": True},
-        )
-        return [c async for c in stream]
-
-    chunks = asyncio.run(main())
-    assert _text(chunks) == "A joke"
-    assert chunks[-1].choices == [] and chunks[-1].usage.total_tokens == 5
-    assert "stream_options" not in server.seen[-1].json()
-
-
-def test_stream_is_incremental(server: LoopbackServer) -> None:
-    reply = Reply(raw_events=chat_lines("first", "second"), headers=NDJSON, hold_after=1)
-    server.enqueue(reply)
-    stream = edgequake.completion(
-        model="ollama_chat/llama3.1", messages=USER, api_base=server.url, stream=True
-    )
-    first = next(stream)
-    assert _text([first]) == "first"
-    assert not reply.release.is_set(), "the server still holds back the rest"
-    reply.release.set()
-    assert _text(list(stream)) == "second"
-
-
-def test_async_stream_is_incremental(server: LoopbackServer) -> None:
-    reply = Reply(raw_events=generate_lines("first", "second"), headers=NDJSON, hold_after=1)
-    server.enqueue(reply)
-
-    async def main() -> str:
-        stream = await edgequake.acompletion(
-            model="ollama/llama3", messages=USER, api_base=server.url, stream=True
-        )
-        got = [await stream.__anext__()]
-        assert not reply.release.is_set()
-        reply.release.set()
-        return _text(got) + "|" + _text([c async for c in stream])
-
-    assert asyncio.run(main()) == "first|second"
-
-
-def test_closing_a_stream_closes_the_connection(server: LoopbackServer) -> None:
-    reply = Reply(raw_events=chat_lines("a", "b"), headers=NDJSON, hold_after=1)
-    server.enqueue(reply)
-    closed_before = server.closed_connections
-    stream = edgequake.completion(
-        model="ollama_chat/llama3.1", messages=USER, api_base=server.url, stream=True
-    )
-    next(stream)
-    stream.close()
-    reply.release.set()
-    deadline = time.monotonic() + 5
-    while server.closed_connections == closed_before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.closed_connections > closed_before
-    assert list(stream) == []
-
-
-def test_error_line_mid_stream_is_litellms_bad_request(server: LoopbackServer) -> None:
-    lines = [*chat_lines("Hel", done=False), b'{"error": "unexpected EOF"}\n']
-    server.enqueue(Reply(raw_events=lines, headers=NDJSON))
-    stream = edgequake.completion(
-        model="ollama_chat/llama3.1", messages=USER, api_base=server.url, stream=True
-    )
-    assert _text([next(stream)]) == "Hel"
-    with pytest.raises(edgequake.BadRequestError) as info:
-        next(stream)
-    assert "KeyError: 'message', Got unexpected response from Ollama: {'error': 'unexpected EOF'}" in str(
-        info.value
-    )
-
-
-def test_truncated_stream_raises_midstream_fallback(server: LoopbackServer) -> None:
-    server.enqueue(Reply(raw_events=chat_lines("Hel", done=False), headers=NDJSON))
-    stream = edgequake.completion(
-        model="ollama_chat/llama3.1", messages=USER, api_base=server.url, stream=True
-    )
-    with pytest.raises(edgequake.exceptions.MidStreamFallbackError) as info:
-        list(stream)
-    assert "Ollama_chatException - Stream ended before a finish_reason was received" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -377,32 +239,6 @@ def test_env_base_and_keys_as_litellm_reads_them(
     edgequake.completion(model="ollama/llama3", messages=USER)
     # litellm.api_key reaches ollama_chat/ only
     assert [s.headers.get("authorization") for s in server.seen[2:]] == ["Bearer global", None]
-
-
-def test_stream_thinking_and_tool_calls(server: LoopbackServer) -> None:
-    call = {"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}
-    lines = [
-        {"model": "m", "message": {"role": "assistant", "content": "", "thinking": "Hmm"}, "done": False},
-        {"model": "m", "message": {"role": "assistant", "content": "", "tool_calls": [call]}, "done": False},
-        chat_reply(""),
-    ]
-    server.enqueue(Reply(raw_events=[(json.dumps(x) + "\n").encode() for x in lines], headers=NDJSON))
-    chunks = list(
-        edgequake.completion(model="ollama_chat/llama3.1", messages=USER, api_base=server.url, stream=True)
-    )
-    assert chunks[0].choices[0].delta.reasoning_content == "Hmm"
-    tool = chunks[1].choices[0].delta.tool_calls[0]
-    assert tool.function.arguments == '{"city": "Paris"}' and len(tool.id) == 36  # a bare uuid4
-    assert chunks[-1].choices[0].finish_reason == "tool_calls"
-
-
-def test_generate_stream_holds_a_json_reply_to_the_end(server: LoopbackServer) -> None:
-    server.enqueue(Reply(raw_events=generate_lines('{"a"', ": 1}"), headers=NDJSON))
-    chunks = list(
-        edgequake.completion(model="ollama/llama3", messages=USER, api_base=server.url, stream=True)
-    )
-    assert [c.choices[0].delta.content for c in chunks if c.choices] == ['{"a": 1}', None]
-    assert chunks[-1].choices[0].finish_reason == "stop"
 
 
 def test_generate_images_other_than_png_or_jpeg_need_pillow(
