@@ -154,6 +154,15 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
         | Provider::TogetherAi
         | Provider::FireworksAi
         | Provider::Cerebras => ensure_route(base, path),
+        // Ollama's own API (litellm's `ensure_api_route`): generate, chat, embed.
+        Provider::Ollama | Provider::OllamaChat => ensure_route(
+            base,
+            match (provider, route) {
+                (_, Route::Embeddings) => "api/embed",
+                (Provider::Ollama, _) => "api/generate",
+                _ => "api/chat",
+            },
+        ),
     })
 }
 

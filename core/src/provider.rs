@@ -16,6 +16,10 @@ pub enum Provider {
     FireworksAi,
     HuggingFace,
     Cerebras,
+    /// `ollama/`: Ollama's `/api/generate` (a prompt built from the messages).
+    Ollama,
+    /// `ollama_chat/`: Ollama's `/api/chat`.
+    OllamaChat,
 }
 
 /// How the API key travels.
@@ -27,7 +31,7 @@ pub enum Auth {
 }
 
 impl Provider {
-    pub const ALL: [Provider; 11] = [
+    pub const ALL: [Provider; 13] = [
         Provider::OpenAI,
         Provider::Azure,
         Provider::Mistral,
@@ -39,6 +43,8 @@ impl Provider {
         Provider::FireworksAi,
         Provider::HuggingFace,
         Provider::Cerebras,
+        Provider::Ollama,
+        Provider::OllamaChat,
     ];
 
     /// litellm's provider name (the `provider/` model prefix and `custom_llm_provider`).
@@ -55,6 +61,8 @@ impl Provider {
             Provider::FireworksAi => "fireworks_ai",
             Provider::HuggingFace => "huggingface",
             Provider::Cerebras => "cerebras",
+            Provider::Ollama => "ollama",
+            Provider::OllamaChat => "ollama_chat",
         }
     }
 
@@ -76,6 +84,7 @@ impl Provider {
             Provider::FireworksAi => Some("https://api.fireworks.ai/inference/v1"),
             Provider::HuggingFace => Some("https://router.huggingface.co/v1"),
             Provider::Cerebras => Some("https://api.cerebras.ai/v1"),
+            Provider::Ollama | Provider::OllamaChat => Some("http://localhost:11434"),
         }
     }
 

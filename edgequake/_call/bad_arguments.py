@@ -21,11 +21,12 @@ _MAX_TIMEOUT = (2**63 - 1) / 1e9
 class BadArgument(Exception):
     """An argument litellm's stack rejects: ``cls`` is litellm's class name, ``text`` its wording."""
 
-    def __init__(self, cls: str, text: str, *, before_call: bool = False):
+    def __init__(self, cls: str, text: str, *, before_call: bool = False, bare: bool = False):
         super().__init__(text)
         self.cls = cls
         self.text = text
         self.before_call = before_call  # raised before litellm's awaited provider call
+        self.bare = bare  # litellm quotes a bare exception's text alone (no "<Class>: <Label> - ")
 
 
 def check_timeout(value: Any, seconds: float, provider: str) -> None:
@@ -82,6 +83,8 @@ def litellm_error(problem: BadArgument, *, provider: str, model: str) -> Excepti
     from edgequake import exceptions
     from edgequake._errors.from_core import exception_provider
 
-    message = f"{problem.cls}: {exception_provider(provider)} - {problem.text}"
+    message = (
+        problem.text if problem.bare else f"{problem.cls}: {exception_provider(provider)} - {problem.text}"
+    )
     cls = getattr(exceptions, problem.cls)
     return cls(message=message, llm_provider=provider, model=model)

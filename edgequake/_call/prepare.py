@@ -26,6 +26,7 @@ class PreparedCall:
     __slots__ = (
         "api_base_shown",
         "caller_model",
+        "hints",
         "messages",
         "num_retries",
         "request",
@@ -61,6 +62,7 @@ class PreparedCall:
         self.started = started
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
+        self.hints: Dict[str, Any] = {}  # what a provider's shaping needs of the request body
 
     def error(
         self,
@@ -180,7 +182,12 @@ def _prepare(
         if problem is None:
             raise
         raise problem from None
-    return PreparedCall(route, request, messages, num_retries, started, timeout, route_name, **extra)
+    call = PreparedCall(route, request, messages, num_retries, started, timeout, route_name, **extra)
+    if route.provider in ("ollama", "ollama_chat"):
+        from edgequake._shaping.ollama import request_hints
+
+        call.hints = request_hints(body)
+    return call
 
 
 def chat_body_builder(messages: Any) -> Any:

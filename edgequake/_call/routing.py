@@ -47,6 +47,11 @@ NATIVE: dict[str, ProviderConfig] = {
         ("huggingface_key",), ("HF_TOKEN", "HUGGINGFACE_API_KEY"), ("HF_API_BASE", "HUGGINGFACE_API_BASE")
     ),
     "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",)),
+    # Ollama: ollama/ (and embeddings) take the call's key, else OLLAMA_API_KEY; ollama_chat/ also
+    # reads litellm.ollama_key first and litellm.api_key last (main.py, measured). Both prefer
+    # litellm.api_base over the call's (_ollama_route).
+    "ollama": ProviderConfig((), ("OLLAMA_API_KEY",), ("OLLAMA_API_BASE",)),
+    "ollama_chat": ProviderConfig(("ollama_key",), ("OLLAMA_API_KEY",), ("OLLAMA_API_BASE",)),
 }
 
 _BARE_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bare_models.json")
@@ -152,6 +157,8 @@ def resolve(
     if config is None:
         raise NotNative(provider)
     pkg = _package()
+    if provider in ("ollama", "ollama_chat"):
+        return _ollama_route(provider, wire_model, config, pkg, api_key, api_base)
     key = api_key
     if not key:
         for name in config.key_globals:
@@ -169,3 +176,23 @@ def resolve(
             or getattr(pkg, "AZURE_DEFAULT_API_VERSION", None)
         )
     return Route(provider=provider, model=wire_model, api_key=key, api_base=base, api_version=version)
+
+
+def _ollama_route(
+    provider: str,
+    model: str,
+    config: ProviderConfig,
+    pkg: Any,
+    api_key: Optional[str],
+    api_base: Optional[str],
+) -> Route:
+    """litellm's Ollama precedence: the module's ``api_base`` wins over the call's; ollama/ takes the
+    call's key, else ``OLLAMA_API_KEY``; ollama_chat/ falls back to ``ollama_key``, ``OLLAMA_API_KEY``,
+    then ``api_key``."""
+    base = getattr(pkg, "api_base", None) or api_base or _first_env(config.base_env)
+    key = api_key
+    if provider == "ollama_chat" and not key:
+        key = getattr(pkg, "ollama_key", None) or _first_env(config.key_env) or getattr(pkg, "api_key", None)
+    elif not key:
+        key = _first_env(config.key_env)
+    return Route(provider=provider, model=model, api_key=key, api_base=base, api_version=None)

@@ -9,6 +9,7 @@ providers edgequake does not speak).
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any, Dict, Tuple
 
 from edgequake import _core
@@ -34,12 +35,20 @@ def _decode_info(body: Any) -> Dict[str, Any]:
 def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
     from edgequake._shaping.response import model_response_from_openai
 
+    if call.route.provider in ("ollama", "ollama_chat"):
+        from edgequake._shaping.ollama import model_response
+
+        return _finish(call, result, partial(model_response, messages=call.messages, **call.hints))
     return _finish(call, result, model_response_from_openai)
 
 
 def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
     from edgequake._shaping.response import embedding_response_from_openai
 
+    if call.route.provider in ("ollama", "ollama_chat"):
+        from edgequake._shaping.ollama import embedding_response
+
+        return _finish(call, result, partial(embedding_response, **call.hints))
     return _finish(call, result, embedding_response_from_openai)
 
 

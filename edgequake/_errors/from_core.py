@@ -32,6 +32,7 @@ _AZURE = "azure"
 _COMPAT = "compat"  # litellm's own httpx handler, mapped as openai-compatible
 _OPENROUTER = "openrouter"
 _HUGGINGFACE = "huggingface"
+_OLLAMA = "ollama"  # litellm's own httpx handler with Ollama's transformations
 
 _FAMILY = {
     "openai": _SDK,
@@ -45,6 +46,8 @@ _FAMILY = {
     "fireworks_ai": _COMPAT,
     "openrouter": _OPENROUTER,
     "huggingface": _HUGGINGFACE,
+    "ollama": _OLLAMA,
+    "ollama_chat": _OLLAMA,
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -148,6 +151,8 @@ def _message(info: dict, family: str, label: str) -> str:
         detail = _json_error(info.get("body") or "")
         if detail is None:
             return message
+        if family == _OLLAMA:  # the transformation's json() fails: APIConnectionError quoting it
+            return detail
         body = info.get("body") or ""
         if family == _SDK:
             if info.get("awaited") or info.get("route") == "embedding":
@@ -162,6 +167,12 @@ def _message(info: dict, family: str, label: str) -> str:
             return f"APIConnectionError: {label} - {detail}"
         prefix = "" if family == _HUGGINGFACE else "APIError: "
         return f"{prefix}{label} - Unable to get json response - {detail}, Original Response: {body}"
+    if kind == "stream_event" and family == _OLLAMA:
+        line = str(info.get("body") or "")
+        detail = _json_error(line)
+        if detail is not None:  # the generate iterator's RuntimeError over a line that is not JSON
+            return f"Error parsing chunk: {detail},\nReceived chunk: {line}"
+        return message
     if kind == "timeout" and _awaited_chat_request(info, family):
         # litellm's async openai-SDK chat request appends what it waited to the SDK error's message
         # (`except APITimeoutError` in llms/openai/openai.py and llms/azure/azure.py); openai's stream
@@ -188,6 +199,22 @@ def _message(info: dict, family: str, label: str) -> str:
                 _OPENROUTER: f"APIConnectionError: {label} - {cause}",
             }.get(family, f"{label} - {cause}")
     return message
+
+
+_OLLAMA_PHRASES = (
+    "no such file or directory",
+    "Failed to establish a new connection",
+    "Invalid response object from API",
+    "Read timed out",
+)
+
+
+def _ollama_phrase_branch(info: dict) -> bool:
+    """Whether litellm's Ollama mapper answered from its phrase rules (a timeout, or the reply's body)."""
+    if info.get("kind") == "timeout":
+        return True
+    body = str(info.get("body") or "")
+    return info.get("kind") == "status" and any(p in body for p in _OLLAMA_PHRASES)
 
 
 def _awaited_chat_request(info: dict, family: str) -> bool:
@@ -230,6 +257,8 @@ def from_core(
 
     family = _FAMILY.get(llm_provider, _COMPAT)
     label = exception_provider(llm_provider)
+    if family == _OLLAMA and _ollama_phrase_branch(info):
+        llm_provider = "ollama"  # litellm's _map_ollama_exception names the provider so for both routes
     kind = info.get("kind")
     cls_name = str(info.get("class") or "APIError")
     status = int(info.get("status_code") or 500)

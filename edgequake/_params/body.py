@@ -133,6 +133,17 @@ def chat_body(
     additional_drop_params: Optional[List[str]],
 ) -> Dict[str, Any]:
     """The chat-completions body litellm sends for ``provider``/``model`` with these kwargs."""
+    if provider in ("ollama", "ollama_chat"):  # Ollama's own argument handling (_params/ollama.py)
+        from edgequake._params import ollama
+
+        return ollama.chat_body(
+            provider,
+            model,
+            messages,
+            params,
+            drop_params=drop_params,
+            additional_drop_params=additional_drop_params,
+        )
     rules = RULES[provider]
     supported, flags = _model_profile(provider, model)
     family = flags.split(",", 1)[0] if flags and not flags.startswith(("nosystem", "schema")) else ""
@@ -240,6 +251,10 @@ def embedding_body(
     provider: str, model: str, input: Any, params: Dict[str, Any], *, drop_params: bool
 ) -> Dict[str, Any]:
     """The embeddings body litellm sends for ``provider``/``model``."""
+    if provider in ("ollama", "ollama_chat"):
+        from edgequake._params import ollama
+
+        return ollama.embedding_body(provider, model, input, params, drop_params=drop_params)
     drop = drop_params or _global_drop_params()
     rejected = EMBED_REJECTS.get(provider, ())
     bad = {k: v for k, v in params.items() if k in rejected}

@@ -163,6 +163,12 @@ def _identity(raw: Chunk, model: str) -> Chunk:
     return raw
 
 
+def _ollama(raw: Chunk, model: str) -> Chunk:
+    from edgequake._shaping.ollama import stream_parser  # the core already translated the line
+
+    return stream_parser(raw, model)
+
+
 _PARSERS: Dict[str, Callable[[Chunk, str], Chunk]] = {
     "openai": _identity,
     "azure": _identity,
@@ -170,6 +176,8 @@ _PARSERS: Dict[str, Callable[[Chunk, str], Chunk]] = {
     "xai": _xai,
     "openrouter": _openrouter,
     "mistral": _mistral,
+    "ollama": _ollama,
+    "ollama_chat": _ollama,
 }
 
 

@@ -17,6 +17,7 @@ _PROVIDER_EXCEPTION_NAMES = {
     "openai": "OpenAIException",
     "azure": "AzureException",
     "cerebras": "OpenAIException",
+    "ollama_chat": "Ollama_chatException",
 }
 
 
@@ -66,6 +67,9 @@ def truncated_stream_error(provider: str, model: str) -> Exception:
     text = (
         f"{name} APIConnectionError - {reason}"
         if provider == "azure"
+        # litellm's Ollama mapper raises it by status alone, untagged
+        else f"{name} - {reason}"
+        if provider in ("ollama", "ollama_chat")
         else f"APIConnectionError: {name} - {reason}"
     )
     original = exceptions.APIConnectionError(message=text, llm_provider=provider, model=model)

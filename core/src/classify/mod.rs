@@ -129,7 +129,9 @@ pub fn family(provider: Provider) -> Family {
         | Provider::Groq
         | Provider::DeepSeek
         | Provider::TogetherAi
-        | Provider::FireworksAi => Family::OpenAiCompatible,
+        | Provider::FireworksAi
+        | Provider::Ollama
+        | Provider::OllamaChat => Family::OpenAiCompatible,
         Provider::OpenRouter => Family::OpenRouter,
         Provider::HuggingFace => Family::HuggingFace,
     }

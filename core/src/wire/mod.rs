@@ -9,6 +9,7 @@
 //! The OpenAI wire is the identity (`openai`).
 
 pub mod ndjson;
+pub mod ollama;
 pub mod openai;
 
 use serde_json::Value;
@@ -23,11 +24,15 @@ use crate::sse::SseEvent;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wire {
     OpenAi,
+    Ollama,
 }
 
 impl Provider {
     pub fn wire(self) -> Wire {
-        Wire::OpenAi
+        match self {
+            Provider::Ollama | Provider::OllamaChat => Wire::Ollama,
+            _ => Wire::OpenAi,
+        }
     }
 }
 
@@ -78,6 +83,7 @@ pub fn outgoing(
 ) -> Result<Outgoing, CoreError> {
     match provider.wire() {
         Wire::OpenAi => openai::outgoing(provider, target, route, body),
+        Wire::Ollama => ollama::outgoing(provider, target, route, body),
     }
 }
 
@@ -85,12 +91,14 @@ pub fn outgoing(
 pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
     match provider.wire() {
         Wire::OpenAi => openai::incoming(provider, route, reply),
+        Wire::Ollama => ollama::incoming(provider, route, reply),
     }
 }
 
 pub fn framing(provider: Provider) -> Framing {
     match provider.wire() {
         Wire::OpenAi => Framing::Sse,
+        Wire::Ollama => Framing::Ndjson,
     }
 }
 
@@ -98,13 +106,15 @@ pub fn framing(provider: Provider) -> Framing {
 pub fn translator(provider: Provider) -> Box<dyn ChunkTranslator> {
     match provider.wire() {
         Wire::OpenAi => Box::new(openai::Chunks::new(provider)),
+        Wire::Ollama => Box::new(ollama::Chunks::new(provider)),
     }
 }
 
 /// The wire's own classification of a failure, where litellm maps it differently from the route
 /// family's mapper in `crate::classify`; `None` leaves it to that mapper.
-pub fn classify(provider: Provider, _err: &CoreError) -> Option<Classification> {
+pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
     match provider.wire() {
         Wire::OpenAi => None,
+        Wire::Ollama => ollama::classify(provider, err),
     }
 }
