@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -375,6 +376,25 @@ def test_module_num_retries_reaches_litellm(server: LoopbackServer, loop: asynci
     server.reset()
 
 
+def test_module_success_callback_is_passed_per_call(server: LoopbackServer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    called: List[Any] = []
+
+    def callback(kwargs: Any, response: Any, start: Any, end: Any) -> None:
+        called.append(response)  # litellm's callbacks see litellm's own objects
+
+    callbacks = [callback]
+    monkeypatch.setattr(edgequake, "success_callback", callbacks, raising=False)
+    server.enqueue(Reply(body=payloads.chat()))
+    edgequake.completion(model=PROVIDERS[0], messages=payloads.USER, api_base=base(server), api_key="k")
+    for _ in range(100):  # litellm runs success callbacks on its logging worker
+        if called:
+            break
+        time.sleep(0.05)
+    assert len(called) == 1 and called[0].choices[0].message.content == "Hello there!"
+    assert callbacks == [callback] and litellm.success_callback == [], "a per-call copy, nothing global"
+
+
 def test_global_only_settings_are_set_for_the_call_and_put_back(server: LoopbackServer) -> None:
     quiet = litellm.suppress_debug_info
     litellm.suppress_debug_info = False
@@ -472,6 +492,27 @@ def test_installed_as_litellm_sync_async_and_stream_calls_work() -> None:
         "after True True",
         "untouched []",
     ]
+
+
+def test_installed_as_litellm_after_litellm_was_imported() -> None:
+    # A process that used litellm itself first and swaps later: litellm's imports turn to the
+    # registry from the first call that finds its name taken.
+    out = _run(_SERVED + textwrap.dedent("""
+        import litellm as real
+        import edgequake
+        edgequake.suppress_debug_info = True
+        kinds = []
+        for swap in (False, True):
+            if swap:
+                sys.modules["litellm"] = edgequake
+            server.enqueue(Reply(body=payloads.chat()))
+            r = edgequake.completion(model="hosted_vllm/m", messages=payloads.USER, api_base=BASE,
+                                     api_key="k")
+            kinds.append(type(r).__module__)
+        print(kinds, sys.modules["litellm"] is edgequake, real is not edgequake)
+        server.stop()
+    """))
+    assert out == ["['edgequake.types', 'edgequake.types'] True True"]
 
 
 def test_installed_as_litellm_with_threads() -> None:
