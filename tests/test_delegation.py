@@ -467,7 +467,12 @@ def test_installed_as_litellm_sync_async_and_stream_calls_work() -> None:
             text = "".join([c.choices[0].delta.content or "" async for c in s if c.choices])
             server.enqueue(Reply(body=EMBEDDING))
             e = await litellm.aembedding(model=model, input=["a"], api_base=BASE, api_key="k")
-            return type(r).__module__, text, type(e).__name__
+            server.enqueue(*[Reply(body=payloads.chat()) for _ in range(8)])
+            many = await asyncio.gather(*[
+                litellm.acompletion(model=model, messages=payloads.USER, api_base=BASE, api_key="k")
+                for _ in range(8)
+            ])
+            return type(r).__module__, text, type(e).__name__, len({type(m) for m in many}), len(many)
         print("async", *asyncio.run(main()))
 
         server.enqueue(Reply(status=429, body={"error": {"message": "slow down"}}))
@@ -487,7 +492,7 @@ def test_installed_as_litellm_sync_async_and_stream_calls_work() -> None:
     assert out == [
         "sync edgequake.types Hello there!",
         "stream edgequake.types ab",
-        "async edgequake.types cd EmbeddingResponse",
+        "async edgequake.types cd EmbeddingResponse 1 8",
         "429 edgequake.exceptions litellm.exceptions",
         "after True True",
         "untouched []",

@@ -43,7 +43,7 @@ _lock = threading.RLock()
 # litellm's own modules by name: what its code must get when it imports itself.
 _REAL: Dict[str, ModuleType] = {}
 _executing: Dict[str, int] = {}  # modules this module is executing -> thread id (partial until done)
-_state: Dict[str, Any] = {"root": None, "shielded": False, "import": None}
+_state: Dict[str, Any] = {"root": None, "shielded": False}
 
 
 class LitellmMissing(Exception):
@@ -119,7 +119,6 @@ def _shield(top: ModuleType) -> None:
         _record()
         _state["root"] = os.path.dirname(top.__file__ or "") + os.sep
         original = builtins.__import__
-        _state["import"] = original
 
         def __import__(
             name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
