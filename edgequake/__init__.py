@@ -62,13 +62,11 @@ def stream_chunk_builder(
     chunks: list, messages: Any = None, start_time: Any = None, end_time: Any = None, **kwargs: Any
 ) -> Any:
     """litellm.stream_chunk_builder: one ``ModelResponse`` assembled from a stream's chunks."""
-    if chunks and type(chunks[0]).__module__.startswith("litellm."):
-        # Chunks of a call delegated to litellm: litellm's own builder assembles its own objects.
-        import litellm
+    if chunks and all("_litellm_chunk" in getattr(c, "__dict__", ()) for c in chunks):
+        # Chunks of a delegated stream (edgequake's types, each linked to litellm's own chunk).
+        from ._delegate.stream import build_delegated
 
-        return litellm.stream_chunk_builder(
-            chunks, messages=messages, start_time=start_time, end_time=end_time
-        )
+        return build_delegated(chunks, messages=messages, start_time=start_time, end_time=end_time)
     from ._shaping.chunk_builder import stream_chunk_builder as build
 
     return build(chunks, messages=messages, start_time=start_time, end_time=end_time)

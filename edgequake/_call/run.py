@@ -16,7 +16,7 @@ from edgequake import _core
 from edgequake._call.aio import await_core
 from edgequake._call.arguments import include_usage
 from edgequake._call.prepare import PreparedCall, chat_body_builder, embedding_body_builder, prepare_call
-from edgequake._call.routing import NotNative, UnsupportedProviderError, split_model
+from edgequake._call.routing import NotNative, split_model
 
 
 def _decode_info(body: Any) -> Dict[str, Any]:
@@ -120,13 +120,13 @@ async def _arun(call: PreparedCall, finish: Any, stream: bool = False, include_u
         raise call.error(exc, awaited=True, stream=stream) from None
 
 
-def _litellm_for(exc: NotNative) -> Any:
-    """Providers edgequake does not speak natively go to litellm when it is installed."""
-    try:
-        import litellm
-    except ImportError:
-        raise UnsupportedProviderError(exc.args[0]) from None
-    return litellm
+def _delegate() -> Any:
+    """Providers edgequake does not speak natively go to litellm when it is installed
+    (``edgequake._delegate``: found even under ``sys.modules["litellm"] = edgequake``, with
+    edgequake's settings, exceptions and response types)."""
+    from edgequake._delegate import call
+
+    return call
 
 
 # -- entry points used by _api -----------------------------------------------------------------------
@@ -151,7 +151,8 @@ def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str
     try:
         call = prepare_call(model, "chat", params, kwargs, messages, chat_body_builder(messages))
     except NotNative as exc:
-        return _litellm_for(exc).completion(model=model, messages=messages, **params, **kwargs)
+        first = {"model": model, "messages": messages}
+        return _delegate().run(exc.args[0], "completion", first, params, kwargs)
     return _run(call, _finish_chat, bool(params.get("stream")), include_usage(params))
 
 
@@ -162,7 +163,8 @@ async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: D
         build = chat_body_builder(messages)
         call = prepare_call(model, "chat", params, kwargs, messages, build, awaited=True)
     except NotNative as exc:
-        return await _litellm_for(exc).acompletion(model=model, messages=messages, **params, **kwargs)
+        first = {"model": model, "messages": messages}
+        return await _delegate().arun(exc.args[0], "acompletion", first, params, kwargs)
     return await _arun(call, _finish_chat, bool(params.get("stream")), include_usage(params))
 
 
@@ -170,7 +172,7 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
     try:
         call = prepare_call(model, "embedding", params, kwargs, None, embedding_body_builder(input))
     except NotNative as exc:
-        return _litellm_for(exc).embedding(model=model, input=input, **params, **kwargs)
+        return _delegate().run(exc.args[0], "embedding", {"model": model, "input": input}, params, kwargs)
     return _run(call, _finish_embedding)
 
 
@@ -180,5 +182,6 @@ async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs:
             model, "embedding", params, kwargs, None, embedding_body_builder(input), awaited=True
         )
     except NotNative as exc:
-        return await _litellm_for(exc).aembedding(model=model, input=input, **params, **kwargs)
+        first = {"model": model, "input": input}
+        return await _delegate().arun(exc.args[0], "aembedding", first, params, kwargs)
     return await _arun(call, _finish_embedding)
