@@ -97,15 +97,14 @@ def get_supported_openai_params(
 
 
 def _real_litellm() -> Any:
-    """The litellm distribution when it is installed and importable as itself, else None (under
-    ``sys.modules["litellm"] = edgequake`` the name is ours)."""
-    import sys
+    """The litellm distribution when it is installed (also under ``sys.modules["litellm"] =
+    edgequake``: edgequake._delegate finds it), else None."""
+    from edgequake._delegate.locate import LitellmMissing, real_litellm
 
     try:
-        import litellm
-    except ImportError:
+        return real_litellm()
+    except LitellmMissing:
         return None
-    return None if litellm is sys.modules.get("edgequake") else litellm
 
 
 def _delegated_params(model: str, provider: str, request_type: str) -> Optional[List[str]]:
