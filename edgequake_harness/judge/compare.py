@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 from edgequake_harness.judge.normalise import Normaliser, render_path
 
-SECTIONS = ("response", "attributes", "chunks", "assembled", "exception", "requests")
+SECTIONS = ("response", "attributes", "chunks", "assembled", "exception", "identity", "requests")
 # Header names that carry credentials; which one a target uses is part of the wire contract.
 AUTH_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key")
 _NOT_PRESENT = "<not present>"

@@ -19,6 +19,9 @@ class Observation:
     chunks: Optional[List[Dict[str, Any]]] = None  # model_dump() of each stream chunk
     assembled: Optional[Dict[str, Any]] = None  # stream_chunk_builder(chunks).model_dump()
     exception: Optional[Dict[str, Any]] = None  # describe_exception(...)
+    # the things the user gets (exception, response, stream, chunks, assembled) that are another
+    # library's objects where the target has its own class of that name (judge.identity)
+    identity: Dict[str, Any] = field(default_factory=dict)
     phase: Optional[str] = None  # where the exception happened: call, stream, assemble, harness
     delegated: Optional[str] = None  # reason, when the target says it delegated the call
     requests: List[Dict[str, Any]] = field(default_factory=list)  # what the server received (runner)

@@ -123,9 +123,16 @@ def judge(
     crash = _crash(reference)
     if crash:
         return Outcome.REFERENCE_ERROR, f"reference raised {crash}"
-    if candidate.get("delegated"):
-        return Outcome.DELEGATED, str(candidate["delegated"])
     crash = _crash(candidate)
+    if candidate.get("delegated"):
+        # Handing the call on is reported as such, but what the user gets is still judged: a crash,
+        # or another library's objects where the candidate's own belong (judge.identity).
+        if crash:
+            return Outcome.CANDIDATE_ERROR, f"candidate (delegating) raised {crash}"
+        foreign = [d for d in unregistered if d.path.split(".")[0].split("[")[0] == "identity"]
+        if foreign:
+            return Outcome.DIVERGED, f"delegated, and not the candidate's own object at {foreign[0].path}"
+        return Outcome.DELEGATED, str(candidate["delegated"])
     if crash:
         return Outcome.CANDIDATE_ERROR, f"candidate raised {crash}"
     if not diffs:

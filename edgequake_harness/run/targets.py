@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any, Dict, List, Optional
 
 from edgequake_harness.cassettes.derive import Call
+from edgequake_harness.judge.identity import RESULT_CLASSES, own_instance
 from edgequake_harness.judge.observation import Observation, attribute_mismatches, describe_exception, dump
 
 PINNED_LITELLM = "1.110.2"
@@ -149,7 +150,7 @@ class Target:
         # Only chat completion streams are rebuilt with `stream_chunk_builder`, as users do; other
         # streams (the Responses API's events) are compared chunk by chunk.
         assemble = call.function == "completion"
-        state = {"phase": "call"}
+        state = {"phase": "call", "function": call.function}
         try:
             if call.mode == "async":
                 coroutine = self._consume_async(
@@ -164,6 +165,8 @@ class Target:
         except BaseException as exc:  # the exception *is* the observation, whatever it is
             observation.exception = describe_exception(exc)
             observation.phase = state["phase"]
+            if observation.exception.get("openai_base") is not None:  # a litellm-family exception
+                _note_foreign(observation, "exception", own_instance(self.module, exc))
 
     def _consume(
         self,
@@ -175,11 +178,11 @@ class Target:
         state: Dict[str, str],
     ) -> None:
         if not stream:
-            _record_response(observation, result)
+            self._record_response(observation, result, state)
             return
-        chunks = _begin_stream(observation, state)
+        chunks = self._begin_stream(observation, state, result)
         for chunk in result:
-            _record_chunk(observation, chunks, chunk)
+            self._record_chunk(observation, chunks, chunk, state)
         if assemble:
             self._assemble(chunks, arguments, observation, state)
 
@@ -194,11 +197,11 @@ class Target:
     ) -> None:
         result = await function(**arguments)
         if not stream:
-            _record_response(observation, result)
+            self._record_response(observation, result, state)
             return
-        chunks = _begin_stream(observation, state)
+        chunks = self._begin_stream(observation, state, result)
         async for chunk in result:
-            _record_chunk(observation, chunks, chunk)
+            self._record_chunk(observation, chunks, chunk, state)
         if assemble:
             self._assemble(chunks, arguments, observation, state)
 
@@ -208,24 +211,39 @@ class Target:
         state["phase"] = "assemble"
         builder = getattr(self.module, "stream_chunk_builder", None)
         if callable(builder):
-            observation.assembled = dump(builder(chunks, messages=arguments.get("messages")))
+            built = builder(chunks, messages=arguments.get("messages"))
+            observation.assembled = dump(built)
+            _note_foreign(observation, "assembled", own_instance(self.module, built, "ModelResponse"))
+
+    def _record_response(self, observation: Observation, result: Any, state: Dict[str, str]) -> None:
+        observation.response = dump(result)
+        observation.attributes = attribute_mismatches(result, observation.response)
+        name = RESULT_CLASSES.get(state["function"])
+        if name is not None:
+            _note_foreign(observation, "response", own_instance(self.module, result, name))
+
+    def _begin_stream(self, observation: Observation, state: Dict[str, str], stream: Any) -> List[Any]:
+        state["phase"] = "stream"
+        observation.chunks = []
+        if state["function"] == "completion":
+            _note_foreign(observation, "stream", own_instance(self.module, stream, "CustomStreamWrapper"))
+        return []  # the live chunk objects, kept for stream_chunk_builder
+
+    def _record_chunk(
+        self, observation: Observation, chunks: List[Any], chunk: Any, state: Dict[str, str]
+    ) -> None:
+        chunks.append(chunk)
+        assert observation.chunks is not None
+        observation.chunks.append(dump(chunk))
+        if state["function"] == "completion" and "chunks" not in observation.identity:
+            _note_foreign(observation, "chunks", own_instance(self.module, chunk, "ModelResponseStream"))
 
 
-def _record_response(observation: Observation, result: Any) -> None:
-    observation.response = dump(result)
-    observation.attributes = attribute_mismatches(result, observation.response)
-
-
-def _begin_stream(observation: Observation, state: Dict[str, str]) -> List[Any]:
-    state["phase"] = "stream"
-    observation.chunks = []
-    return []  # the live chunk objects, kept for stream_chunk_builder
-
-
-def _record_chunk(observation: Observation, chunks: List[Any], chunk: Any) -> None:
-    chunks.append(chunk)
-    assert observation.chunks is not None
-    observation.chunks.append(dump(chunk))
+def _note_foreign(observation: Observation, what: str, own: Optional[bool]) -> None:
+    """Only a violation is recorded: ``what`` is an instance of another library's class where the
+    target has its own of that name (None: the target has no such class; nothing to say)."""
+    if own is False:
+        observation.identity[what] = "not the target's own class"
 
 
 def module_version(name: str, module: ModuleType) -> str:

@@ -112,3 +112,47 @@ def test_async_mode_litellm_against_itself(cases: List[Case]) -> None:
         if r.outcome is not Outcome.CONFORMANT and r not in crashed
     ] == []
     assert len(results) >= 4
+
+
+# --- identity: the candidate's own classes and types ------------------------------------------
+
+
+@pytest.fixture
+def foreign() -> Iterator[Runner]:
+    import litellm_foreign
+
+    with Runner(RunConfig(paths=[str(BUNDLED)], reference="litellm", candidate="litellm_foreign")) as running:
+        yield running
+    litellm_foreign.DELEGATE = False
+
+
+@pytest.mark.parametrize(
+    ("fragment", "foreign_paths"),
+    [
+        ("openai/chat/pydantic-ai__test_valid_response", ["identity.response"]),
+        ("openai/stream/mirascope__stream__openai_completions__streams-text-response", ["identity.chunks"]),
+        ("openai/error/authored__error_404", ["identity.exception"]),
+    ],
+)
+def test_another_librarys_objects_are_not_the_candidates_own(
+    foreign: Runner, cases: List[Case], fragment: str, foreign_paths: List[str]
+) -> None:
+    case = next(c for c in cases if fragment in c.id)
+    result = foreign.run_case(case)
+    assert result.outcome is Outcome.DIVERGED, (result.outcome, result.reason)
+    # the path names the foreign thing, or (where the normaliser dropped the reference's empty
+    # section) the candidate's value does
+    named = [d for d in result.diffs if d.path.startswith("identity")]
+    assert named, result.diffs
+    for path in foreign_paths:
+        thing = path.split(".")[1]
+        assert any(thing in d.path or thing in str(d.candidate) for d in named), named
+
+
+def test_a_delegated_case_is_still_judged_on_identity(foreign: Runner, cases: List[Case]) -> None:
+    import litellm_foreign
+
+    litellm_foreign.DELEGATE = True
+    result = foreign.run_case(case_named(cases, "openai/chat/pydantic-ai__test_valid_response"))
+    assert result.outcome is Outcome.DIVERGED
+    assert "delegated, and not the candidate's own object at identity.response" in (result.reason or "")
