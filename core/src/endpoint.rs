@@ -154,6 +154,8 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
         | Provider::TogetherAi
         | Provider::FireworksAi
         | Provider::Cerebras => ensure_route(base, path),
+        // litellm takes a Cohere api_base as the full URL (`wire::cohere` builds its own).
+        Provider::Cohere | Provider::CohereChat => base.to_string(),
     })
 }
 

@@ -16,6 +16,8 @@ pub enum Provider {
     FireworksAi,
     HuggingFace,
     Cerebras,
+    Cohere,
+    CohereChat,
 }
 
 /// How the API key travels.
@@ -27,7 +29,7 @@ pub enum Auth {
 }
 
 impl Provider {
-    pub const ALL: [Provider; 11] = [
+    pub const ALL: [Provider; 13] = [
         Provider::OpenAI,
         Provider::Azure,
         Provider::Mistral,
@@ -39,6 +41,8 @@ impl Provider {
         Provider::FireworksAi,
         Provider::HuggingFace,
         Provider::Cerebras,
+        Provider::Cohere,
+        Provider::CohereChat,
     ];
 
     /// litellm's provider name (the `provider/` model prefix and `custom_llm_provider`).
@@ -55,6 +59,8 @@ impl Provider {
             Provider::FireworksAi => "fireworks_ai",
             Provider::HuggingFace => "huggingface",
             Provider::Cerebras => "cerebras",
+            Provider::Cohere => "cohere",
+            Provider::CohereChat => "cohere_chat",
         }
     }
 
@@ -76,6 +82,8 @@ impl Provider {
             Provider::FireworksAi => Some("https://api.fireworks.ai/inference/v1"),
             Provider::HuggingFace => Some("https://router.huggingface.co/v1"),
             Provider::Cerebras => Some("https://api.cerebras.ai/v1"),
+            // The chat URL; the embed URL is the wire's own default (`wire::cohere`).
+            Provider::Cohere | Provider::CohereChat => Some("https://api.cohere.com/v2/chat"),
         }
     }
 

@@ -26,6 +26,7 @@ class PreparedCall:
     __slots__ = (
         "api_base_shown",
         "caller_model",
+        "inputs",
         "messages",
         "num_retries",
         "request",
@@ -61,6 +62,7 @@ class PreparedCall:
         self.started = started
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
+        self.inputs: Any = None  # an embedding call's input (Cohere counts it when unbilled)
 
     def error(self, exc: BaseException, *, awaited: bool = False, stream: bool = False) -> BaseException:
         """The litellm exception for a core failure; other exceptions pass through unchanged.

@@ -10,6 +10,7 @@ import sys
 from typing import Any, NamedTuple, Optional, Tuple
 
 from edgequake._call.provider_names import LITELLM_PROVIDERS
+from edgequake._params import cohere
 
 
 class ProviderConfig(NamedTuple):
@@ -45,6 +46,9 @@ NATIVE: dict[str, ProviderConfig] = {
         ("huggingface_key",), ("HF_TOKEN", "HUGGINGFACE_API_KEY"), ("HF_API_BASE", "HUGGINGFACE_API_BASE")
     ),
     "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",)),
+    # Cohere's v2 chat and embed (litellm's cohere/ and cohere_chat/ routes; a v1/ model is delegated).
+    "cohere": ProviderConfig(("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",)),
+    "cohere_chat": ProviderConfig(("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",)),
 }
 
 # Bare model names litellm routes to OpenAI (its cost map lists them; these prefixes cover that list).
@@ -108,12 +112,16 @@ def split_model(model: str, custom_llm_provider: Optional[str]) -> Tuple[str, st
         raise _bad_request(f"model must be a non-empty string, got {model!r}", str(model))
     if custom_llm_provider:
         prefix = custom_llm_provider + "/"
-        return custom_llm_provider, model[len(prefix) :] if model.startswith(prefix) else model
+        rest = model[len(prefix) :] if model.startswith(prefix) else model
+        return cohere.provider_for(custom_llm_provider, rest), rest
     head, sep, rest = model.partition("/")
     if sep and head in LITELLM_PROVIDERS:
-        return head, rest
+        return cohere.provider_for(head, rest), rest
     if model.startswith(_OPENAI_BARE_PREFIXES):
         return "openai", model
+    bare = cohere.bare_provider(model)
+    if bare is not None:
+        return bare, model
     raise _bad_request(
         "LLM Provider NOT provided. Pass in the LLM provider you are trying to call. "
         f"You passed model={model}\n Pass model as E.g. For 'Huggingface' inference endpoints pass in "
@@ -138,7 +146,7 @@ def resolve(
 ) -> Route:
     provider, wire_model = split_model(model, custom_llm_provider)
     config = NATIVE.get(provider)
-    if config is None:
+    if config is None or (provider in cohere.COHERE_PROVIDERS and cohere.uses_v1(wire_model)):
         raise NotNative(provider)
     pkg = _package()
     key = api_key

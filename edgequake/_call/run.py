@@ -8,6 +8,7 @@ providers edgequake does not speak).
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any, Dict, Tuple
 
@@ -16,6 +17,7 @@ from edgequake._call.aio import await_core
 from edgequake._call.arguments import include_usage
 from edgequake._call.prepare import PreparedCall, chat_body_builder, embedding_body_builder, prepare_call
 from edgequake._call.routing import NotNative, UnsupportedProviderError, split_model
+from edgequake._params.cohere import COHERE_PROVIDERS
 
 
 def _decode_info(body: Any) -> Dict[str, Any]:
@@ -32,12 +34,23 @@ def _decode_info(body: Any) -> Dict[str, Any]:
 
 
 def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
+    if call.route.provider in COHERE_PROVIDERS:
+        from edgequake._shaping import cohere
+
+        return _finish(call, result, functools.partial(cohere.model_response, caller_model=call.caller_model))
     from edgequake._shaping.response import model_response_from_openai
 
     return _finish(call, result, model_response_from_openai)
 
 
 def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
+    if call.route.provider in COHERE_PROVIDERS:
+        from edgequake._shaping import cohere
+
+        shape = functools.partial(
+            cohere.embedding_response, caller_model=call.caller_model, inputs=call.inputs
+        )
+        return _finish(call, result, shape)
     from edgequake._shaping.response import embedding_response_from_openai
 
     return _finish(call, result, embedding_response_from_openai)
@@ -72,6 +85,8 @@ def _stream_wrapper(call: PreparedCall, core_stream: Any, include_usage: bool) -
     from edgequake._call.stream import CustomStreamWrapper
     from edgequake._shaping.response import StreamShaper
 
+    if call.route.provider in COHERE_PROVIDERS:
+        from edgequake._shaping.cohere import CohereStreamShaper as StreamShaper
     shaper = StreamShaper(
         provider=call.route.provider,
         requested_model=call.requested_model,
@@ -162,6 +177,7 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
         call = prepare_call(model, "embedding", params, kwargs, None, embedding_body_builder(input))
     except NotNative as exc:
         return _litellm_for(exc).embedding(model=model, input=input, **params, **kwargs)
+    call.inputs = input if isinstance(input, list) else [input]
     return _run(call, _finish_embedding)
 
 
@@ -172,4 +188,5 @@ async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs:
         )
     except NotNative as exc:
         return await _litellm_for(exc).aembedding(model=model, input=input, **params, **kwargs)
+    call.inputs = input if isinstance(input, list) else [input]
     return await _arun(call, _finish_embedding)

@@ -31,6 +31,7 @@ _AZURE = "azure"
 _COMPAT = "compat"  # litellm's own httpx handler, mapped as openai-compatible
 _OPENROUTER = "openrouter"
 _HUGGINGFACE = "huggingface"
+_COHERE = "cohere"  # litellm's httpx handler with its Cohere mapper (core/src/wire/cohere/errors.rs)
 
 _FAMILY = {
     "openai": _SDK,
@@ -44,6 +45,8 @@ _FAMILY = {
     "fireworks_ai": _COMPAT,
     "openrouter": _OPENROUTER,
     "huggingface": _HUGGINGFACE,
+    "cohere": _COHERE,
+    "cohere_chat": _COHERE,
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -129,6 +132,11 @@ def _message(info: dict, family: str, label: str) -> str:
     """litellm's constructor message; rebuilt here where it quotes Python's own error text."""
     kind = info.get("kind")
     message = str(info.get("message") or "")
+    if kind == "decode" and family == _COHERE:
+        # litellm's Cohere embedding route re-raises the JSON error itself; chat quotes the body.
+        if info.get("route") == "embedding":
+            return _json_error(info.get("body") or "") or message
+        return message
     if kind == "status" and family == _SDK and info.get("route") == "embedding":
         # litellm's openai embedding path re-raises the SDK error by its str(), which starts with
         # "Error code: N - "; the chat path does not. Same class and provider text otherwise.
@@ -222,6 +230,15 @@ def from_core(
     from edgequake import exceptions as ex
 
     family = _FAMILY.get(llm_provider, _COMPAT)
+    own_mapper = info.get("own_mapper")
+    if family == _COHERE and info.get("kind") == "decode" and info.get("route") == "embedding":
+        own_mapper = ""  # re-raised unmapped, naming no provider
+    if own_mapper is not None:
+        # litellm's provider mapper raised it: its own provider name, no debug info; its catch-all
+        # re-raise of an unreadable reply names neither provider nor model.
+        llm_provider = own_mapper
+        if not own_mapper:
+            model = ""
     label = exception_provider(llm_provider)
     kind = info.get("kind")
     cls_name = str(info.get("class") or "APIError")
@@ -233,6 +250,10 @@ def from_core(
     # No secret of a URL (userinfo, `key=` values) reaches a message (issue 12, item 3).
     message = _core.redact_text(_message(info, family, label))
     dbg = None if family == _HUGGINGFACE else debug_info(model, api_base, messages)
+    if family == _COHERE and (own_mapper is not None or cls_name == "APIConnectionError"):
+        dbg = None
+    elif family == _COHERE and info.get("route") == "embedding":
+        dbg = f"\nModel: {model}\nMessages: `None`"  # litellm's embedding passes no api_base there
     common = {"model": model, "llm_provider": llm_provider}
     upstream_status = info.get("provider_status_code") or status
 
@@ -367,6 +388,8 @@ def _stub_url(llm_provider: str, family: str, kind: Any) -> str:
     if llm_provider == "fireworks_ai":
         return _DOCS_STUB
     if family in (_OPENROUTER, _HUGGINGFACE) and kind != "decode":
+        return _DOCS_STUB
+    if family == _COHERE:
         return _DOCS_STUB
     return _OPENAI_STUB
 

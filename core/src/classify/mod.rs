@@ -108,6 +108,10 @@ pub struct Classification {
     pub status_code: u16,
     pub message: String,
     pub provider_status_code: Option<u16>,
+    /// Set when litellm's provider-specific mapper raised the exception itself: the `llm_provider`
+    /// it names there (its own constant, not the route's; empty for litellm's catch-all re-raise),
+    /// and it attaches no `litellm_debug_info`. None: the route's provider, with debug info.
+    pub own_mapper: Option<&'static str>,
 }
 
 /// How litellm reaches a provider, which decides the mapper and the text it searches.
@@ -132,6 +136,8 @@ pub fn family(provider: Provider) -> Family {
         | Provider::FireworksAi => Family::OpenAiCompatible,
         Provider::OpenRouter => Family::OpenRouter,
         Provider::HuggingFace => Family::HuggingFace,
+        // Every Cohere failure is classified by its wire (`wire::cohere::errors`).
+        Provider::Cohere | Provider::CohereChat => Family::OpenAiCompatible,
     }
 }
 
@@ -187,5 +193,6 @@ fn done(class: ErrorClass, status_code: u16, message: String) -> Classification 
         status_code,
         message,
         provider_status_code: None,
+        own_mapper: None,
     }
 }
