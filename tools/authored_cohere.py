@@ -486,4 +486,85 @@ def cohere_cases(authored: Callable[..., Any], response: Callable[..., Any]) -> 
             _embed_call("embed-english-v3.0", input=["hello"]),
         )
     )
+    rerank_docs = [
+        "Carson City is the capital city of the American state of Nevada.",
+        "Washington, D.C. is the capital of the United States.",
+        "Capital punishment has existed in the United States since before it was a country.",
+    ]
+    rerank_uri = "https://api.cohere.com/v2/rerank"
+    rerank_query = "What is the capital of the United States?"
+    out.append(
+        A(
+            "cohere",
+            "rerank_top_n",
+            "other",
+            "authored: Cohere v2 rerank with top_n 2; reply {id, results[{index, relevance_score}], meta{api_version, billed_units.search_units}} shaped on cohere/openllmetry__test_cohere_v2_rerank_legacy.yaml",
+            (
+                "POST",
+                rerank_uri,
+                {
+                    "model": "rerank-v3.5",
+                    "query": rerank_query,
+                    "top_n": 2,
+                    "documents": rerank_docs,
+                    "return_documents": True,
+                },
+            ),
+            [
+                R(
+                    200,
+                    _j(
+                        {
+                            "id": "b4d1c7e2-authored-rr1",
+                            "results": [
+                                {"index": 1, "relevance_score": 0.9871},
+                                {"index": 2, "relevance_score": 0.1043},
+                            ],
+                            "meta": {"api_version": {"version": "2"}, "billed_units": {"search_units": 1}},
+                        }
+                    ),
+                )
+            ],
+            {
+                "function": "rerank",
+                "model": "cohere/rerank-v3.5",
+                "kwargs": {"query": rerank_query, "documents": rerank_docs, "top_n": 2},
+                "base_path": "",
+            },
+        )
+    )
+    out.append(
+        A(
+            "cohere",
+            "rerank_error_429",
+            "error",
+            "authored: HTTP 429 from Cohere v2 rerank, body {id, message} shaped on the corpus 404 (cohere/pydantic-ai__TestCohere.test_embed_error.yaml); litellm's status mapping on the rerank route",
+            (
+                "POST",
+                rerank_uri,
+                {
+                    "model": "rerank-v3.5",
+                    "query": rerank_query,
+                    "documents": rerank_docs,
+                    "return_documents": True,
+                },
+            ),
+            [
+                R(
+                    429,
+                    _error(
+                        "You are using a Trial key, which is limited to 10 API calls / minute.",
+                        "b4d1c7e2-authored-rr429",
+                    ),
+                    headers={"retry-after": "1"},
+                )
+            ],
+            {
+                "function": "rerank",
+                "model": "cohere/rerank-v3.5",
+                "kwargs": {"query": rerank_query, "documents": rerank_docs},
+                "base_path": "",
+            },
+        )
+    )
     return out

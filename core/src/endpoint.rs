@@ -9,6 +9,8 @@ use crate::provider::{Auth, Provider};
 pub enum Route {
     ChatCompletions,
     Embeddings,
+    /// litellm's `rerank()` (Cohere's `/v2/rerank`; no OpenAI-wire provider has one).
+    Rerank,
 }
 
 impl Route {
@@ -16,6 +18,7 @@ impl Route {
         match name {
             "chat" => Some(Route::ChatCompletions),
             "embedding" => Some(Route::Embeddings),
+            "rerank" => Some(Route::Rerank),
             _ => None,
         }
     }
@@ -24,6 +27,7 @@ impl Route {
         match self {
             Route::ChatCompletions => "chat/completions",
             Route::Embeddings => "embeddings",
+            Route::Rerank => "rerank",
         }
     }
 }

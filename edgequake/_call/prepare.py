@@ -18,6 +18,7 @@ from edgequake._call.arguments import (
 )
 from edgequake._call.bad_arguments import BadArgument, body_problem, litellm_error
 from edgequake._call.routing import Route
+from edgequake._params.cohere import COHERE_PROVIDERS
 
 
 class PreparedCall:
@@ -121,6 +122,9 @@ def prepare_call(
     started = time.perf_counter()
     body_params, control = split_kwargs(params, kwargs)
     route = route_for(model, control)
+    if route_name == "embedding" and route.provider in COHERE_PROVIDERS:
+        # litellm's Cohere embedding reads only the call's api_base (no global, no COHERE_API_BASE)
+        route = route._replace(api_base=control.get("api_base") or control.get("base_url"))
     try:
         return _prepare(
             route, model, route_name, body_params, control, messages, build_body, started, awaited

@@ -19,6 +19,8 @@ class ProviderConfig(NamedTuple):
     key_globals: Tuple[str, ...]
     key_env: Tuple[str, ...]
     base_env: Tuple[str, ...]
+    # litellm.api_key after the environment rather than before it (its Cohere routes)
+    api_key_global_last: bool = False
 
 
 # The providers the Rust core speaks natively over the OpenAI wire format.
@@ -47,8 +49,10 @@ NATIVE: dict[str, ProviderConfig] = {
     ),
     "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",)),
     # Cohere's v2 chat and embed (litellm's cohere/ and cohere_chat/ routes; a v1/ model is delegated).
-    "cohere": ProviderConfig(("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",)),
-    "cohere_chat": ProviderConfig(("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",)),
+    "cohere": ProviderConfig(("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",), True),
+    "cohere_chat": ProviderConfig(
+        ("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",), True
+    ),
 }
 
 # Bare model names litellm routes to OpenAI (its cost map lists them; these prefixes cover that list).
@@ -155,7 +159,10 @@ def resolve(
             key = getattr(pkg, name, None)
             if key:
                 break
-    key = key or getattr(pkg, "api_key", None) or _first_env(config.key_env)
+    if config.api_key_global_last:
+        key = key or _first_env(config.key_env) or getattr(pkg, "api_key", None)
+    else:
+        key = key or getattr(pkg, "api_key", None) or _first_env(config.key_env)
     base = api_base or getattr(pkg, "api_base", None) or _first_env(config.base_env)
     version = None
     if provider == "azure":

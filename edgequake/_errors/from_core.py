@@ -25,6 +25,8 @@ import os
 import re
 from typing import Any, Optional
 
+from edgequake._errors import cohere
+
 # Route families, as in core/src/classify/: they decide which litellm mapper ran and what it attached.
 _SDK = "sdk"  # litellm calls the openai SDK
 _AZURE = "azure"
@@ -230,15 +232,8 @@ def from_core(
     from edgequake import exceptions as ex
 
     family = _FAMILY.get(llm_provider, _COMPAT)
-    own_mapper = info.get("own_mapper")
-    if family == _COHERE and info.get("kind") == "decode" and info.get("route") == "embedding":
-        own_mapper = ""  # re-raised unmapped, naming no provider
-    if own_mapper is not None:
-        # litellm's provider mapper raised it: its own provider name, no debug info; its catch-all
-        # re-raise of an unreadable reply names neither provider nor model.
-        llm_provider = own_mapper
-        if not own_mapper:
-            model = ""
+    if family == _COHERE:
+        model, llm_provider = cohere.names(info, model, llm_provider)
     label = exception_provider(llm_provider)
     kind = info.get("kind")
     cls_name = str(info.get("class") or "APIError")
@@ -250,10 +245,8 @@ def from_core(
     # No secret of a URL (userinfo, `key=` values) reaches a message (issue 12, item 3).
     message = _core.redact_text(_message(info, family, label))
     dbg = None if family == _HUGGINGFACE else debug_info(model, api_base, messages)
-    if family == _COHERE and (own_mapper is not None or cls_name == "APIConnectionError"):
-        dbg = None
-    elif family == _COHERE and info.get("route") == "embedding":
-        dbg = f"\nModel: {model}\nMessages: `None`"  # litellm's embedding passes no api_base there
+    if family == _COHERE:
+        dbg = cohere.debug_info(info, model, dbg)
     common = {"model": model, "llm_provider": llm_provider}
     upstream_status = info.get("provider_status_code") or status
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import subprocess
 import sys
 import textwrap
@@ -17,6 +16,7 @@ import pytest
 
 import edgequake
 from tests.loopback import LoopbackServer, Reply
+from tests.providers.test_cohere_embed_rerank import EMBED, RERANK
 
 USER = [{"role": "user", "content": "hi"}]
 USAGE = {
@@ -400,72 +400,6 @@ def test_connection_refused() -> None:
         )
 
 
-# --- embeddings -------------------------------------------------------------------------------------
-
-EMBED = {
-    "id": "e",
-    "texts": ["a", "b"],
-    "embeddings": {"float": [[0.1, 0.2], [0.3, 0.4]]},
-    "meta": {"api_version": {"version": "2"}, "billed_units": {"input_tokens": 8}},
-    "response_type": "embeddings_by_type",
-}
-
-
-def test_embedding_request_and_response(server: LoopbackServer) -> None:
-    server.enqueue(Reply(body=EMBED))
-    resp = edgequake.embedding(
-        model="cohere/embed-english-v3.0",
-        input=["a", "b"],
-        input_type="search_query",
-        dimensions=256,
-        encoding_format="float",
-        api_key="k",
-        api_base=server.url + "/v2/embed",
-    )
-    assert server.seen[-1].json() == {
-        "model": "embed-english-v3.0",
-        "texts": ["a", "b"],
-        "input_type": "search_query",
-        "output_dimension": 256,
-        "embedding_types": ["float"],
-    }
-    assert "request-source" not in server.seen[-1].headers
-    assert [d.embedding for d in resp.data] == [[0.1, 0.2], [0.3, 0.4]]
-    usage = resp.model_dump()["usage"]
-    assert (usage["prompt_tokens"], usage["total_tokens"], usage["prompt_tokens_details"]["text_tokens"]) == (
-        8,
-        8,
-        8,
-    )
-
-
-def test_async_embedding_of_one_string_and_default_input_type(server: LoopbackServer) -> None:
-    server.enqueue(Reply(body=EMBED))
-
-    async def main() -> Any:
-        return await edgequake.aembedding(
-            model="cohere/embed-english-v3.0", input="a", api_key="k", api_base=server.url + "/v2/embed"
-        )
-
-    resp = asyncio.run(main())
-    assert server.seen[-1].json()["texts"] == ["a"]
-    assert server.seen[-1].json()["input_type"] == "search_document"
-    assert len(resp.data) == 2
-
-
-def test_embedding_errors_and_unsupported_params(server: LoopbackServer) -> None:
-    server.enqueue(Reply(status=404, body={"id": "x", "message": "model 'nonexistent' not found"}))
-    with pytest.raises(edgequake.NotFoundError) as info:
-        edgequake.embedding(
-            model="cohere/nonexistent", input=["a"], api_key="k", api_base=server.url + "/v2/embed"
-        )
-    assert info.value.message.startswith("litellm.NotFoundError: CohereException - ")
-    with pytest.raises(
-        edgequake.UnsupportedParamsError, match=re.escape("cohere does not support parameters: {'user': 'u'}")
-    ):
-        edgequake.embedding(model="cohere/embed-english-v3.0", input=["a"], user="u", api_base=server.url)
-
-
 # --- no litellm -------------------------------------------------------------------------------------
 
 
@@ -475,6 +409,7 @@ def test_calls_do_not_import_litellm(server: LoopbackServer) -> None:
         Reply(body=TEXT_REPLY),
         Reply(raw_events=_text_events("a", "b")),
         Reply(body=EMBED),
+        Reply(body=RERANK),
     )
     code = textwrap.dedent(
         f"""
@@ -491,6 +426,8 @@ def test_calls_do_not_import_litellm(server: LoopbackServer) -> None:
         assert "".join(c.choices[0].delta.content or "" for c in chunks) == "ab"
         edgequake.embedding(model="cohere/embed-english-v3.0", input=["a"], api_key="k",
                             api_base=base + "/v2/embed")
+        edgequake.rerank(model="cohere/rerank-english-v3.0", query="q", documents=["a"], api_key="k",
+                         api_base=base)
         assert "litellm" not in sys.modules, "a Cohere call imported litellm"
         """
     )

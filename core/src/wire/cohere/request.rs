@@ -106,6 +106,21 @@ pub fn embed(body: Value) -> Result<Value, CoreError> {
     Ok(Value::Object(out))
 }
 
+/// `/v2/rerank`: litellm's rerank params are Cohere's own names; unset ones are not sent.
+pub fn rerank(body: Value) -> Result<Value, CoreError> {
+    let map = object(body)?;
+    for required in ["query", "documents"] {
+        if !map.contains_key(required) {
+            return Err(CoreError::InvalidRequest {
+                detail: format!("{required} is required for Cohere rerank"),
+            });
+        }
+    }
+    Ok(Value::Object(
+        map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+    ))
+}
+
 /// litellm's `is_base64_encoded`: a `data:` URL whose part after the first comma is canonical
 /// base64 (it decodes strictly and re-encodes to the same text).
 pub(super) fn is_base64_data_url(s: &str) -> bool {

@@ -273,3 +273,18 @@ fn billed_usage(billed: &Value) -> Result<Value, String> {
         },
     }))
 }
+
+/// A rerank reply as Cohere sends it (litellm validates it into its `RerankResponse`, whose fields
+/// are Cohere's): a body that is no object cannot be read.
+pub fn rerank(reply: Reply<'_>) -> Result<Value, CoreError> {
+    match &reply.value {
+        Value::Object(_) => Ok(reply.value),
+        other => {
+            let detail = format!(
+                "1 validation error for RerankResponse\n  Input should be a valid dictionary or instance of RerankResponse, got {}",
+                type_name(other)
+            );
+            Err(unreadable(&reply, detail))
+        }
+    }
+}

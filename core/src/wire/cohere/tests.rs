@@ -118,6 +118,59 @@ fn api_base_is_the_full_url_and_defaults_follow_litellm() {
 }
 
 #[test]
+fn rerank_url_headers_and_body() {
+    let url = |base: Option<&str>| {
+        outgoing(
+            &target(base, Some("k")),
+            Route::Rerank,
+            json!({"model": "r", "query": "q", "documents": ["a"]}),
+        )
+        .map(|o| o.endpoint.url)
+        .unwrap_or_default()
+    };
+    assert_eq!(url(None), "https://api.cohere.com/v2/rerank");
+    assert_eq!(url(Some("http://h")), "http://h/v2/rerank");
+    assert_eq!(url(Some("http://h/")), "http://h/v2/rerank");
+    assert_eq!(url(Some("http://h/v2/rerank")), "http://h/v2/rerank");
+    let out = outgoing(
+        &target(None, Some("k")),
+        Route::Rerank,
+        json!({"model": "r", "query": "q", "documents": ["a"], "top_n": null, "return_documents": true}),
+    );
+    let out = out.ok();
+    assert_eq!(
+        out.as_ref().map(|o| o.body.clone()),
+        Some(json!({"model": "r", "query": "q", "documents": ["a"], "return_documents": true}))
+    );
+    assert_eq!(
+        out.map(|o| o.endpoint.headers),
+        Some(vec![
+            ("authorization".to_owned(), "Bearer k".to_owned()),
+            ("accept".to_owned(), "application/json".to_owned()),
+        ])
+    );
+    assert!(matches!(
+        request::rerank(json!({"model": "r", "query": "q"})),
+        Err(CoreError::InvalidRequest { .. })
+    ));
+    let reply = |raw: &str| {
+        let value: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
+        incoming(
+            Route::Rerank,
+            Reply {
+                status: 200,
+                headers: &[],
+                raw: raw.as_bytes(),
+                value,
+            },
+        )
+    };
+    let body = r#"{"id":"x","results":[{"index":3,"relevance_score":0.99}],"meta":{"billed_units":{"search_units":1}}}"#;
+    assert_eq!(reply(body).ok(), serde_json::from_str(body).ok());
+    assert!(matches!(reply("[1]"), Err(CoreError::Decode { .. })));
+}
+
+#[test]
 fn chat_params_get_cohere_names() {
     let body = json!({
         "model": "command-r", "messages": [{"role": "user", "content": "hi"}],
