@@ -486,6 +486,115 @@ def cohere_cases(authored: Callable[..., Any], response: Callable[..., Any]) -> 
             _embed_call("embed-english-v3.0", input=["hello"]),
         )
     )
+    more_errors = [
+        (
+            400,
+            "invalid request: message must be at least 1 token long or tool results must be specified.",
+            "a plain 400: the mapper's BadRequestError",
+            _chat_call(),
+        ),
+        (
+            404,
+            "model 'command-r-nope' not found, make sure the correct model ID was used and that you have access to the model.",
+            "no Cohere rule for 404: litellm's status mapping (Cohere_chatException)",
+            _chat_call(model="cohere_chat/command-r-nope"),
+        ),
+        (
+            404,
+            "model 'command-a-03-2025' not found, make sure the correct model ID was used and that you have access to the model.",
+            "a cohere/ model litellm moves to cohere_chat: its status mapping names cohere_chat",
+            _chat_call(model="cohere/command-a-03-2025"),
+        ),
+        (
+            422,
+            "invalid type: parameter messages is of type object but should be of type array",
+            "the mapper's 'invalid type: parameter' phrase",
+            _chat_call(model="cohere/command-r"),
+        ),
+        (498, "invalid request: blocked input", "Cohere's 498: the mapper's BadRequestError", _chat_call()),
+    ]
+    for status, message, why, call in more_errors:
+        name = f"error_{status}" if status != 404 or "nope" in message else "error_404_cohere_prefix"
+        out.append(
+            A(
+                "cohere",
+                name,
+                "error",
+                f"authored: HTTP {status} from Cohere v2 chat, body {{id, message}} shaped on the corpus 404 (cohere/pydantic-ai__TestCohere.test_embed_error.yaml); {why}",
+                _chat_req(),
+                [R(status, _error(message, f"b4d1c7e2-authored-err{status}"))],
+                call,
+            )
+        )
+    out.append(
+        A(
+            "cohere",
+            "error_502",
+            "error",
+            "authored: HTTP 502 with a Cloudflare-style HTML page from Cohere v2 chat; litellm's status mapping quotes the page",
+            _chat_req(),
+            [
+                R(
+                    502,
+                    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
+                    "text/html",
+                )
+            ],
+            _chat_call(),
+        )
+    )
+    out.append(
+        A(
+            "cohere",
+            "error_500_stream",
+            "error",
+            "authored: HTTP 500 to a streamed Cohere v2 chat, body {id, message} (docs.cohere.com/reference/errors): raised at the call",
+            _chat_req(stream=True),
+            [
+                R(
+                    500,
+                    _error(
+                        "internal server error, this has been reported to our developers. id 9e1a",
+                        "b4d1c7e2-authored-err500s",
+                    ),
+                )
+            ],
+            _chat_call(stream=True),
+        )
+    )
+    out.append(
+        A(
+            "cohere",
+            "body_not_json",
+            "error",
+            "authored: HTTP 200 from Cohere v2 chat whose body is not JSON (a proxy's text page): litellm raises APIConnectionError quoting it",
+            _chat_req(),
+            [R(200, "upstream connect error or disconnect/reset before headers", "text/plain")],
+            _chat_call(),
+        )
+    )
+    out.append(
+        A(
+            "cohere",
+            "body_without_message",
+            "error",
+            "authored: HTTP 200 from Cohere v2 chat, JSON without `message` (an id and usage only): litellm fails reading it (KeyError 'message', re-raised as APIConnectionError)",
+            _chat_req(),
+            [R(200, _j({"id": "b4d1c7e2-authored-0009", "finish_reason": "COMPLETE", "usage": USAGE}))],
+            _chat_call(),
+        )
+    )
+    out.append(
+        A(
+            "cohere",
+            "chat_cohere_prefix",
+            "chat",
+            "authored: a cohere/ model litellm keeps on the cohere route (command-r), text reply shaped on cohere/pydantic-ai__test_request_simple_success_with_vcr.yaml",
+            _chat_req(model="command-r"),
+            [R(200, _reply({"role": "assistant", "content": [{"type": "text", "text": "Hi!"}]}))],
+            _chat_call(model="cohere/command-r"),
+        )
+    )
     rerank_docs = [
         "Carson City is the capital city of the American state of Nevada.",
         "Washington, D.C. is the capital of the United States.",
