@@ -53,7 +53,8 @@ fn reply(provider: Provider, status: u16, text: &str) -> Classification {
         return generic(Timeout, 408, message);
     }
     if text.contains("invalid api token") || text.contains("No API key provided.") {
-        return own(AuthenticationError, 401, text.to_owned());
+        // The class takes its status from the reply it carries, whatever that reply's status.
+        return own(AuthenticationError, status, text.to_owned());
     }
     if text.contains("invalid type: parameter") {
         return own(BadRequestError, status, text.to_owned());

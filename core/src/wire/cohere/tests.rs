@@ -596,7 +596,7 @@ fn error_mapping_table() {
             403,
             r#"{"message":"No API key provided."}"#,
             AuthenticationError,
-            401,
+            403,
             "CohereException",
             Some("cohere"),
         ),
