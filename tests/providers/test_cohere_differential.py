@@ -55,12 +55,15 @@ ROUTES = (
     ("completion", "cohere/command-r7b-12-2024", "/v2/chat"),
     ("embedding", "cohere/embed-english-v3.0", "/v2/embed"),
     ("rerank", "cohere/rerank-v3.5", ""),
+    ("stream", "cohere_chat/command-r", "/v2/chat"),
 )
 
 
 def _call(module: Any, function: str, model: str, base: str) -> Any:
     if function == "completion":
         return module.completion(model=model, messages=USER, api_key="k", api_base=base)
+    if function == "stream":  # an error status raises at the call, before any chunk
+        return list(module.completion(model=model, messages=USER, api_key="k", api_base=base, stream=True))
     if function == "embedding":
         return module.embedding(model=model, input=["a"], api_key="k", api_base=base)
     return module.rerank(model=model, query="q", documents=["a"], api_key="k", api_base=base)
@@ -163,7 +166,7 @@ def chat_replies(draw: Any) -> Reply:
 
 
 @PROPERTY
-@given(reply=chat_replies(), route=st.sampled_from(ROUTES[:3]))
+@given(reply=chat_replies(), route=st.sampled_from(ROUTES[:3]))  # the non-stream chat routes
 def test_chat_replies_shape_as_litellm_shapes_them(server: LoopbackServer, reply: Reply, route: Any) -> None:
     expected = _outcome(litellm, server, reply, route)
     got = _outcome(edgequake, server, Reply(body=reply.body), route)
@@ -214,5 +217,84 @@ def test_embed_replies_shape_as_litellm_shapes_them(server: LoopbackServer, case
             model="cohere/embed-english-v3.0", input=texts, api_key="k", api_base=server.url + "/v2/embed"
         )
         return {"result": result.model_dump(), "sent": server.seen[-1].json()}
+
+    assert outcome(edgequake) == outcome(litellm)
+
+
+_OK = {
+    "id": "r-1",
+    "message": {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
+    "finish_reason": "COMPLETE",
+    "usage": {"tokens": {"input_tokens": 1, "output_tokens": 1}},
+}
+_TOOL = {
+    "type": "function",
+    "function": {"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "string"}}}},
+}
+_KWARGS = {
+    "temperature": st.floats(0, 2, allow_nan=False),
+    "top_p": st.floats(0, 1, allow_nan=False),
+    "n": st.integers(1, 3),
+    "stop": st.one_of(st.text(min_size=1, max_size=5), st.lists(st.text(min_size=1, max_size=5), max_size=2)),
+    "max_tokens": st.integers(1, 500),
+    "max_completion_tokens": st.integers(1, 500),
+    "seed": st.integers(0, 99),
+    "presence_penalty": st.floats(0, 1, allow_nan=False),
+    "frequency_penalty": st.floats(0, 1, allow_nan=False),
+    "tools": st.just([_TOOL]),
+    "tool_choice": st.sampled_from(["auto", "required", "none"]),
+    "user": st.just("u-1"),
+    "stream_options": st.just({"include_usage": True}),
+    "response_format": st.just({"type": "json_object"}),
+    "logprobs": st.booleans(),
+    "parallel_tool_calls": st.booleans(),
+    "k": st.integers(0, 50),
+    "documents": st.just([{"id": "d", "data": {"text": "t"}}]),
+    "drop_params": st.booleans(),
+    "extra_headers": st.just({"x-trace": "1"}),
+}
+
+
+@PROPERTY
+@given(
+    kwargs=st.fixed_dictionaries({}, optional=_KWARGS),
+    model=st.sampled_from(["cohere_chat/command-r", "cohere/command-r", "cohere/command-a-03-2025"]),
+    messages=st.sampled_from(
+        [
+            USER,
+            [
+                {"role": "system", "content": "be brief"},
+                {"role": "user", "content": [{"type": "text", "text": "hi"}]},
+            ],
+            [
+                {"role": "user", "content": "w?"},
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+                    ],
+                },
+                {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+            ],
+        ]
+    ),
+)
+def test_chat_requests_are_what_litellm_sends(
+    server: LoopbackServer, kwargs: Dict[str, Any], model: str, messages: Any
+) -> None:
+    def outcome(module: Any) -> Dict[str, Any]:
+        server.reset()
+        server.enqueue(Reply(body=_OK))
+        try:
+            module.completion(
+                model=model, messages=messages, api_key="k", api_base=server.url + "/v2/chat", **kwargs
+            )
+        except Exception as exc:
+            server.reset()
+            return {"class": type(exc).__name__, "message": str(getattr(exc, "message", exc))}
+        seen = server.seen[-1]
+        wanted = ("authorization", "request-source", "accept", "content-type", "x-trace")
+        return {"body": seen.json(), "headers": {k: seen.headers.get(k) for k in wanted}}
 
     assert outcome(edgequake) == outcome(litellm)
