@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -398,6 +399,25 @@ def test_connection_refused() -> None:
         edgequake.completion(
             model="cohere_chat/command-r", messages=USER, api_key="k", api_base="http://127.0.0.1:9/v2/chat"
         )
+
+
+def test_a_stalled_reply_times_out_as_litellm_words_it(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=TEXT_REPLY, delay=2))
+    with pytest.raises(edgequake.Timeout) as info:
+        _chat(server, timeout=0.3)
+    assert re.fullmatch(
+        r"litellm\.Timeout: CohereException - litellm\.Timeout: Read timed out\. "
+        r"Timeout passed=0\.3, time taken=[\d.]+ seconds",
+        info.value.message,
+    )
+    assert info.value.llm_provider == "cohere"
+
+
+def test_a_stream_cut_midway_raises(server: LoopbackServer) -> None:
+    server.enqueue(Reply(raw_events=_text_events("a", "b")[:3], cut=True))
+    stream = _chat(server, stream=True)
+    with pytest.raises(edgequake.MidStreamFallbackError):
+        list(stream)
 
 
 # --- no litellm -------------------------------------------------------------------------------------

@@ -183,3 +183,18 @@ def test_the_environment_key_comes_before_the_global_one(
     server.enqueue(Reply(body=EMBED))
     edgequake.embedding(model="cohere/embed-english-v3.0", input=["a"], api_base=server.url + "/v2/embed")
     assert server.seen[-1].headers["authorization"] == "Bearer cohere-global"
+
+
+@pytest.mark.parametrize(
+    ("bad", "text"), [([[1, 2]], "Input must be a list of strings"), ([], "list index out of range")]
+)
+def test_inputs_litellm_cannot_embed(server: LoopbackServer, bad: Any, text: str) -> None:
+    """litellm's Cohere transformation fails on them before sending, re-raised unmapped."""
+    with pytest.raises(edgequake.APIConnectionError) as info:
+        edgequake.embedding(model="cohere/embed-english-v3.0", input=bad, api_key="k", api_base=server.url)
+    assert (info.value.message, info.value.llm_provider, info.value.model) == (
+        f"litellm.APIConnectionError: {text}",
+        "",
+        "",
+    )
+    assert server.seen == []

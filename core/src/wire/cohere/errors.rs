@@ -93,13 +93,10 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
         CoreError::Status { status, body, .. } => reply(provider, *status, body),
         // litellm's httpx handler raises a Cohere error of status 408 with its own timeout text
         // (`edgequake._errors.from_core` adds what was waited).
-        CoreError::Timeout { during } => {
-            let phase = if *during == "connect" {
-                "Connection"
-            } else {
-                "Read"
-            };
-            own(Timeout, 408, format!("litellm.Timeout: {phase} timed out."))
+        // The core's "connect" phase runs until the reply's headers arrive; httpx, connected at
+        // once, calls waiting for them a read timeout, which is what a stalled provider gives.
+        CoreError::Timeout { .. } => {
+            own(Timeout, 408, "litellm.Timeout: Read timed out.".to_owned())
         }
         // ... and a failed connection as one of status 500 quoting the OS error.
         CoreError::Connect { detail, .. } | CoreError::Transport { detail } => {
@@ -123,6 +120,11 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
         CoreError::StreamEvent { body }
         | CoreError::ErrorBody { body, .. }
         | CoreError::Unusable { body, .. } => reply(provider, 500, body),
-        CoreError::InvalidRequest { detail } => generic(BadRequestError, 400, detail.clone()),
+        // A request litellm's Cohere transformation refuses (`ValueError`, an `IndexError` on an
+        // empty input) is re-raised unmapped, as APIConnectionError naming no provider.
+        CoreError::InvalidRequest { detail } => Classification {
+            own_mapper: Some(""),
+            ..generic(APIConnectionError, 500, detail.clone())
+        },
     }
 }

@@ -61,6 +61,12 @@ pub fn embed(body: Value) -> Result<Value, CoreError> {
     let mut map = object(body)?;
     let inputs = match map.remove("input") {
         Some(Value::String(s)) => vec![Value::String(s)],
+        // litellm reads `input[0]` first.
+        Some(Value::Array(items)) if items.is_empty() => {
+            return Err(CoreError::InvalidRequest {
+                detail: "list index out of range".to_owned(),
+            })
+        }
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => items,
         _ => {
             return Err(CoreError::InvalidRequest {

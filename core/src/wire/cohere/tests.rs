@@ -232,6 +232,10 @@ fn embed_body_texts_images_and_params() {
         request::embed(json!({"model": "e", "input": [[1, 2]]})),
         Err(CoreError::InvalidRequest { .. })
     ));
+    assert!(matches!(
+        request::embed(json!({"model": "e", "input": []})),
+        Err(CoreError::InvalidRequest { detail }) if detail == "list index out of range"
+    ));
 }
 
 #[test]
@@ -762,6 +766,22 @@ fn transport_failures_reach_the_mapper_as_408_and_500() {
     assert_eq!(
         t.message,
         "CohereException - litellm.Timeout: Read timed out."
+    );
+    let t = classify(
+        Provider::CohereChat,
+        &CoreError::Timeout { during: "connect" },
+    );
+    assert_eq!(
+        t.message,
+        "CohereException - litellm.Timeout: Read timed out."
+    );
+    let bad = CoreError::InvalidRequest {
+        detail: "Input must be a list of strings".into(),
+    };
+    let c = classify(Provider::Cohere, &bad);
+    assert_eq!(
+        (c.class, c.own_mapper),
+        (ErrorClass::APIConnectionError, Some(""))
     );
     let c = classify(
         Provider::Cohere,
