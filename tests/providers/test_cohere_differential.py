@@ -8,6 +8,7 @@ rules' combinations (phrases x statuses x routes) and reply shapes no cassette e
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -57,9 +58,31 @@ ROUTES = (
     ("rerank", "cohere/rerank-v3.5", ""),
     ("stream", "cohere_chat/command-r", "/v2/chat"),
 )
+# Every route again through the async twins (`acompletion`, `aembedding`, `arerank`).
+ROUTES_BOTH = ROUTES + tuple((f"async {f}", m, p) for f, m, p in ROUTES)
+
+
+def _acall(module: Any, function: str, model: str, base: str) -> Any:
+    """The same call through litellm's async twins (a stream is opened and read with `async for`)."""
+
+    async def main() -> Any:
+        if function == "completion":
+            return await module.acompletion(model=model, messages=USER, api_key="k", api_base=base)
+        if function == "stream":
+            stream = await module.acompletion(
+                model=model, messages=USER, api_key="k", api_base=base, stream=True
+            )
+            return [c async for c in stream]
+        if function == "embedding":
+            return await module.aembedding(model=model, input=["a"], api_key="k", api_base=base)
+        return await module.arerank(model=model, query="q", documents=["a"], api_key="k", api_base=base)
+
+    return asyncio.run(main())
 
 
 def _call(module: Any, function: str, model: str, base: str) -> Any:
+    if function.startswith("async "):
+        return _acall(module, function[len("async ") :], model, base)
     if function == "completion":
         return module.completion(model=model, messages=USER, api_key="k", api_base=base)
     if function == "stream":  # an error status raises at the call, before any chunk
@@ -110,7 +133,7 @@ def error_replies(draw: Any) -> Tuple[Reply, Tuple[str, str, str]]:
         body: Any = json.dumps({"id": "err-1", "message": message})
     else:
         body = message
-    return Reply(status=status, body=body), draw(st.sampled_from(ROUTES))
+    return Reply(status=status, body=body), draw(st.sampled_from(ROUTES_BOTH))
 
 
 @PROPERTY
