@@ -108,10 +108,6 @@ pub struct Classification {
     pub status_code: u16,
     pub message: String,
     pub provider_status_code: Option<u16>,
-    /// Set when litellm's provider-specific mapper raised the exception itself: the `llm_provider`
-    /// it names there (its own constant, not the route's; empty for litellm's catch-all re-raise),
-    /// and it attaches no `litellm_debug_info`. None: the route's provider, with debug info.
-    pub own_mapper: Option<&'static str>,
 }
 
 /// How litellm reaches a provider, which decides the mapper and the text it searches.
@@ -193,6 +189,5 @@ fn done(class: ErrorClass, status_code: u16, message: String) -> Classification 
         status_code,
         message,
         provider_status_code: None,
-        own_mapper: None,
     }
 }

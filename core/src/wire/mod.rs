@@ -117,3 +117,13 @@ pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
         Wire::Cohere => Some(cohere::classify(provider, err)),
     }
 }
+
+/// Set when litellm's provider-specific mapper raised the exception itself rather than its generic
+/// status mapping: the `llm_provider` it names there (its own constant, not the route's; empty for
+/// litellm's catch-all re-raise), with no `litellm_debug_info`. None elsewhere.
+pub fn own_mapper(provider: Provider, err: &CoreError) -> Option<&'static str> {
+    match provider.wire() {
+        Wire::OpenAi => None,
+        Wire::Cohere => cohere::own_mapper(provider, err),
+    }
+}

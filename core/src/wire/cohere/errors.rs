@@ -16,24 +16,42 @@ use crate::provider::Provider;
 const OWN_LABEL: &str = "CohereException";
 const OWN_PROVIDER: &str = "cohere";
 
-fn own(class: ErrorClass, status_code: u16, message: String) -> Classification {
-    Classification {
-        class,
-        status_code,
-        message: format!("{OWN_LABEL} - {message}"),
-        provider_status_code: None,
+/// A classification, and which of litellm's mappers raised it: `Some(name)` when its Cohere mapper
+/// did (the `llm_provider` it names, empty for its catch-all re-raise; no debug info), None for its
+/// generic status mapping (the route's provider, with debug info).
+struct Mapped {
+    classification: Classification,
+    own_mapper: Option<&'static str>,
+}
+
+fn own(class: ErrorClass, status_code: u16, message: String) -> Mapped {
+    let mapped = generic(class, status_code, format!("{OWN_LABEL} - {message}"));
+    Mapped {
         own_mapper: Some(OWN_PROVIDER),
+        ..mapped
     }
 }
 
-fn generic(class: ErrorClass, status_code: u16, message: String) -> Classification {
-    Classification {
-        class,
-        status_code,
-        message,
-        provider_status_code: None,
+fn generic(class: ErrorClass, status_code: u16, message: String) -> Mapped {
+    Mapped {
+        classification: Classification {
+            class,
+            status_code,
+            message,
+            provider_status_code: None,
+        },
         own_mapper: None,
     }
+}
+
+/// The exception litellm raises for `err` on a Cohere route.
+pub fn classify(provider: Provider, err: &CoreError) -> Classification {
+    mapped(provider, err).classification
+}
+
+/// Which of litellm's mappers raised it (see `Mapped`); `edgequake._errors.cohere` reads it.
+pub fn own_mapper(provider: Provider, err: &CoreError) -> Option<&'static str> {
+    mapped(provider, err).own_mapper
 }
 
 /// The phrases litellm's `exception_type` maps to a timeout before any provider mapper runs (as in
@@ -46,7 +64,7 @@ const TIMEOUT_PHRASES: [&str; 4] = [
 ];
 
 /// The Cohere mapper's rules, then the generic status mapping, over an error reply's text.
-fn reply(provider: Provider, status: u16, text: &str) -> Classification {
+fn reply(provider: Provider, status: u16, text: &str) -> Mapped {
     use ErrorClass::*;
     if TIMEOUT_PHRASES.iter().any(|p| text.contains(p)) {
         let message = format!("APITimeoutError - Request timed out. Error_str: {text}");
@@ -87,7 +105,7 @@ fn reply(provider: Provider, status: u16, text: &str) -> Classification {
     generic(class, status, message)
 }
 
-pub fn classify(provider: Provider, err: &CoreError) -> Classification {
+fn mapped(provider: Provider, err: &CoreError) -> Mapped {
     use ErrorClass::*;
     match err {
         CoreError::Status { status, body, .. } => reply(provider, *status, body),
@@ -108,7 +126,7 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
         // no provider.
         CoreError::Decode { detail, body, .. } => {
             if serde_json::from_str::<serde_json::Value>(body).is_ok() {
-                Classification {
+                Mapped {
                     own_mapper: Some(""),
                     ..generic(APIConnectionError, 500, detail.clone())
                 }
@@ -122,7 +140,7 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
         | CoreError::Unusable { body, .. } => reply(provider, 500, body),
         // A request litellm's Cohere transformation refuses (`ValueError`, an `IndexError` on an
         // empty input) is re-raised unmapped, as APIConnectionError naming no provider.
-        CoreError::InvalidRequest { detail } => Classification {
+        CoreError::InvalidRequest { detail } => Mapped {
             own_mapper: Some(""),
             ..generic(APIConnectionError, 500, detail.clone())
         },

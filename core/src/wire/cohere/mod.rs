@@ -24,7 +24,7 @@ use serde_json::Value;
 use crate::endpoint::{Endpoint, Route, Target};
 use crate::error::CoreError;
 
-pub use errors::classify;
+pub use errors::{classify, own_mapper};
 pub use stream::Chunks;
 
 use super::{Outgoing, Reply};

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::request::is_base64_data_url;
 use super::*;
-use crate::classify::{Classification, ErrorClass};
+use crate::classify::ErrorClass;
 use crate::error::CoreError;
 use crate::provider::Provider;
 use crate::sse::{SseDecoder, SseEvent};
@@ -561,8 +561,26 @@ fn bad_stream_events_are_failures_not_panics() {
 
 // --- errors ---------------------------------------------------------------------------------------
 
-fn status(provider: Provider, code: u16, body: &str) -> Classification {
-    classify(
+/// A classification with the mapper that raised it.
+struct Seen {
+    class: ErrorClass,
+    status_code: u16,
+    message: String,
+    own_mapper: Option<&'static str>,
+}
+
+fn seen(provider: Provider, err: &CoreError) -> Seen {
+    let c = classify(provider, err);
+    Seen {
+        class: c.class,
+        status_code: c.status_code,
+        message: c.message,
+        own_mapper: own_mapper(provider, err),
+    }
+}
+
+fn status(provider: Provider, code: u16, body: &str) -> Seen {
+    seen(
         provider,
         &CoreError::Status {
             status: code,
@@ -761,13 +779,13 @@ fn error_mapping_table() {
 
 #[test]
 fn transport_failures_reach_the_mapper_as_408_and_500() {
-    let t = classify(Provider::CohereChat, &CoreError::Timeout { during: "read" });
+    let t = seen(Provider::CohereChat, &CoreError::Timeout { during: "read" });
     assert_eq!((t.class, t.status_code), (ErrorClass::Timeout, 408));
     assert_eq!(
         t.message,
         "CohereException - litellm.Timeout: Read timed out."
     );
-    let t = classify(
+    let t = seen(
         Provider::CohereChat,
         &CoreError::Timeout { during: "connect" },
     );
@@ -778,12 +796,12 @@ fn transport_failures_reach_the_mapper_as_408_and_500() {
     let bad = CoreError::InvalidRequest {
         detail: "Input must be a list of strings".into(),
     };
-    let c = classify(Provider::Cohere, &bad);
+    let c = seen(Provider::Cohere, &bad);
     assert_eq!(
         (c.class, c.own_mapper),
         (ErrorClass::APIConnectionError, Some(""))
     );
-    let c = classify(
+    let c = seen(
         Provider::Cohere,
         &CoreError::Connect {
             detail: "[Errno 111] Connection refused".into(),
@@ -800,7 +818,7 @@ fn transport_failures_reach_the_mapper_as_408_and_500() {
 #[test]
 fn undecodable_and_unreadable_bodies() {
     let decode = |body: &str, detail: &str| {
-        classify(
+        seen(
             Provider::CohereChat,
             &CoreError::Decode {
                 status: 200,
