@@ -13,6 +13,7 @@ from typing import Any, List, Optional
 
 from . import _core
 from ._call.api import acompletion, aembedding, completion, embedding
+from ._call.rerank import arerank, rerank
 from ._call.routing import UnsupportedProviderError
 
 __version__: str = _core.__version__
@@ -35,6 +36,7 @@ xai_key: Optional[str] = None
 openrouter_key: Optional[str] = None
 huggingface_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
+cohere_key: Optional[str] = None
 
 # Before finalisation: from then on no core thread enters the interpreter (docs/adr/0006).
 atexit.register(_core.shutdown)
@@ -79,10 +81,12 @@ def __compat_delegates__(
     from ._call.routing import NATIVE, split_model
 
     try:
-        provider, _ = split_model(model, custom_llm_provider)
+        provider, wire_model = split_model(model, custom_llm_provider)
     except Exception:
         return None  # edgequake raises litellm's own error for it: not delegated
-    if provider in NATIVE:
+    from ._params.cohere import COHERE_PROVIDERS, uses_v1
+
+    if provider in NATIVE and not (provider in COHERE_PROVIDERS and uses_v1(wire_model)):
         return None
     return f"{function}: provider {provider!r} is not native to edgequake; the call is delegated to litellm"
 
@@ -133,9 +137,11 @@ __all__: List[str] = [
     "UnsupportedProviderError",
     "acompletion",
     "aembedding",
+    "arerank",
     "completion",
     "embedding",
     "get_llm_provider",
     "get_supported_openai_params",
+    "rerank",
     "stream_chunk_builder",
 ]

@@ -1727,8 +1727,11 @@ def filler_cases() -> List[Authored]:
 
 
 def all_cases() -> List[Authored]:
+    from authored_cohere import cohere_cases  # beside this file (tools/ is on sys.path when run)
+
     return (
-        error_cases()
+        cohere_cases(Authored, Response)
+        + error_cases()
         + context_window_cases()
         + xai_cases()
         + stream_fault_cases()

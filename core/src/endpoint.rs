@@ -9,6 +9,8 @@ use crate::provider::{Auth, Provider};
 pub enum Route {
     ChatCompletions,
     Embeddings,
+    /// litellm's `rerank()` (Cohere's `/v2/rerank`; no OpenAI-wire provider has one).
+    Rerank,
 }
 
 impl Route {
@@ -16,6 +18,7 @@ impl Route {
         match name {
             "chat" => Some(Route::ChatCompletions),
             "embedding" => Some(Route::Embeddings),
+            "rerank" => Some(Route::Rerank),
             _ => None,
         }
     }
@@ -24,6 +27,7 @@ impl Route {
         match self {
             Route::ChatCompletions => "chat/completions",
             Route::Embeddings => "embeddings",
+            Route::Rerank => "rerank",
         }
     }
 }
@@ -163,6 +167,8 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
                 _ => "api/chat",
             },
         ),
+        // litellm takes a Cohere api_base as the full URL (`wire::cohere` builds its own).
+        Provider::Cohere | Provider::CohereChat => base.to_string(),
     })
 }
 

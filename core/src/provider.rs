@@ -20,6 +20,8 @@ pub enum Provider {
     Ollama,
     /// `ollama_chat/`: Ollama's `/api/chat`.
     OllamaChat,
+    Cohere,
+    CohereChat,
 }
 
 /// How the API key travels.
@@ -31,7 +33,7 @@ pub enum Auth {
 }
 
 impl Provider {
-    pub const ALL: [Provider; 13] = [
+    pub const ALL: [Provider; 15] = [
         Provider::OpenAI,
         Provider::Azure,
         Provider::Mistral,
@@ -45,6 +47,8 @@ impl Provider {
         Provider::Cerebras,
         Provider::Ollama,
         Provider::OllamaChat,
+        Provider::Cohere,
+        Provider::CohereChat,
     ];
 
     /// litellm's provider name (the `provider/` model prefix and `custom_llm_provider`).
@@ -63,6 +67,8 @@ impl Provider {
             Provider::Cerebras => "cerebras",
             Provider::Ollama => "ollama",
             Provider::OllamaChat => "ollama_chat",
+            Provider::Cohere => "cohere",
+            Provider::CohereChat => "cohere_chat",
         }
     }
 
@@ -85,6 +91,8 @@ impl Provider {
             Provider::HuggingFace => Some("https://router.huggingface.co/v1"),
             Provider::Cerebras => Some("https://api.cerebras.ai/v1"),
             Provider::Ollama | Provider::OllamaChat => Some("http://localhost:11434"),
+            // The chat URL; the embed URL is the wire's own default (`wire::cohere`).
+            Provider::Cohere | Provider::CohereChat => Some("https://api.cohere.com/v2/chat"),
         }
     }
 

@@ -18,6 +18,7 @@ from edgequake._call.arguments import (
 )
 from edgequake._call.bad_arguments import BadArgument, body_problem, litellm_error
 from edgequake._call.routing import Route
+from edgequake._params.cohere import COHERE_PROVIDERS
 
 
 class PreparedCall:
@@ -27,6 +28,7 @@ class PreparedCall:
         "api_base_shown",
         "caller_model",
         "hints",
+        "inputs",
         "messages",
         "num_retries",
         "request",
@@ -63,6 +65,7 @@ class PreparedCall:
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
         self.hints: Dict[str, Any] = {}  # what a provider's shaping needs of the request body
+        self.inputs: Any = None  # an embedding call's input (Cohere counts it when unbilled)
 
     def error(
         self,
@@ -130,6 +133,9 @@ def prepare_call(
     started = time.perf_counter()
     body_params, control = split_kwargs(params, kwargs)
     route = route_for(model, control)
+    if route_name == "embedding" and route.provider in COHERE_PROVIDERS:
+        # litellm's Cohere embedding reads only the call's api_base (no global, no COHERE_API_BASE)
+        route = route._replace(api_base=control.get("api_base") or control.get("base_url"))
     try:
         return _prepare(
             route, model, route_name, body_params, control, messages, build_body, started, awaited

@@ -12,6 +12,7 @@ import sys
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from edgequake._call.provider_names import LITELLM_PROVIDERS
+from edgequake._params import cohere
 
 
 class ProviderConfig(NamedTuple):
@@ -20,6 +21,8 @@ class ProviderConfig(NamedTuple):
     key_globals: Tuple[str, ...]
     key_env: Tuple[str, ...]
     base_env: Tuple[str, ...]
+    # litellm.api_key after the environment rather than before it (its Cohere routes)
+    api_key_global_last: bool = False
 
 
 # The providers the Rust core speaks natively over the OpenAI wire format.
@@ -52,6 +55,11 @@ NATIVE: dict[str, ProviderConfig] = {
     # litellm.api_base over the call's (_ollama_route).
     "ollama": ProviderConfig((), ("OLLAMA_API_KEY",), ("OLLAMA_API_BASE",)),
     "ollama_chat": ProviderConfig(("ollama_key",), ("OLLAMA_API_KEY",), ("OLLAMA_API_BASE",)),
+    # Cohere's v2 chat and embed (litellm's cohere/ and cohere_chat/ routes; a v1/ model is delegated).
+    "cohere": ProviderConfig(("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",), True),
+    "cohere_chat": ProviderConfig(
+        ("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",), True
+    ),
 }
 
 _BARE_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bare_models.json")
@@ -123,10 +131,11 @@ def split_model(model: str, custom_llm_provider: Optional[str]) -> Tuple[str, st
         raise _bad_request(f"model must be a non-empty string, got {model!r}", str(model))
     if custom_llm_provider:
         prefix = custom_llm_provider + "/"
-        return custom_llm_provider, model[len(prefix) :] if model.startswith(prefix) else model
+        rest = model[len(prefix) :] if model.startswith(prefix) else model
+        return cohere.provider_for(custom_llm_provider, rest), rest
     head, sep, rest = model.partition("/")
     if sep and head in LITELLM_PROVIDERS:
-        return head, rest
+        return cohere.provider_for(head, rest), rest
     provider = bare_provider(model)
     if provider is not None:
         return provider, model
@@ -154,7 +163,7 @@ def resolve(
 ) -> Route:
     provider, wire_model = split_model(model, custom_llm_provider)
     config = NATIVE.get(provider)
-    if config is None:
+    if config is None or (provider in cohere.COHERE_PROVIDERS and cohere.uses_v1(wire_model)):
         raise NotNative(provider)
     pkg = _package()
     if provider in ("ollama", "ollama_chat"):
@@ -165,7 +174,10 @@ def resolve(
             key = getattr(pkg, name, None)
             if key:
                 break
-    key = key or getattr(pkg, "api_key", None) or _first_env(config.key_env)
+    if config.api_key_global_last:
+        key = key or _first_env(config.key_env) or getattr(pkg, "api_key", None)
+    else:
+        key = key or getattr(pkg, "api_key", None) or _first_env(config.key_env)
     base = api_base or getattr(pkg, "api_base", None) or _first_env(config.base_env)
     version = None
     if provider == "azure":

@@ -8,6 +8,7 @@ providers edgequake does not speak).
 
 from __future__ import annotations
 
+import functools
 import time
 from functools import partial
 from typing import Any, Dict, Tuple
@@ -17,6 +18,7 @@ from edgequake._call.aio import await_core
 from edgequake._call.arguments import include_usage
 from edgequake._call.prepare import PreparedCall, chat_body_builder, embedding_body_builder, prepare_call
 from edgequake._call.routing import NotNative, split_model
+from edgequake._params.cohere import COHERE_PROVIDERS
 
 
 def _decode_info(body: Any) -> Dict[str, Any]:
@@ -33,6 +35,10 @@ def _decode_info(body: Any) -> Dict[str, Any]:
 
 
 def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
+    if call.route.provider in COHERE_PROVIDERS:
+        from edgequake._shaping import cohere
+
+        return _finish(call, result, functools.partial(cohere.model_response, caller_model=call.caller_model))
     from edgequake._shaping.response import model_response_from_openai
 
     if call.route.provider in ("ollama", "ollama_chat"):
@@ -43,6 +49,13 @@ def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) ->
 
 
 def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
+    if call.route.provider in COHERE_PROVIDERS:
+        from edgequake._shaping import cohere
+
+        shape = functools.partial(
+            cohere.embedding_response, caller_model=call.caller_model, inputs=call.inputs
+        )
+        return _finish(call, result, shape)
     from edgequake._shaping.response import embedding_response_from_openai
 
     if call.route.provider in ("ollama", "ollama_chat"):
@@ -81,6 +94,8 @@ def _stream_wrapper(call: PreparedCall, core_stream: Any, include_usage: bool) -
     from edgequake._call.stream import CustomStreamWrapper
     from edgequake._shaping.response import StreamShaper
 
+    if call.route.provider in COHERE_PROVIDERS:
+        from edgequake._shaping.cohere import CohereStreamShaper as StreamShaper
     shaper = StreamShaper(
         provider=call.route.provider,
         requested_model=call.requested_model,
@@ -173,6 +188,7 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
         call = prepare_call(model, "embedding", params, kwargs, None, embedding_body_builder(input))
     except NotNative as exc:
         return _delegate().run(exc.args[0], "embedding", {"model": model, "input": input}, params, kwargs)
+    call.inputs = input if isinstance(input, list) else [input]
     return _run(call, _finish_embedding)
 
 
@@ -184,4 +200,5 @@ async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs:
     except NotNative as exc:
         first = {"model": model, "input": input}
         return await _delegate().arun(exc.args[0], "aembedding", first, params, kwargs)
+    call.inputs = input if isinstance(input, list) else [input]
     return await _arun(call, _finish_embedding)

@@ -26,6 +26,8 @@ import os
 import re
 from typing import Any, Optional
 
+from edgequake._errors import cohere
+
 # Route families, as in core/src/classify/: they decide which litellm mapper ran and what it attached.
 _SDK = "sdk"  # litellm calls the openai SDK
 _AZURE = "azure"
@@ -33,6 +35,7 @@ _COMPAT = "compat"  # litellm's own httpx handler, mapped as openai-compatible
 _OPENROUTER = "openrouter"
 _HUGGINGFACE = "huggingface"
 _OLLAMA = "ollama"  # litellm's own httpx handler with Ollama's transformations
+_COHERE = "cohere"  # litellm's httpx handler with its Cohere mapper (core/src/wire/cohere/errors.rs)
 
 _FAMILY = {
     "openai": _SDK,
@@ -48,6 +51,8 @@ _FAMILY = {
     "huggingface": _HUGGINGFACE,
     "ollama": _OLLAMA,
     "ollama_chat": _OLLAMA,
+    "cohere": _COHERE,
+    "cohere_chat": _COHERE,
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -133,6 +138,11 @@ def _message(info: dict, family: str, label: str) -> str:
     """litellm's constructor message; rebuilt here where it quotes Python's own error text."""
     kind = info.get("kind")
     message = str(info.get("message") or "")
+    if kind == "decode" and family == _COHERE:
+        # litellm's Cohere embedding route re-raises the JSON error itself; chat quotes the body.
+        if info.get("route") == "embedding":
+            return _json_error(info.get("body") or "") or message
+        return message
     if kind == "status" and family == _SDK and info.get("route") == "embedding":
         # litellm's openai embedding path re-raises the SDK error by its str(), which starts with
         # "Error code: N - "; the chat path does not. Same class and provider text otherwise.
@@ -256,6 +266,8 @@ def from_core(
     from edgequake import exceptions as ex
 
     family = _FAMILY.get(llm_provider, _COMPAT)
+    if family == _COHERE:
+        model, llm_provider = cohere.names(info, model, llm_provider)
     label = exception_provider(llm_provider)
     if family == _OLLAMA and _ollama_phrase_branch(info):
         llm_provider = "ollama"  # litellm's _map_ollama_exception names the provider so for both routes
@@ -269,6 +281,8 @@ def from_core(
     # No secret of a URL (userinfo, `key=` values) reaches a message (issue 12, item 3).
     message = _core.redact_text(_message(info, family, label))
     dbg = None if family == _HUGGINGFACE else debug_info(model, api_base, messages)
+    if family == _COHERE:
+        dbg = cohere.debug_info(info, model, dbg)
     common = {"model": model, "llm_provider": llm_provider}
     upstream_status = info.get("provider_status_code") or status
 
@@ -403,6 +417,8 @@ def _stub_url(llm_provider: str, family: str, kind: Any) -> str:
     if llm_provider == "fireworks_ai":
         return _DOCS_STUB
     if family in (_OPENROUTER, _HUGGINGFACE) and kind != "decode":
+        return _DOCS_STUB
+    if family == _COHERE:
         return _DOCS_STUB
     return _OPENAI_STUB
 

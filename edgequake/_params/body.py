@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
+from edgequake._params import cohere
+from edgequake._params.cohere import COHERE_PROVIDERS
 from edgequake._params.messages import add_system_prefix, rewrite_messages
 from edgequake._params.models import DEFAULT, MODELS, SETS
 from edgequake._params.rules import (
@@ -144,6 +146,15 @@ def chat_body(
             drop_params=drop_params,
             additional_drop_params=additional_drop_params,
         )
+    if provider in COHERE_PROVIDERS:
+        return cohere.chat_body(
+            provider,
+            model,
+            messages,
+            params,
+            drop_params=drop_params,
+            additional_drop_params=additional_drop_params,
+        )
     rules = RULES[provider]
     supported, flags = _model_profile(provider, model)
     family = flags.split(",", 1)[0] if flags and not flags.startswith(("nosystem", "schema")) else ""
@@ -255,6 +266,8 @@ def embedding_body(
         from edgequake._params import ollama
 
         return ollama.embedding_body(provider, model, input, params, drop_params=drop_params)
+    if provider in COHERE_PROVIDERS:
+        return cohere.embedding_body(provider, model, input, params, drop_params=drop_params)
     drop = drop_params or _global_drop_params()
     rejected = EMBED_REJECTS.get(provider, ())
     bad = {k: v for k, v in params.items() if k in rejected}

@@ -134,6 +134,8 @@ pub fn family(provider: Provider) -> Family {
         | Provider::OllamaChat => Family::OpenAiCompatible,
         Provider::OpenRouter => Family::OpenRouter,
         Provider::HuggingFace => Family::HuggingFace,
+        // Every Cohere failure is classified by its wire (`wire::cohere::errors`).
+        Provider::Cohere | Provider::CohereChat => Family::OpenAiCompatible,
     }
 }
 

@@ -56,6 +56,9 @@ pub fn info_dict<'py>(
     info.set_item("status_code", c.status_code)?;
     info.set_item("message", c.message)?;
     info.set_item("provider_status_code", c.provider_status_code)?;
+    if let Some(own) = crate::wire::own_mapper(provider, err) {
+        info.set_item("own_mapper", own)?;
+    }
     info.set_item("detail", err.to_string())?;
     match err {
         CoreError::Status { body, headers, .. } => {

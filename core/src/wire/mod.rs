@@ -8,6 +8,7 @@
 //! machine) and `classify` (its error replies, where they differ from the OpenAI-compatible mapping).
 //! The OpenAI wire is the identity (`openai`).
 
+pub mod cohere;
 pub mod ndjson;
 pub mod ollama;
 pub mod openai;
@@ -25,12 +26,14 @@ use crate::sse::SseEvent;
 pub enum Wire {
     OpenAi,
     Ollama,
+    Cohere,
 }
 
 impl Provider {
     pub fn wire(self) -> Wire {
         match self {
             Provider::Ollama | Provider::OllamaChat => Wire::Ollama,
+            Provider::Cohere | Provider::CohereChat => Wire::Cohere,
             _ => Wire::OpenAi,
         }
     }
@@ -84,6 +87,7 @@ pub fn outgoing(
     match provider.wire() {
         Wire::OpenAi => openai::outgoing(provider, target, route, body),
         Wire::Ollama => ollama::outgoing(provider, target, route, body),
+        Wire::Cohere => cohere::outgoing(target, route, body),
     }
 }
 
@@ -92,12 +96,13 @@ pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Va
     match provider.wire() {
         Wire::OpenAi => openai::incoming(provider, route, reply),
         Wire::Ollama => ollama::incoming(provider, route, reply),
+        Wire::Cohere => cohere::incoming(route, reply),
     }
 }
 
 pub fn framing(provider: Provider) -> Framing {
     match provider.wire() {
-        Wire::OpenAi => Framing::Sse,
+        Wire::OpenAi | Wire::Cohere => Framing::Sse,
         Wire::Ollama => Framing::Ndjson,
     }
 }
@@ -107,6 +112,7 @@ pub fn translator(provider: Provider) -> Box<dyn ChunkTranslator> {
     match provider.wire() {
         Wire::OpenAi => Box::new(openai::Chunks::new(provider)),
         Wire::Ollama => Box::new(ollama::Chunks::new(provider)),
+        Wire::Cohere => Box::new(cohere::Chunks::new()),
     }
 }
 
@@ -116,5 +122,16 @@ pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
     match provider.wire() {
         Wire::OpenAi => None,
         Wire::Ollama => ollama::classify(provider, err),
+        Wire::Cohere => Some(cohere::classify(provider, err)),
+    }
+}
+
+/// Set when litellm's provider-specific mapper raised the exception itself rather than its generic
+/// status mapping: the `llm_provider` it names there (its own constant, not the route's; empty for
+/// litellm's catch-all re-raise), with no `litellm_debug_info`. None elsewhere.
+pub fn own_mapper(provider: Provider, err: &CoreError) -> Option<&'static str> {
+    match provider.wire() {
+        Wire::OpenAi | Wire::Ollama => None,
+        Wire::Cohere => cohere::own_mapper(provider, err),
     }
 }

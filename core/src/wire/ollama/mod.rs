@@ -44,6 +44,7 @@ pub fn outgoing(
         (Route::Embeddings, _) => request::embed(model, obj),
         (Route::ChatCompletions, Provider::Ollama) => request::generate(model, obj)?,
         (Route::ChatCompletions, _) => request::chat(model, obj)?,
+        (Route::Rerank, _) => return Err(no_rerank()),
     };
     Ok(Outgoing { endpoint, body })
 }
@@ -53,5 +54,13 @@ pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Va
         (Route::Embeddings, _) => response::embed(&reply.value, reply.raw),
         (Route::ChatCompletions, Provider::Ollama) => response::generate(&reply.value, reply.raw),
         (Route::ChatCompletions, _) => response::chat(&reply.value, reply.raw),
+        (Route::Rerank, _) => Err(no_rerank()),
+    }
+}
+
+/// litellm has no Ollama rerank; the Python layer never routes one here.
+fn no_rerank() -> CoreError {
+    CoreError::InvalidRequest {
+        detail: "ollama has no rerank endpoint".into(),
     }
 }
