@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Tuple
 
-from edgequake._call.routing import NATIVE, split_model
+from edgequake._call.routing import NATIVE, first_env, split_model
 
 # The routes whose get_llm_provider resolves a key and base URL, and the base URL litellm reports.
 _RESOLVED_BASES = {
@@ -24,14 +24,6 @@ _RESOLVED_BASES = {
     "fireworks_ai": "https://api.fireworks.ai/inference/v1",
     "cerebras": "https://api.cerebras.ai/v1",
 }
-
-
-def _first_env(names: Tuple[str, ...]) -> Optional[str]:
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
 
 
 def get_llm_provider(
@@ -47,7 +39,7 @@ def get_llm_provider(
     bare = custom_llm_provider is None and not model.startswith(provider + "/")
     if provider in _RESOLVED_BASES:
         config = NATIVE.get(provider)
-        key = api_key or (_first_env(config.key_env) if config else None)
+        key = api_key or (first_env(config.key_env) if config else None)
         base = api_base or _RESOLVED_BASES[provider]
         if provider == "mistral" and api_base and not api_base.rstrip("/").endswith("/v1"):
             base = api_base.rstrip("/") + "/v1"

@@ -117,7 +117,7 @@ def _package() -> Any:
     return sys.modules["edgequake"]  # the package, whose module globals users set
 
 
-def _first_env(names: Tuple[str, ...]) -> Optional[str]:
+def first_env(names: Tuple[str, ...]) -> Optional[str]:
     for name in names:
         value = os.environ.get(name)
         if value:
@@ -175,10 +175,10 @@ def resolve(
             if key:
                 break
     if config.api_key_global_last:
-        key = key or _first_env(config.key_env) or getattr(pkg, "api_key", None)
+        key = key or first_env(config.key_env) or getattr(pkg, "api_key", None)
     else:
-        key = key or getattr(pkg, "api_key", None) or _first_env(config.key_env)
-    base = api_base or getattr(pkg, "api_base", None) or _first_env(config.base_env)
+        key = key or getattr(pkg, "api_key", None) or first_env(config.key_env)
+    base = api_base or getattr(pkg, "api_base", None) or first_env(config.base_env)
     version = None
     if provider == "azure":
         version = (
@@ -201,10 +201,10 @@ def _ollama_route(
     """litellm's Ollama precedence: the module's ``api_base`` wins over the call's; ollama/ takes the
     call's key, else ``OLLAMA_API_KEY``; ollama_chat/ falls back to ``ollama_key``, ``OLLAMA_API_KEY``,
     then ``api_key``."""
-    base = getattr(pkg, "api_base", None) or api_base or _first_env(config.base_env)
+    base = getattr(pkg, "api_base", None) or api_base or first_env(config.base_env)
     key = api_key
     if provider == "ollama_chat" and not key:
-        key = getattr(pkg, "ollama_key", None) or _first_env(config.key_env) or getattr(pkg, "api_key", None)
+        key = getattr(pkg, "ollama_key", None) or first_env(config.key_env) or getattr(pkg, "api_key", None)
     elif not key:
-        key = _first_env(config.key_env)
+        key = first_env(config.key_env)
     return Route(provider=provider, model=model, api_key=key, api_base=base, api_version=None)

@@ -125,6 +125,17 @@ def _mistral_effort(model: str, value: Any, drop: bool) -> Optional[str]:
     raise _unsupported(MISTRAL_EFFORT_UNSUPPORTED.format(model=model))
 
 
+def _own_rules(provider: str) -> Any:
+    """The module of a provider whose arguments litellm handles with its own transformation, or None."""
+    if provider in ("ollama", "ollama_chat"):
+        from edgequake._params import ollama
+
+        return ollama
+    if provider in COHERE_PROVIDERS:
+        return cohere
+    return None
+
+
 def chat_body(
     provider: str,
     model: str,
@@ -135,19 +146,9 @@ def chat_body(
     additional_drop_params: Optional[List[str]],
 ) -> Dict[str, Any]:
     """The chat-completions body litellm sends for ``provider``/``model`` with these kwargs."""
-    if provider in ("ollama", "ollama_chat"):  # Ollama's own argument handling (_params/ollama.py)
-        from edgequake._params import ollama
-
-        return ollama.chat_body(
-            provider,
-            model,
-            messages,
-            params,
-            drop_params=drop_params,
-            additional_drop_params=additional_drop_params,
-        )
-    if provider in COHERE_PROVIDERS:
-        return cohere.chat_body(
+    own = _own_rules(provider)
+    if own is not None:  # a provider with its own argument handling (_params/<provider>.py)
+        return own.chat_body(  # type: ignore[no-any-return]
             provider,
             model,
             messages,
@@ -262,12 +263,9 @@ def embedding_body(
     provider: str, model: str, input: Any, params: Dict[str, Any], *, drop_params: bool
 ) -> Dict[str, Any]:
     """The embeddings body litellm sends for ``provider``/``model``."""
-    if provider in ("ollama", "ollama_chat"):
-        from edgequake._params import ollama
-
-        return ollama.embedding_body(provider, model, input, params, drop_params=drop_params)
-    if provider in COHERE_PROVIDERS:
-        return cohere.embedding_body(provider, model, input, params, drop_params=drop_params)
+    own = _own_rules(provider)
+    if own is not None:
+        return own.embedding_body(provider, model, input, params, drop_params=drop_params)  # type: ignore[no-any-return]
     drop = drop_params or _global_drop_params()
     rejected = EMBED_REJECTS.get(provider, ())
     bad = {k: v for k, v in params.items() if k in rejected}

@@ -10,43 +10,37 @@ its map does not list); a name edgequake cannot route gets False, as litellm's f
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
-_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "capabilities.json")
-_data: Optional[Dict[str, Any]] = None
+from edgequake._params.tables import table
+
 _rules: Optional[List[Tuple[Any, FrozenSet[str]]]] = None
 
 
 def _table() -> Dict[str, Any]:
-    global _data
-    if _data is None:
-        with open(_TABLE, encoding="utf-8") as file:
-            _data = json.load(file)
-    return _data
+    return table("capabilities.json")
 
 
 def supports(function: str, model: str, custom_llm_provider: Optional[str] = None) -> bool:
-    table = _table()
-    bit = 1 << table["functions"].index(function)
-    answers = table["answers"]
+    data = _table()
+    bit = 1 << data["functions"].index(function)
+    answers = data["answers"]
     bits = answers.get(f"{model}|{custom_llm_provider or ''}")
     if bits is None and custom_llm_provider:
         bits = answers.get(f"{custom_llm_provider}/{model}|")
     if bits is None:
         # Not in the map: the map's capability rules for new models, else the provider's default.
-        if _rules_say(table, function, model):
+        if _rules_say(data, function, model):
             return True
-        bits = _provider_default(table, model, custom_llm_provider)
+        bits = _provider_default(data, model, custom_llm_provider)
     return bool(bits & bit)
 
 
-def _rules_say(table: Dict[str, Any], function: str, model: str) -> bool:
+def _rules_say(data: Dict[str, Any], function: str, model: str) -> bool:
     global _rules
     if _rules is None:
-        _rules = [(re.compile(r["pattern"], re.IGNORECASE), frozenset(r["true"])) for r in table["rules"]]
+        _rules = [(re.compile(r["pattern"], re.IGNORECASE), frozenset(r["true"])) for r in data["rules"]]
     bare = model.split("/", 1)[1] if "/" in model else model
     matching = [true for p, true in _rules if p.search(model) or p.search(bare)]
     if function == "supports_native_streaming":
@@ -55,14 +49,14 @@ def _rules_say(table: Dict[str, Any], function: str, model: str) -> bool:
     return any(function in true for true in matching)
 
 
-def _provider_default(table: Dict[str, Any], model: str, custom_llm_provider: Optional[str]) -> int:
+def _provider_default(data: Dict[str, Any], model: str, custom_llm_provider: Optional[str]) -> int:
     from edgequake._call.routing import split_model
 
     try:
         provider, _ = split_model(model, custom_llm_provider)
     except Exception:  # litellm answers False for a model it cannot route
         return 0
-    return int(table["defaults"].get(provider, 0))
+    return int(data["defaults"].get(provider, 0))
 
 
 def function_names() -> tuple:
