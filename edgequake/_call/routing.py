@@ -45,6 +45,9 @@ NATIVE: dict[str, ProviderConfig] = {
         ("huggingface_key",), ("HF_TOKEN", "HUGGINGFACE_API_KEY"), ("HF_API_BASE", "HUGGINGFACE_API_BASE")
     ),
     "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",)),
+    "anthropic": ProviderConfig(
+        ("anthropic_key",), ("ANTHROPIC_API_KEY",), ("ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL")
+    ),
 }
 
 # Bare model names litellm routes to OpenAI (its cost map lists them; these prefixes cover that list).
@@ -114,6 +117,11 @@ def split_model(model: str, custom_llm_provider: Optional[str]) -> Tuple[str, st
         return head, rest
     if model.startswith(_OPENAI_BARE_PREFIXES):
         return "openai", model
+    if model.startswith("claude"):
+        from edgequake._params.anthropic import BARE_MODELS
+
+        if model in BARE_MODELS:  # litellm routes the bare names its cost map lists to anthropic
+            return "anthropic", model
     raise _bad_request(
         "LLM Provider NOT provided. Pass in the LLM provider you are trying to call. "
         f"You passed model={model}\n Pass model as E.g. For 'Huggingface' inference endpoints pass in "

@@ -32,9 +32,20 @@ def _decode_info(body: Any) -> Dict[str, Any]:
 
 
 def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
+    if call.route.provider == "anthropic":
+        from edgequake._shaping.anthropic import model_response_from_anthropic
+
+        return _finish(call, result, _shaper_without_provider(model_response_from_anthropic))
     from edgequake._shaping.response import model_response_from_openai
 
     return _finish(call, result, model_response_from_openai)
+
+
+def _shaper_without_provider(shape: Any) -> Any:
+    def shaped(body: Any, *, provider: str, **kwargs: Any) -> Any:
+        return shape(body, **kwargs)
+
+    return shaped
 
 
 def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
@@ -72,7 +83,12 @@ def _stream_wrapper(call: PreparedCall, core_stream: Any, include_usage: bool) -
     from edgequake._call.stream import CustomStreamWrapper
     from edgequake._shaping.response import StreamShaper
 
-    shaper = StreamShaper(
+    shaper_class: Any = StreamShaper
+    if call.route.provider == "anthropic":
+        from edgequake._shaping.anthropic_stream import AnthropicStreamShaper
+
+        shaper_class = AnthropicStreamShaper
+    shaper = shaper_class(
         provider=call.route.provider,
         requested_model=call.requested_model,
         include_usage=include_usage,
@@ -96,7 +112,7 @@ def _run(call: PreparedCall, finish: Any, stream: bool = False, include_usage: b
             return _stream_wrapper(call, call.request.open_stream(), include_usage)
         return finish(call, call.request.send())
     except _core.CoreError as exc:
-        raise call.error(exc) from None
+        raise call.error(exc, stream=stream) from None
 
 
 async def _arun(call: PreparedCall, finish: Any, stream: bool = False, include_usage: bool = False) -> Any:

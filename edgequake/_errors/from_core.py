@@ -44,6 +44,7 @@ _FAMILY = {
     "fireworks_ai": _COMPAT,
     "openrouter": _OPENROUTER,
     "huggingface": _HUGGINGFACE,
+    "anthropic": _COMPAT,  # litellm's own httpx handler; its message rules are in core/src/wire/anthropic
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -136,6 +137,16 @@ def _message(info: dict, family: str, label: str) -> str:
         if sep:
             return f"{head}{sep}Error code: {info.get('status_code')} - {tail}"
         return message
+    if kind == "status" and label == "AnthropicException" and info.get("stream"):
+        # litellm's anthropic stream handler quotes the error reply as Python bytes (`b'...'`)
+        body = str(info.get("body") or "")
+        return message.replace(body, repr(body.encode()), 1) if body else message
+    if kind == "decode" and label == "AnthropicException":
+        detail = _json_error(info.get("body") or "")
+        if detail is None:
+            return message
+        body = info.get("body") or ""
+        return f"{label} - Unable to get json response - {detail}, Original Response: {body}"
     if kind == "decode":
         if family == _SDK and not _json_typed(info.get("headers") or {}):
             # The openai SDK hands back a non-JSON reply as text, which litellm then rejects.

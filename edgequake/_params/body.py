@@ -133,6 +133,12 @@ def chat_body(
     additional_drop_params: Optional[List[str]],
 ) -> Dict[str, Any]:
     """The chat-completions body litellm sends for ``provider``/``model`` with these kwargs."""
+    if provider == "anthropic":  # its own param rules; the core's wire translates the result
+        from edgequake._params.anthropic import anthropic_chat_body
+
+        return anthropic_chat_body(
+            model, messages, params, drop_params=drop_params, additional_drop_params=additional_drop_params
+        )
     rules = RULES[provider]
     supported, flags = _model_profile(provider, model)
     family = flags.split(",", 1)[0] if flags and not flags.startswith(("nosystem", "schema")) else ""

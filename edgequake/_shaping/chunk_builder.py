@@ -248,6 +248,7 @@ def stream_chunk_builder(
     usage_from_hidden = False
     extras: Dict[str, Any] = {}
     simple = True  # every delta is plain text (litellm's fast path)
+    provider_fields: Dict[str, Any] = {}  # deltas' provider_specific_fields, the last value per key
     for c in chunks:
         u = getattr(c, "usage", None)
         from_hidden = u is None
@@ -272,6 +273,9 @@ def stream_chunk_builder(
                 acc["finish"] = ch.get("finish_reason")
             if d is None:
                 continue
+            psf = d.get("provider_specific_fields")
+            if isinstance(psf, dict):
+                provider_fields.update(psf)
             text = d.get("content")
             if text is not None:
                 acc["content"] = (acc["content"] or "") + text
@@ -322,11 +326,10 @@ def stream_chunk_builder(
             msg_extra["thinking_blocks"] = acc["thinking"].blocks
         # litellm's builder starts from content "" and only a tool call stream makes it None
         content = acc["content"] if acc["content"] is not None else (None if tools else "")
-        msg = _new(
-            Message,
-            {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None},
-            msg_extra,
-        )
+        msg_fields = {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None}
+        if provider_fields:
+            msg_fields["provider_specific_fields"] = dict(provider_fields)
+        msg = _new(Message, msg_fields, msg_extra)
         reasoning_text += acc["reasoning"] or ""
         # litellm counts a tool call as its message's compact JSON dump, not just its argument text
         completion_text += (acc["content"] or "") + "".join(_tool_call_json(t) for t in tools or [])
@@ -338,7 +341,11 @@ def stream_chunk_builder(
         )
     if isinstance(usage, dict):
         usage = Usage(**usage)
-    if usage is not None and usage_from_hidden:
+    if usage is not None and (first._hidden_params or {}).get("custom_llm_provider") == "anthropic":
+        from edgequake._shaping.anthropic import assembled_usage
+
+        usage = assembled_usage(usage, first.model)
+    elif usage is not None and usage_from_hidden:
         usage = _as_litellm_built(usage, reasoning_text, model=first.model, simple=simple)
     if usage is None:
         usage = _estimated_usage(messages, completion_text, reasoning_text, model=first.model, simple=simple)

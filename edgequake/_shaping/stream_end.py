@@ -66,6 +66,8 @@ def truncated_stream_error(provider: str, model: str) -> Exception:
     text = (
         f"{name} APIConnectionError - {reason}"
         if provider == "azure"
+        else f"{name} - {reason}"  # litellm's anthropic mapper quotes the label alone
+        if provider == "anthropic"
         else f"APIConnectionError: {name} - {reason}"
     )
     original = exceptions.APIConnectionError(message=text, llm_provider=provider, model=model)

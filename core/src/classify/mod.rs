@@ -132,6 +132,8 @@ pub fn family(provider: Provider) -> Family {
         | Provider::FireworksAi => Family::OpenAiCompatible,
         Provider::OpenRouter => Family::OpenRouter,
         Provider::HuggingFace => Family::HuggingFace,
+        // Its own mapper lives in `crate::wire::anthropic`; this family is never consulted for it.
+        Provider::Anthropic => Family::OpenAiCompatible,
     }
 }
 

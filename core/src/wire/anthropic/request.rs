@@ -1,0 +1,495 @@
+//! OpenAI-shaped chat body -> Anthropic `/v1/messages` body, as litellm 1.110.2 translates it
+//! (`AnthropicConfig.transform_request`, `anthropic_messages_pt`).
+//!
+//! The Python layer has already applied litellm's per-model decisions (which params the model takes,
+//! the default `max_tokens`, `thinking` from `reasoning_effort`, `output_format` for a
+//! `response_format`): what reaches here is the wire work. Messages, tools, `tool_choice`, `stop`,
+//! `user` and `max_completion_tokens` are translated; any other key (Anthropic's own `thinking`,
+//! `top_k`, `output_format`, `metadata`, ...) is sent as given.
+
+use serde_json::{json, Map, Value};
+
+use crate::error::CoreError;
+
+/// litellm's wording for a system message found after the conversation started: it becomes a
+/// user-turn text block behind this note (`mid_conversation_system.py`).
+const MID_CONVERSATION_NOTE: &str = "Operator note (not from the user): the following was originally a mid-conversation system-role reminder.";
+
+fn invalid(detail: impl Into<String>) -> CoreError {
+    CoreError::InvalidRequest {
+        detail: detail.into(),
+    }
+}
+
+/// The Anthropic body for an OpenAI-shaped chat `body` (an object).
+pub fn translate(body: Value) -> Result<Value, CoreError> {
+    let Value::Object(src) = body else {
+        return Err(invalid("request body must be a JSON object"));
+    };
+    let mut out = Map::new();
+    if let Some(model) = src.get("model") {
+        out.insert("model".into(), model.clone());
+    }
+    let messages = src.get("messages").cloned().unwrap_or(Value::Array(vec![]));
+    let (system, turns) = messages_to_anthropic(&messages)?;
+    out.insert("messages".into(), Value::Array(turns));
+    let parallel = src.get("parallel_tool_calls").and_then(Value::as_bool);
+    let mut tool_choice_done = false;
+    for (key, value) in &src {
+        match key.as_str() {
+            "model" | "messages" => {}
+            "max_completion_tokens" | "max_tokens" => {
+                if key == "max_tokens" && src.contains_key("max_completion_tokens") {
+                    continue;
+                }
+                out.insert("max_tokens".into(), value.clone());
+            }
+            "stop" => {
+                if let Some(stops) = stop_sequences(value) {
+                    out.insert("stop_sequences".into(), stops);
+                }
+            }
+            "tools" => {
+                let tools = tools_to_anthropic(value)?;
+                // A response_format tool Python added goes after the caller's own tools.
+                match out.get_mut("tools") {
+                    Some(Value::Array(existing)) => existing.extend(tools),
+                    _ => {
+                        out.insert("tools".into(), Value::Array(tools));
+                    }
+                }
+            }
+            "tool_choice" | "parallel_tool_calls" => {
+                if tool_choice_done {
+                    continue;
+                }
+                tool_choice_done = true;
+                if let Some(choice) = tool_choice(src.get("tool_choice"), parallel) {
+                    out.insert("tool_choice".into(), choice);
+                }
+            }
+            "user" => {
+                if let Some(user) = value.as_str().filter(|u| valid_user_id(u)) {
+                    out.insert("metadata".into(), json!({ "user_id": user }));
+                }
+            }
+            "stream" => {
+                if value.as_bool() == Some(true) {
+                    out.insert("stream".into(), Value::Bool(true));
+                }
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    if !system.is_empty() {
+        out.insert("system".into(), Value::Array(system));
+    }
+    Ok(Value::Object(out))
+}
+
+/// litellm leaves out a user id Anthropic rejects (an e-mail address).
+fn valid_user_id(user: &str) -> bool {
+    !user.is_empty() && !user.contains('@')
+}
+
+fn stop_sequences(value: &Value) -> Option<Value> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(json!([s])),
+        Value::Array(items) => {
+            let kept: Vec<Value> = items
+                .iter()
+                .filter(|s| s.as_str().is_some_and(|s| !s.trim().is_empty()))
+                .cloned()
+                .collect();
+            (!kept.is_empty()).then_some(Value::Array(kept))
+        }
+        _ => None,
+    }
+}
+
+fn tool_choice(choice: Option<&Value>, parallel: Option<bool>) -> Option<Value> {
+    let mut mapped: Option<Map<String, Value>> = match choice {
+        Some(Value::String(s)) => match s.as_str() {
+            "auto" => Some(type_only("auto")),
+            "required" => Some(type_only("any")),
+            "none" => Some(type_only("none")),
+            _ => None,
+        },
+        Some(Value::Object(o)) if o.contains_key("type") && !o.contains_key("function") => {
+            match o.get("type").and_then(Value::as_str) {
+                Some("auto") => Some(type_only("auto")),
+                Some("required" | "any") => Some(type_only("any")),
+                Some("none") => Some(type_only("none")),
+                _ => None,
+            }
+        }
+        Some(Value::Object(o)) => o
+            .get("function")
+            .and_then(|f| f.get("name"))
+            .filter(|n| !n.is_null())
+            .map(|name| {
+                let mut m = type_only("tool");
+                m.insert("name".into(), name.clone());
+                m
+            }),
+        _ => None,
+    };
+    if let Some(parallel) = parallel {
+        let is_none = matches!(choice, Some(Value::String(s)) if s == "none");
+        if !is_none {
+            let m = mapped.get_or_insert_with(|| type_only("auto"));
+            m.insert("disable_parallel_tool_use".into(), Value::Bool(!parallel));
+        }
+    }
+    mapped.map(Value::Object)
+}
+
+fn type_only(kind: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("type".into(), Value::String(kind.into()));
+    m
+}
+
+fn tools_to_anthropic(value: &Value) -> Result<Vec<Value>, CoreError> {
+    let Value::Array(tools) = value else {
+        return Err(invalid("tools must be a list"));
+    };
+    tools.iter().map(tool_to_anthropic).collect()
+}
+
+/// One OpenAI tool as litellm's `_map_tool_helper` sends it: functions become `custom` tools,
+/// Anthropic's own tool types pass through with their fields.
+fn tool_to_anthropic(tool: &Value) -> Result<Value, CoreError> {
+    let Value::Object(t) = tool else {
+        return Err(invalid("each tool must be an object"));
+    };
+    let kind = t.get("type").and_then(Value::as_str).unwrap_or("");
+    let function = t.get("function").and_then(Value::as_object);
+    let mut out = Map::new();
+    if kind == "function" || kind == "custom" {
+        let f = function.ok_or_else(|| invalid("a function tool needs a `function` object"))?;
+        let name = f
+            .get("name")
+            .ok_or_else(|| invalid("a function tool needs a name"))?;
+        out.insert("name".into(), name.clone());
+        let schema = f
+            .get("parameters")
+            .cloned()
+            .unwrap_or_else(|| json!({"type": "object", "properties": {}}));
+        out.insert("input_schema".into(), input_schema(schema));
+        out.insert("type".into(), Value::String("custom".into()));
+        if let Some(d) = f.get("description").filter(|d| !d.is_null()) {
+            out.insert("description".into(), d.clone());
+        }
+    } else if kind == "advisor_20260301" {
+        out.insert("type".into(), Value::String(kind.into()));
+        out.insert("name".into(), Value::String("advisor".into()));
+        let model = t
+            .get("model")
+            .filter(|m| m.is_string())
+            .ok_or_else(|| invalid("Advisor tool must have a valid model"))?;
+        out.insert("model".into(), model.clone());
+        for key in ["max_uses", "caching"] {
+            if let Some(v) = t.get(key).filter(|v| !v.is_null()) {
+                out.insert(key.into(), v.clone());
+            }
+        }
+    } else {
+        // Anthropic's hosted tools (code execution, web search, bash, text editor, ...): type and
+        // name first, the rest as given.
+        out.insert("type".into(), Value::String(kind.into()));
+        let name = t
+            .get("name")
+            .or_else(|| function.and_then(|f| f.get("name")))
+            .filter(|n| n.is_string())
+            .ok_or_else(|| invalid("Missing required parameter: name"))?;
+        out.insert("name".into(), name.clone());
+        for (k, v) in t {
+            if k != "type" && k != "name" {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        return Ok(Value::Object(out));
+    }
+    let cache = t
+        .get("cache_control")
+        .or_else(|| function.and_then(|f| f.get("cache_control")));
+    if let Some(c) = cache.filter(|c| !c.is_null()) {
+        out.insert("cache_control".into(), c.clone());
+    }
+    Ok(Value::Object(out))
+}
+
+/// Anthropic requires an object schema with `properties`; litellm adds an empty one when missing.
+fn input_schema(schema: Value) -> Value {
+    match schema {
+        Value::Object(mut m) => {
+            if m.get("type").and_then(Value::as_str) == Some("object")
+                && !m.contains_key("properties")
+            {
+                m.insert("properties".into(), json!({}));
+            }
+            Value::Object(m)
+        }
+        other => other,
+    }
+}
+
+/// (system blocks, turns): leading system messages become `system`; the rest become alternating
+/// user/assistant turns, consecutive same-role messages (tool results included, as user content)
+/// merged into one turn.
+fn messages_to_anthropic(messages: &Value) -> Result<(Vec<Value>, Vec<Value>), CoreError> {
+    let Value::Array(messages) = messages else {
+        return Err(invalid("messages must be a list"));
+    };
+    let mut system = Vec::new();
+    let mut turns: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut started = false;
+    for message in messages {
+        let Value::Object(m) = message else {
+            return Err(invalid("each message must be an object"));
+        };
+        let role = m.get("role").and_then(Value::as_str).unwrap_or("");
+        let (turn_role, blocks) = match role {
+            "system" | "developer" if !started => {
+                system.extend(system_blocks(m));
+                continue;
+            }
+            "system" | "developer" => {
+                let mut blocks = vec![text_block(MID_CONVERSATION_NOTE)];
+                blocks.extend(system_blocks(m));
+                ("user", blocks)
+            }
+            "user" => ("user", user_blocks(m)?),
+            "tool" | "function" => ("user", vec![tool_result(m)?]),
+            "assistant" => ("assistant", assistant_blocks(m)?),
+            other => return Err(invalid(format!("Invalid message role: {other:?}"))),
+        };
+        started = true;
+        match turns.last_mut() {
+            Some((last_role, last)) if last_role == turn_role => last.extend(blocks),
+            _ => turns.push((turn_role.to_owned(), blocks)),
+        }
+    }
+    let turns = turns
+        .into_iter()
+        .map(|(role, content)| json!({"role": role, "content": content}))
+        .collect();
+    Ok((system, turns))
+}
+
+fn text_block(text: &str) -> Value {
+    json!({"type": "text", "text": text})
+}
+
+fn with_cache_control(mut block: Value, source: &Map<String, Value>) -> Value {
+    if let (Some(c), Value::Object(b)) = (source.get("cache_control"), &mut block) {
+        b.insert("cache_control".into(), c.clone());
+    }
+    block
+}
+
+fn system_blocks(m: &Map<String, Value>) -> Vec<Value> {
+    match m.get("content") {
+        Some(Value::String(s)) if !s.is_empty() => vec![with_cache_control(text_block(s), m)],
+        Some(Value::Array(parts)) => parts
+            .iter()
+            .filter_map(Value::as_object)
+            .filter(|p| {
+                p.get("type").and_then(Value::as_str) != Some("text")
+                    || p.get("text")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| !t.is_empty())
+            })
+            .map(|p| {
+                let mut b = Map::new();
+                b.insert("type".into(), p.get("type").cloned().unwrap_or(Value::Null));
+                b.insert("text".into(), p.get("text").cloned().unwrap_or(Value::Null));
+                with_cache_control(Value::Object(b), p)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn user_blocks(m: &Map<String, Value>) -> Result<Vec<Value>, CoreError> {
+    match m.get("content") {
+        Some(Value::String(s)) => Ok(vec![with_cache_control(text_block(s), m)]),
+        Some(Value::Array(parts)) => {
+            let mut blocks = Vec::with_capacity(parts.len());
+            for part in parts {
+                if let Some(block) = content_part(part)? {
+                    blocks.push(block);
+                }
+            }
+            // A message-level cache_control marks the message's last block.
+            if let (Some(c), Some(Value::Object(last))) =
+                (m.get("cache_control"), blocks.last_mut())
+            {
+                last.insert("cache_control".into(), c.clone());
+            }
+            Ok(blocks)
+        }
+        Some(Value::Null) | None => Ok(Vec::new()),
+        Some(_) => Err(invalid(
+            "message content must be a string or a list of parts",
+        )),
+    }
+}
+
+/// One OpenAI content part as an Anthropic block (text, image, document).
+fn content_part(part: &Value) -> Result<Option<Value>, CoreError> {
+    let Value::Object(p) = part else {
+        return Err(invalid("each content part must be an object"));
+    };
+    let block = match p.get("type").and_then(Value::as_str) {
+        Some("text") => {
+            let text = p
+                .get("text")
+                .cloned()
+                .unwrap_or(Value::String(String::new()));
+            json!({"type": "text", "text": text})
+        }
+        Some("image_url") => {
+            let url = match p.get("image_url") {
+                Some(Value::String(u)) => u.as_str(),
+                Some(Value::Object(o)) => o.get("url").and_then(Value::as_str).unwrap_or(""),
+                _ => "",
+            };
+            media_block("image", url)?
+        }
+        Some("file") => {
+            let file = p.get("file").and_then(Value::as_object);
+            let data = file
+                .and_then(|f| f.get("file_data"))
+                .and_then(Value::as_str);
+            let id = file.and_then(|f| f.get("file_id")).and_then(Value::as_str);
+            match (data, id) {
+                (Some(data), _) => media_block("document", data)?,
+                (None, Some(id)) => {
+                    json!({"type": "document", "source": {"type": "file", "file_id": id}})
+                }
+                _ => return Err(invalid("a file part needs file_data or file_id")),
+            }
+        }
+        Some("document") | Some("image") | Some("thinking") | Some("redacted_thinking") => {
+            Value::Object(p.clone())
+        }
+        other => {
+            return Err(invalid(format!(
+                "content part type {other:?} has no Anthropic form"
+            )))
+        }
+    };
+    Ok(Some(with_cache_control(block, p)))
+}
+
+/// An image (or a document) from a `data:` URL (base64 source) or a URL (url source).
+fn media_block(kind: &str, url: &str) -> Result<Value, CoreError> {
+    if let Some(rest) = url.strip_prefix("data:") {
+        let (meta, data) = rest
+            .split_once(',')
+            .ok_or_else(|| invalid("a data: URL needs a comma before its data"))?;
+        let media_type = meta.split(';').next().unwrap_or("");
+        let kind = if media_type == "application/pdf" || media_type.starts_with("text/") {
+            "document"
+        } else {
+            kind
+        };
+        return Ok(json!({
+            "type": kind,
+            "source": {"type": "base64", "media_type": media_type, "data": data}
+        }));
+    }
+    if url.is_empty() {
+        return Err(invalid("an image part needs a url"));
+    }
+    let kind = if url.to_ascii_lowercase().ends_with(".pdf") {
+        "document"
+    } else {
+        kind
+    };
+    Ok(json!({"type": kind, "source": {"type": "url", "url": url}}))
+}
+
+fn tool_result(m: &Map<String, Value>) -> Result<Value, CoreError> {
+    let id = m
+        .get("tool_call_id")
+        .cloned()
+        .unwrap_or(Value::String(String::new()));
+    let content = match m.get("content") {
+        Some(Value::String(s)) => Value::String(s.clone()),
+        Some(Value::Array(parts)) => {
+            let mut blocks = Vec::with_capacity(parts.len());
+            for part in parts {
+                if let Some(block) = content_part(part)? {
+                    blocks.push(block);
+                }
+            }
+            Value::Array(blocks)
+        }
+        Some(Value::Null) | None => Value::String(String::new()),
+        Some(other) => Value::String(crate::pytext::str_of(other)),
+    };
+    let block = json!({"type": "tool_result", "tool_use_id": id, "content": content});
+    Ok(with_cache_control(block, m))
+}
+
+fn assistant_blocks(m: &Map<String, Value>) -> Result<Vec<Value>, CoreError> {
+    let mut blocks = Vec::new();
+    if let Some(Value::Array(thinking)) = m.get("thinking_blocks") {
+        for block in thinking.iter().filter_map(Value::as_object) {
+            let mut b = block.clone();
+            b.remove("index");
+            blocks.push(Value::Object(b));
+        }
+    }
+    match m.get("content") {
+        Some(Value::String(s)) if !s.is_empty() => {
+            blocks.push(with_cache_control(text_block(s), m));
+        }
+        Some(Value::Array(parts)) => {
+            for part in parts {
+                if let Some(block) = content_part(part)? {
+                    let empty_text = block.get("type").and_then(Value::as_str) == Some("text")
+                        && block.get("text").and_then(Value::as_str) == Some("");
+                    if !empty_text {
+                        blocks.push(block);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(Value::Array(calls)) = m.get("tool_calls") {
+        for call in calls {
+            blocks.push(tool_use(call)?);
+        }
+    }
+    Ok(blocks)
+}
+
+fn tool_use(call: &Value) -> Result<Value, CoreError> {
+    let function = call
+        .get("function")
+        .and_then(Value::as_object)
+        .ok_or_else(|| invalid("a tool call needs a `function` object"))?;
+    let arguments = function
+        .get("arguments")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let input: Value = if arguments.trim().is_empty() {
+        json!({})
+    } else {
+        serde_json::from_str(arguments)
+            .map_err(|e| invalid(format!("tool call arguments are not JSON: {e}")))?
+    };
+    Ok(json!({
+        "type": "tool_use",
+        "id": call.get("id").cloned().unwrap_or(Value::Null),
+        "name": function.get("name").cloned().unwrap_or(Value::Null),
+        "input": input,
+    }))
+}

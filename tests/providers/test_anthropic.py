@@ -1,0 +1,328 @@
+"""The native Anthropic route (``anthropic/<model>`` and litellm's bare ``claude-*`` names) against the
+loopback fake: the request the core sends, whole replies, streams (incremental, closable), errors.
+Expected values are what litellm 1.110.2 produces for the same replies (the harness checks the full
+objects on recorded traffic; these tests pin the behaviour that must not regress).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from typing import Any, Dict, List
+
+import pytest
+
+import edgequake
+from tests.loopback import LoopbackServer, Reply
+
+KW: Dict[str, Any] = {
+    "model": "anthropic/claude-sonnet-4-5",
+    "messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}],
+    "api_key": "sk-ant-test",
+}
+
+
+def _message(**over: Any) -> Dict[str, Any]:
+    body = {
+        "id": "msg_01",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5-20250929",
+        "content": [{"type": "text", "text": "Hello there!"}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": 10,
+            "output_tokens": 5,
+            "cache_creation_input_tokens": 3,
+            "cache_read_input_tokens": 4,
+            "service_tier": "standard",
+        },
+    }
+    body.update(over)
+    return body
+
+
+def _events(*texts: str, tool: bool = False) -> List[str]:
+    start = {
+        "type": "message_start",
+        "message": {
+            **_message(content=[], stop_reason=None),
+            "usage": {"input_tokens": 9, "output_tokens": 1},
+        },
+    }
+    out: List[Any] = [
+        start,
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    ]
+    out.append({"type": "ping"})
+    for t in texts:
+        out.append({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": t}})
+    out.append({"type": "content_block_stop", "index": 0})
+    stop = "end_turn"
+    if tool:
+        out.append(
+            {
+                "type": "content_block_start",
+                "index": 1,
+                "content_block": {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {}},
+            }
+        )
+        for part in ('{"city": ', '"Paris"}'):
+            out.append(
+                {
+                    "type": "content_block_delta",
+                    "index": 1,
+                    "delta": {"type": "input_json_delta", "partial_json": part},
+                }
+            )
+        out.append({"type": "content_block_stop", "index": 1})
+        stop = "tool_use"
+    out.append({"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 7}})
+    out.append({"type": "message_stop"})
+    return [json.dumps(e) for e in out]
+
+
+def _text(chunks: list) -> str:
+    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+
+def test_request_is_anthropic_messages(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()))
+    edgequake.completion(
+        **KW,
+        api_base=server.url,
+        tools=[{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}],
+        tool_choice="required",
+        stop="END",
+        top_k=3,
+    )
+    seen = server.seen[-1]
+    assert seen.path == "/v1/messages"
+    assert seen.headers["x-api-key"] == "sk-ant-test"
+    assert seen.headers["anthropic-version"] == "2023-06-01"
+    assert "authorization" not in seen.headers
+    body = seen.json()
+    assert body["system"] == [{"type": "text", "text": "be brief"}]
+    assert body["messages"] == [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]
+    assert body["max_tokens"] == 64000  # litellm's default for the model: its max output tokens
+    assert body["tools"] == [
+        {"name": "f", "input_schema": {"type": "object", "properties": {}}, "type": "custom"}
+    ]
+    assert body["tool_choice"] == {"type": "any"}
+    assert body["stop_sequences"] == ["END"]
+    assert body["top_k"] == 3
+
+
+def test_thinking_budget_sets_max_tokens_and_effort_maps(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()), Reply(body=_message()))
+    edgequake.completion(**KW, api_base=server.url, thinking={"type": "enabled", "budget_tokens": 2000})
+    assert server.seen[-1].json()["max_tokens"] == 6096
+    edgequake.completion(**KW, api_base=server.url, reasoning_effort="low")
+    body = server.seen[-1].json()
+    assert body["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+    assert body["max_tokens"] == 5120
+
+
+def test_unsupported_param_raises_unless_dropped(server: LoopbackServer) -> None:
+    with pytest.raises(edgequake.UnsupportedParamsError):
+        edgequake.completion(**KW, api_base=server.url, presence_penalty=0.5)
+    server.enqueue(Reply(body=_message()))
+    edgequake.completion(**KW, api_base=server.url, presence_penalty=0.5, drop_params=True)
+    assert "presence_penalty" not in server.seen[-1].json()
+
+
+def test_bare_claude_name_routes_to_anthropic(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()))
+    edgequake.completion(**{**KW, "model": "claude-sonnet-4-5"}, api_base=server.url)
+    assert server.seen[-1].path == "/v1/messages"
+    with pytest.raises(edgequake.BadRequestError):  # litellm routes only the names its map lists
+        edgequake.completion(**{**KW, "model": "claude-3-5-haiku-20241022"}, api_base=server.url)
+
+
+def test_whole_reply_usage_counts_cache_tokens(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()))
+    resp = edgequake.completion(**KW, api_base=server.url)
+    assert resp.choices[0].message.content == "Hello there!"
+    assert resp.choices[0].finish_reason == "stop"
+    assert resp.id.startswith("chatcmpl-") and resp.model == "claude-sonnet-4-5-20250929"
+    assert resp.choices[0].message.provider_specific_fields == {"citations": None, "thinking_blocks": None}
+    u = resp.usage
+    assert (u.prompt_tokens, u.completion_tokens, u.total_tokens) == (17, 5, 22)
+    assert u.prompt_tokens_details.cached_tokens == 4
+    assert u.prompt_tokens_details.text_tokens == 10
+    assert u.cache_creation_input_tokens == 3
+
+
+def test_whole_reply_tool_calls_and_thinking(server: LoopbackServer) -> None:
+    content = [
+        {"type": "thinking", "thinking": "hmm", "signature": "sig"},
+        {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"a": "é"}},
+    ]
+    server.enqueue(Reply(body=_message(content=content, stop_reason="tool_use")))
+    resp = edgequake.completion(**KW, api_base=server.url)
+    msg = resp.choices[0].message
+    assert resp.choices[0].finish_reason == "tool_calls"
+    assert msg.content is None
+    assert msg.tool_calls[0].function.arguments == '{"a": "\\u00e9"}'  # Python's json.dumps
+    assert msg.tool_calls[0].id == "toolu_1"
+    assert msg.reasoning_content == "hmm"
+    assert msg.thinking_blocks == [{"type": "thinking", "thinking": "hmm", "signature": "sig"}]
+
+
+def test_async_whole_reply(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()))
+
+    async def main() -> Any:
+        return await edgequake.acompletion(**KW, api_base=server.url)
+
+    assert asyncio.run(main()).choices[0].message.content == "Hello there!"
+
+
+def test_sync_stream(server: LoopbackServer) -> None:
+    server.enqueue(Reply(events=_events("Hel", "lo")))
+    chunks = list(edgequake.completion(**KW, api_base=server.url, stream=True))
+    assert _text(chunks) == "Hello"
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert len({c.id for c in chunks}) == 1 and chunks[0].id.startswith("chatcmpl-")
+    assert server.seen[-1].json()["stream"] is True
+
+
+def test_stream_tool_call_and_usage_chunk(server: LoopbackServer) -> None:
+    server.enqueue(Reply(events=_events("ok", tool=True)))
+    chunks = list(
+        edgequake.completion(**KW, api_base=server.url, stream=True, stream_options={"include_usage": True})
+    )
+    deltas = [c.choices[0].delta for c in chunks if c.choices]
+    args = "".join(tc.function.arguments for d in deltas for tc in d.tool_calls or [])
+    assert args == '{"city": "Paris"}'
+    assert chunks[-2].choices[0].finish_reason == "tool_calls"
+    assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == 7
+    assert "stream_options" not in server.seen[-1].json()
+    built = edgequake.stream_chunk_builder(chunks)
+    assert built.choices[0].message.tool_calls[0].function.name == "get_weather"
+
+
+def test_async_stream(server: LoopbackServer) -> None:
+    server.enqueue(Reply(events=_events("a", "b")))
+
+    async def main() -> list:
+        stream = await edgequake.acompletion(**KW, api_base=server.url, stream=True)
+        return [c async for c in stream]
+
+    assert _text(asyncio.run(main())) == "ab"
+
+
+def test_stream_is_incremental(server: LoopbackServer) -> None:
+    reply = Reply(events=_events("first", "second"), hold_after=4)  # start, block start, ping, "first"
+    server.enqueue(reply)
+    stream = edgequake.completion(**KW, api_base=server.url, stream=True)
+    first = next(stream)
+    assert first.choices[0].delta.content == "first"
+    assert not reply.release.is_set(), "the later events are still held by the server"
+    reply.release.set()
+    assert _text(list(stream)) == "second"
+
+
+def test_async_stream_is_incremental(server: LoopbackServer) -> None:
+    reply = Reply(events=_events("first", "second"), hold_after=4)
+    server.enqueue(reply)
+
+    async def main() -> str:
+        stream = await edgequake.acompletion(**KW, api_base=server.url, stream=True)
+        got = await stream.__anext__()
+        assert not reply.release.is_set()
+        reply.release.set()
+        return (got.choices[0].delta.content or "") + "|" + _text([c async for c in stream])
+
+    assert asyncio.run(main()) == "first|second"
+
+
+def test_closing_a_stream_closes_the_connection(server: LoopbackServer) -> None:
+    reply = Reply(events=_events("a", "b"), hold_after=4)
+    server.enqueue(reply)
+    closed_before = server.closed_connections
+    stream = edgequake.completion(**KW, api_base=server.url, stream=True)
+    next(stream)
+    stream.close()
+    reply.release.set()
+    deadline = time.monotonic() + 5
+    while server.closed_connections == closed_before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.closed_connections > closed_before
+    assert list(stream) == []
+
+
+def test_error_event_mid_stream_raises_midstream_fallback(server: LoopbackServer) -> None:
+    error = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    events = [*_events("Hel")[:4], json.dumps(error)]
+    server.enqueue(Reply(events=events))
+    stream = edgequake.completion(**KW, api_base=server.url, stream=True)
+    assert next(stream).choices[0].delta.content == "Hel"
+    with pytest.raises(edgequake.MidStreamFallbackError) as info:
+        next(stream)
+    assert "AnthropicError - Overloaded" in str(info.value)
+
+
+def test_truncated_stream_raises(server: LoopbackServer) -> None:
+    server.enqueue(Reply(events=_events("partial")[:4]))
+    with pytest.raises(edgequake.MidStreamFallbackError) as info:
+        list(edgequake.completion(**KW, api_base=server.url, stream=True))
+    assert "AnthropicException - Stream ended before a finish_reason was received" in str(info.value)
+
+
+def _error(kind: str, message: str) -> Dict[str, Any]:
+    return {"type": "error", "error": {"type": kind, "message": message}}
+
+
+@pytest.mark.parametrize(
+    "status,kind,text,cls,code",
+    [
+        (401, "authentication_error", "invalid x-api-key", "AuthenticationError", 401),
+        (400, "invalid_request_error", "prompt is too long: 9 > 8", "ContextWindowExceededError", 400),
+        (404, "not_found_error", "model: x", "NotFoundError", 404),
+        (413, "request_too_large", "too big", "BadRequestError", 400),
+        (429, "rate_limit_error", "slow down", "RateLimitError", 429),
+        (500, "api_error", "Internal server error", "InternalServerError", 500),
+        (529, "overloaded_error", "Overloaded", "InternalServerError", 500),
+    ],
+)
+def test_error_replies(
+    server: LoopbackServer, status: int, kind: str, text: str, cls: str, code: int
+) -> None:
+    server.enqueue(Reply(status=status, body=_error(kind, text), headers={"retry-after": "3"}))
+    with pytest.raises(getattr(edgequake, cls)) as info:
+        edgequake.completion(**KW, api_base=server.url)
+    exc = info.value
+    assert type(exc).__name__ == cls
+    assert exc.status_code == code and exc.llm_provider == "anthropic"
+    assert "sk-ant-test" not in str(exc)
+    assert len(server.seen) == 1  # the anthropic route makes one attempt
+
+
+def test_calls_do_not_import_litellm(server: LoopbackServer) -> None:
+    """A sync, an async and a streamed call on the native route, in a fresh interpreter."""
+    server.enqueue(Reply(body=_message()), Reply(body=_message()), Reply(events=_events("x")))
+    code = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        import edgequake
+        kw = dict(model="anthropic/claude-sonnet-4-5", messages=[{{"role": "user", "content": "hi"}}],
+                  api_key="k", api_base={server.url!r})
+        assert edgequake.completion(**kw).choices[0].message.content == "Hello there!"
+        async def main():
+            return await edgequake.acompletion(**kw)
+        assert asyncio.run(main()).choices[0].message.content == "Hello there!"
+        chunks = list(edgequake.completion(**kw, stream=True))
+        assert "".join(c.choices[0].delta.content or "" for c in chunks) == "x"
+        assert "litellm" not in sys.modules, "the native route must not import litellm"
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
