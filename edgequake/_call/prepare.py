@@ -26,6 +26,7 @@ class PreparedCall:
     __slots__ = (
         "api_base_shown",
         "caller_model",
+        "json_mode",
         "messages",
         "num_retries",
         "request",
@@ -61,6 +62,7 @@ class PreparedCall:
         self.started = started
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
+        self.json_mode = False  # a response_format was given (anthropic answers it with a tool call)
 
     def error(self, exc: BaseException, *, awaited: bool = False, stream: bool = False) -> BaseException:
         """The litellm exception for a core failure; other exceptions pass through unchanged.
@@ -158,7 +160,7 @@ def _prepare(
             api_key=route.api_key,
             api_version=route.api_version,
             azure_ad_token=control.get("azure_ad_token"),
-            headers=request_headers(route, control),
+            headers=_headers(route, control, body),
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -171,7 +173,18 @@ def _prepare(
         if problem is None:
             raise
         raise problem from None
-    return PreparedCall(route, request, messages, num_retries, started, timeout, route_name, **extra)
+    call = PreparedCall(route, request, messages, num_retries, started, timeout, route_name, **extra)
+    call.json_mode = body_params.get("response_format") is not None
+    return call
+
+
+def _headers(route: Route, control: Dict[str, Any], body: Dict[str, Any]) -> Dict[str, str]:
+    headers = request_headers(route, control)
+    if route.provider == "anthropic":  # the beta headers litellm adds for what the body uses
+        from edgequake._params.anthropic import beta_headers
+
+        headers = beta_headers(body, headers)
+    return headers
 
 
 def chat_body_builder(messages: Any) -> Any:
@@ -182,6 +195,17 @@ def chat_body_builder(messages: Any) -> Any:
 
         if not isinstance(messages, list):
             raise _bad_messages(route.model, messages)
+        if route.provider == "anthropic":  # litellm sends its metadata kwarg's user_id to Anthropic
+            from edgequake._params.anthropic import anthropic_chat_body
+
+            return anthropic_chat_body(
+                route.model,
+                messages,
+                body_params,
+                drop_params=drop_params_on(control),
+                additional_drop_params=control.get("additional_drop_params"),
+                metadata=control.get("metadata"),
+            )
         return chat_body(
             route.provider,
             route.model,

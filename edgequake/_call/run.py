@@ -33,9 +33,12 @@ def _decode_info(body: Any) -> Dict[str, Any]:
 
 def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
     if call.route.provider == "anthropic":
+        from functools import partial
+
         from edgequake._shaping.anthropic import model_response_from_anthropic
 
-        return _finish(call, result, _shaper_without_provider(model_response_from_anthropic))
+        shape = partial(model_response_from_anthropic, json_mode=call.json_mode)
+        return _finish(call, result, _shaper_without_provider(shape))
     from edgequake._shaping.response import model_response_from_openai
 
     return _finish(call, result, model_response_from_openai)

@@ -178,6 +178,8 @@ def _message(info: dict, family: str, label: str) -> str:
         # path quotes the error's str() instead, which does not carry it. Embeddings never do.
         waited = round(float(info.get("elapsed") or 0.0), 2)
         return f"{message} - timeout value={info.get('timeout_shown')}, time taken={waited} seconds"
+    if kind == "timeout" and label == "AnthropicException" and info.get("stream"):
+        message = message.removeprefix(f"{label} - litellm.Timeout: ")  # its stream handler words it so
     if kind == "timeout" and family not in (_SDK, _AZURE):
         timeout, elapsed = info.get("timeout"), info.get("elapsed")
         if timeout is not None and elapsed is not None:
@@ -187,6 +189,8 @@ def _message(info: dict, family: str, label: str) -> str:
         errno = info.get("errno")
         if isinstance(errno, int):
             cause = f"[Errno {errno}] {os.strerror(errno)}"
+            if label == "AnthropicException":  # mapped as a 500 reply quoting the OS error
+                return f"{label} - {cause}. Handle with `litellm.InternalServerError`."
             return {
                 _COMPAT: f"InternalServerError: {label} - {cause}",
                 _OPENROUTER: f"APIConnectionError: {label} - {cause}",

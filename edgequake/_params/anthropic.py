@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
+from edgequake._params.anthropic_schema import filter_output_schema
 from edgequake._params.rules import UNSUPPORTED, VALIDATED, VALIDATED_SET
 
 __all__ = ["BARE_MODELS", "anthropic_chat_body", "profile"]
@@ -61,6 +63,12 @@ _THINKING_HEADROOM = 4096
 # litellm's DEFAULT_REASONING_EFFORT_*_THINKING_BUDGET.
 _EFFORT_BUDGET = {"minimal": 1024, "low": 1024, "medium": 2048, "high": 4096, "xhigh": 8192, "max": 16384}
 _LITELLM_OWN = ("stream_options", "n")
+_EMAIL = re.compile(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$")
+_PHONE = re.compile(r"^\+?[\d\s\(\)-]{7,}$")
+_MIN_THINKING_BUDGET = 1024  # litellm's ANTHROPIC_MIN_THINKING_BUDGET_TOKENS
+# litellm's name for the tool a response_format becomes on models without native structured output
+JSON_TOOL_NAME = "json_tool_call"
+_WEB_SEARCH_USES = {"low": 1, "medium": 5, "high": 10}
 _OUTPUT_EFFORT = {"low": "low", "medium": "medium", "high": "high", "xhigh": "xhigh", "max": "max"}
 
 
@@ -111,7 +119,15 @@ def _effort_thinking(model: str, effort: Any) -> Optional[Dict[str, Any]]:
 
 
 def _output_format(value: Any) -> Optional[Dict[str, Any]]:
-    """A ``response_format`` as Anthropic's native ``output_format`` (its JSON schema as given)."""
+    """A ``response_format`` as Anthropic's native ``output_format`` (its schema filtered as litellm
+    filters it)."""
+    schema = _json_schema_of(value)
+    if schema is None:
+        return None
+    return {"type": "json_schema", "schema": filter_output_schema(schema)}
+
+
+def _json_schema_of(value: Any) -> Optional[Dict[str, Any]]:
     if isinstance(value, type):
         from edgequake._params.body import _json_schema_from_class
 
@@ -121,9 +137,25 @@ def _output_format(value: Any) -> Optional[Dict[str, Any]]:
     schema = value.get("response_schema")
     if schema is None and isinstance(value.get("json_schema"), dict):
         schema = value["json_schema"].get("schema")
-    if schema is None:
+    return schema if isinstance(schema, dict) else None
+
+
+def _valid_user_id(user: Any) -> bool:
+    """litellm's ``_valid_user_id``: Anthropic rejects e-mail addresses and phone numbers."""
+    if not isinstance(user, str):
+        return False
+    return not (_EMAIL.match(user) or _PHONE.match(user))
+
+
+def _legacy_thinking(max_tokens: Any) -> Optional[Dict[str, Any]]:
+    """Adaptive thinking on a model without it: litellm sends the "medium" budget, kept below
+    ``max_tokens`` (and no thinking at all when ``max_tokens`` cannot hold the minimum budget)."""
+    budget = _EFFORT_BUDGET["medium"]
+    if not isinstance(max_tokens, int):
+        return {"type": "enabled", "budget_tokens": budget}
+    if max_tokens <= _MIN_THINKING_BUDGET:
         return None
-    return {"type": "json_schema", "schema": schema}
+    return {"type": "enabled", "budget_tokens": budget if budget < max_tokens else max_tokens - 1}
 
 
 def anthropic_chat_body(
@@ -133,8 +165,11 @@ def anthropic_chat_body(
     *,
     drop_params: bool,
     additional_drop_params: Optional[List[str]],
+    metadata: Any = None,
 ) -> Dict[str, Any]:
-    """The OpenAI-shaped body (with litellm's Anthropic decisions applied) for the core's wire."""
+    """The OpenAI-shaped body (with litellm's Anthropic decisions applied) for the core's wire.
+
+    ``metadata``: litellm's own ``metadata`` kwarg, whose ``user_id`` litellm sends to Anthropic."""
     if additional_drop_params:
         params = {k: v for k, v in params.items() if k not in additional_drop_params}
     drop = drop_params or _global_drop_params()
@@ -150,18 +185,42 @@ def anthropic_chat_body(
         params = {k: v for k, v in params.items() if k not in bad}
 
     body: Dict[str, Any] = {"model": model, "messages": messages}
-    extra_body = None
     facts = profile(model)
+    tools: List[Any] = list(params.get("tools") or [])
     for key, value in params.items():
-        if key == "extra_body":
-            extra_body = value
-        elif key in ("stream_options", "n", "extra_headers"):
-            continue  # litellm's own: never sent to Anthropic
+        if key in ("stream_options", "n", "extra_headers", "tools"):
+            continue  # litellm's own (never sent), or handled below
         elif key == "max_tokens" or key == "max_completion_tokens":
+            if key == "max_tokens" and "max_completion_tokens" in params:
+                continue  # max_completion_tokens wins, whatever the order
             body["max_tokens"] = value if isinstance(value, int) else max(1, round(value))
         elif key == "stream":
             if value is True:
                 body["stream"] = True
+        elif (
+            key in ("temperature", "top_p")
+            and not facts["top_p"]
+            and not (key == "temperature" and value == 1)
+        ):
+            if not drop:  # models without sampling params (Opus 4.7+): litellm's own 400
+                hint = "Only temperature=1 is supported. " if key == "temperature" else ""
+                raise _unsupported(
+                    f"{model} does not support {key}={value}. {hint}"
+                    "To drop unsupported params, set `litellm.drop_params = True`."
+                )
+        elif key == "stop":
+            stops = _stop_sequences(value)
+            if stops is not None:
+                body["stop"] = stops
+        elif key == "thinking":
+            if isinstance(value, dict) and value.get("type") == "adaptive" and not facts["adaptive"]:
+                legacy = _legacy_thinking(params.get("max_completion_tokens") or params.get("max_tokens"))
+                if legacy is None:
+                    body.pop("thinking", None)
+                else:
+                    body["thinking"] = legacy
+            else:
+                body["thinking"] = value
         elif key == "reasoning_effort":
             thinking = _effort_thinking(model, value)
             if thinking is None:
@@ -173,14 +232,31 @@ def anthropic_chat_body(
                 if facts["adaptive"] and effort in _OUTPUT_EFFORT:
                     body["output_config"] = {"effort": _OUTPUT_EFFORT[effort]}
         elif key == "response_format":
-            output = _output_format(value) if facts["native_output"] else None
-            if output is not None:
-                body["output_format"] = output
+            if facts["native_output"]:
+                output = _output_format(value)
+                if output is not None:
+                    body["output_format"] = output
+            else:
+                schema = _json_schema_of(value)
+                if schema is not None:  # the schema goes out as a tool the model is made to call
+                    tools.append({"name": JSON_TOOL_NAME, "input_schema": schema})
+                    body["tool_choice"] = {"name": JSON_TOOL_NAME, "type": "tool"}
+        elif key == "tool_choice":
+            if "tool_choice" not in body:
+                body["tool_choice"] = value
         elif key == "user":
-            if isinstance(value, str) and value:
-                body["user"] = value
+            if _valid_user_id(value):
+                body["metadata"] = {"user_id": value}
+        elif key == "web_search_options":
+            if isinstance(value, dict):
+                tools.append(_web_search_tool(value))
         else:
-            body[key] = value
+            body[key] = value  # provider-specific kwargs (top_k, ...) and litellm's extra_body as sent
+    if tools:
+        body["tools"] = tools
+    user_id = metadata.get("user_id") if isinstance(metadata, dict) else None
+    if user_id is not None and _valid_user_id(user_id):
+        body["metadata"] = {"user_id": user_id}
     if "max_tokens" not in body:
         thinking = body.get("thinking")
         budget = thinking.get("budget_tokens") if isinstance(thinking, dict) else None
@@ -189,6 +265,73 @@ def anthropic_chat_body(
             body["max_tokens"] = budget + _THINKING_HEADROOM
         else:
             body["max_tokens"] = facts["max_tokens"]
-    if isinstance(extra_body, dict):
-        body.update(extra_body)
     return body
+
+
+def _stop_sequences(value: Any) -> Optional[List[str]]:
+    """litellm's ``_map_stop_sequences``: whitespace-only stops are left out under the global
+    ``drop_params`` only; an empty list sends none."""
+    drop_blank = _global_drop_params()
+    if isinstance(value, str):
+        return None if value.isspace() and drop_blank else [value]
+    if isinstance(value, list):
+        kept = [v for v in value if not (isinstance(v, str) and v.isspace() and drop_blank)]
+        return kept or None
+    return None
+
+
+def _web_search_tool(options: Dict[str, Any]) -> Dict[str, Any]:
+    """litellm's ``map_web_search_tool``: OpenAI's web_search_options as Anthropic's hosted tool."""
+    tool: Dict[str, Any] = {"type": "web_search_20250305", "name": "web_search"}
+    location = options.get("user_location")
+    if isinstance(location, dict):
+        approx = location.get("approximate")
+        mapped: Dict[str, Any] = {"type": "approximate"}
+        if isinstance(approx, dict):
+            for k in ("city", "region", "country", "timezone"):
+                if k in approx:
+                    mapped[k] = approx[k]
+        tool["user_location"] = mapped
+    size = options.get("search_context_size")
+    if size in _WEB_SEARCH_USES:
+        tool["max_uses"] = _WEB_SEARCH_USES[size]
+    return tool
+
+
+def _uses_file_id(messages: Any) -> bool:
+    for m in messages if isinstance(messages, list) else ():
+        content = m.get("content") if isinstance(m, dict) else None
+        for part in content if isinstance(content, list) else ():
+            file = part.get("file") if isinstance(part, dict) else None
+            if isinstance(file, dict) and file.get("file_id") and not file.get("file_data"):
+                return True
+    return False
+
+
+def beta_headers(body: Dict[str, Any], headers: Dict[str, str]) -> Dict[str, str]:
+    """``headers`` with the ``anthropic-beta`` values litellm's ``get_anthropic_headers`` adds for
+    what ``body`` uses (structured outputs, code execution, web fetch, the Files API, context
+    management), comma-joined in sorted order after any the caller set."""
+    betas = set()
+    if body.get("output_format") is not None:
+        betas.add("structured-outputs-2025-11-13")
+    if body.get("context_management") is not None:
+        betas.add("context-management-2025-06-27")
+    for tool in body.get("tools") or ():
+        kind = tool.get("type") if isinstance(tool, dict) else None
+        if isinstance(kind, str) and kind.startswith("code_execution_"):
+            betas.add("code-execution-2025-08-25")
+        elif isinstance(kind, str) and kind.startswith("web_fetch_"):
+            betas.add("web-fetch-2025-09-10")
+    if _uses_file_id(body.get("messages")):
+        betas.update(("files-api-2025-04-14", "code-execution-2025-05-22"))
+    if not betas:
+        return headers
+    out = dict(headers)
+    given = next((k for k in out if k.lower() == "anthropic-beta"), None)
+    mine = ",".join(sorted(betas))
+    if given is None:
+        out["anthropic-beta"] = mine
+    else:
+        out[given] = f"{out[given]},{mine}"
+    return out

@@ -201,6 +201,51 @@ def tool_call(tc: Dict[str, Any]) -> ChatCompletionMessageToolCall:
     )
 
 
+_JSON_TOOL = "json_tool_call"  # litellm's response_format tool (edgequake._params.anthropic)
+
+
+def _json_answer(arguments: str) -> str:
+    """The JSON mode answer litellm makes of the response_format tool's arguments: the decoded
+    object written back as JSON (non-ASCII kept), or the text as sent when it is no object."""
+    import json
+
+    try:
+        payload = json.loads(arguments)
+    except ValueError:
+        return arguments
+    if not isinstance(payload, dict):
+        return arguments
+    try:
+        return json.dumps(payload, ensure_ascii=False).encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: litellm falls back to ASCII escapes
+        return json.dumps(payload)
+
+
+def _json_mode(msg: Dict[str, Any], choice: Dict[str, Any]) -> Dict[str, Any]:
+    """litellm's ``_resolve_json_mode_non_streaming``: the response_format tool call becomes the
+    message content (the finish a "stop"); beside the caller's own tools its answer is appended to
+    the text and the other calls stay."""
+    calls = msg.get("tool_calls") or []
+    json_calls = [c for c in calls if (c.get("function") or {}).get("name") == _JSON_TOOL]
+    if not json_calls:
+        return msg
+    answer = _json_answer((json_calls[0].get("function") or {}).get("arguments") or "")
+    if len(json_calls) == len(calls):
+        psf = msg.get("provider_specific_fields") or {}
+        kept = {k: psf[k] for k in ("stop_reason", "stop_details", "input_transformations") if k in psf}
+        out: Dict[str, Any] = {"content": answer, "tool_calls": None}
+        if kept:
+            out["provider_specific_fields"] = kept
+        for k in ("refusal", "reasoning_content", "thinking_blocks"):
+            if k in msg and (k != "thinking_blocks" or msg[k]):
+                out[k] = msg[k]
+        choice["finish_reason"] = "stop"
+        return out
+    text = msg.get("content") or ""
+    others = [c for c in calls if c not in json_calls]
+    return {**msg, "content": text + answer if text else answer, "tool_calls": others}
+
+
 def _message(msg: Dict[str, Any]) -> Message:
     calls = msg.get("tool_calls")
     fields: Dict[str, Any] = {
@@ -208,8 +253,9 @@ def _message(msg: Dict[str, Any]) -> Message:
         "role": "assistant",
         "tool_calls": [tool_call(tc) for tc in calls] if calls else None,
         "function_call": None,
-        "provider_specific_fields": msg.get("provider_specific_fields"),
     }
+    if "provider_specific_fields" in msg:
+        fields["provider_specific_fields"] = msg["provider_specific_fields"]
     extra: Dict[str, Any] = {}
     if msg.get("reasoning_content") is not None:
         extra["reasoning_content"] = msg["reasoning_content"]
@@ -227,9 +273,11 @@ def model_response_from_anthropic(
     response_headers: Dict[str, str],
     api_base: str,
     response_ms: float,
+    json_mode: bool = False,
 ) -> ModelResponse:
-    """litellm's ``ModelResponse`` for the core's translation of an Anthropic Messages reply."""
-    choice = (body.get("choices") or [{}])[0]
+    """litellm's ``ModelResponse`` for the core's translation of an Anthropic Messages reply
+    (``json_mode``: the call gave a response_format)."""
+    choice = dict((body.get("choices") or [{}])[0])
     msg = choice.get("message") or {}
     psf = msg.get("provider_specific_fields") or {}
     server_calls = psf.get("server_tool_calls") or []
@@ -240,6 +288,8 @@ def model_response_from_anthropic(
         has_thinking_block=bool(msg.get("thinking_blocks")),
         tool_search_calls=searches,
     )
+    if json_mode:
+        msg = _json_mode(msg, choice)
     choices = [
         _new(
             Choices,

@@ -326,3 +326,69 @@ def test_calls_do_not_import_litellm(server: LoopbackServer) -> None:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
+def test_response_format_on_a_model_without_structured_outputs(server: LoopbackServer) -> None:
+    """litellm sends the schema as a forced ``json_tool_call`` tool and answers with its arguments."""
+    call = {"type": "tool_use", "id": "toolu_1", "name": "json_tool_call", "input": {"a": "é"}}
+    server.enqueue(Reply(body=_message(content=[call], stop_reason="tool_use")))
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    resp = edgequake.completion(
+        **{**KW, "model": "anthropic/claude-3-5-haiku-20241022"},
+        api_base=server.url,
+        response_format={"type": "json_schema", "json_schema": {"name": "o", "schema": schema}},
+    )
+    body = server.seen[-1].json()
+    assert body["tools"] == [{"name": "json_tool_call", "input_schema": schema}]
+    assert body["tool_choice"] == {"name": "json_tool_call", "type": "tool"}
+    msg = resp.choices[0].message
+    assert msg.content == '{"a": "é"}' and msg.tool_calls is None
+    assert resp.choices[0].finish_reason == "stop"
+
+
+def test_native_structured_output_schema_is_closed(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()))
+    schema = {"type": "object", "properties": {"n": {"type": "string", "minLength": 3}}}
+    edgequake.completion(
+        **KW, api_base=server.url, response_format={"type": "json_schema", "json_schema": {"schema": schema}}
+    )
+    out = server.seen[-1].json()["output_format"]
+    assert out["schema"]["additionalProperties"] is False
+    assert out["schema"]["properties"]["n"] == {"description": "Note: minimum length: 3.", "type": "string"}
+
+
+def test_empty_assistant_turn_gets_litellm_placeholder(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()))
+    messages = [
+        {"role": "user", "content": "a"},
+        {"role": "assistant", "content": ""},
+        {"role": "user", "content": "b"},
+    ]
+    edgequake.completion(**{**KW, "messages": messages}, api_base=server.url, user="u-1")
+    body = server.seen[-1].json()
+    assert body["messages"][1]["content"] == [
+        {"type": "text", "text": "[System: Empty message content sanitised to satisfy protocol]"}
+    ]
+    assert body["metadata"] == {"user_id": "u-1"}
+
+
+def test_refused_connection_is_litellm_internal_server_error() -> None:
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    with pytest.raises(edgequake.InternalServerError) as info:
+        edgequake.completion(**KW, api_base=f"http://127.0.0.1:{port}")
+    assert "AnthropicException - [Errno 111] Connection refused" in str(info.value)
+
+
+def test_beta_headers_follow_the_body(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=_message()), Reply(body=_message()))
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    rf = {"type": "json_schema", "json_schema": {"name": "o", "schema": schema}}
+    edgequake.completion(**KW, api_base=server.url, response_format=rf)
+    assert server.seen[-1].headers["anthropic-beta"] == "structured-outputs-2025-11-13"
+    edgequake.completion(**KW, api_base=server.url)
+    assert "anthropic-beta" not in server.seen[-1].headers

@@ -26,15 +26,34 @@ pub fn classify(err: &CoreError) -> Option<Classification> {
         // An `error` event inside a stream: litellm raises it with status 500 and the event's
         // `error.message` (else the whole event) as its text.
         CoreError::StreamEvent { body } => Some(map_reply(500, &stream_error_text(body))),
+        // litellm's httpx handler waited for a reply that did not come (a server that accepted
+        // the connection: httpx's read timeout); `from_core` adds the limit and the time waited.
+        // No connection: litellm maps its httpx error like a 500 reply quoting the OS error
+        // (`from_core` renders `[Errno 111] Connection refused` as Python does).
+        CoreError::Connect { detail, .. } | CoreError::Transport { detail } => {
+            let mut c = map_reply(500, detail);
+            c.provider_status_code = None;
+            Some(c)
+        }
+        CoreError::Timeout { .. } => Some(done(
+            ErrorClass::Timeout,
+            408,
+            "AnthropicException - litellm.Timeout: Read timed out.".to_owned(),
+        )),
         // litellm's `transform_response` cannot parse the body: an APIConnectionError whose message
         // quotes Python's json error (rebuilt by `edgequake._errors.from_core`).
-        CoreError::Decode { detail, body, .. } => Some(done(
-            ErrorClass::APIConnectionError,
-            500,
-            format!(
-                "AnthropicException - Unable to get json response - {detail}, Original Response: {body}"
-            ),
-        )),
+        CoreError::Decode { detail, body, .. } => {
+            // JSON of the wrong shape: litellm fails reading it (a KeyError such as `'content'`)
+            // and quotes only that error; a body that is no JSON is quoted whole.
+            let message = if serde_json::from_str::<serde_json::Value>(body).is_ok() {
+                detail.clone()
+            } else {
+                format!(
+                    "AnthropicException - Unable to get json response - {detail}, Original Response: {body}"
+                )
+            };
+            Some(done(ErrorClass::APIConnectionError, 500, message))
+        }
         _ => None,
     }
 }
@@ -115,12 +134,12 @@ pub fn map_reply(status: u16, error_str: &str) -> Classification {
             format!("AnthropicException - {e}. Handle with `litellm.ServiceUnavailableError`."),
         ),
         504 => done(Timeout, 504, format!("AnthropicException Timeout - {e}")),
-        // No rule matched: litellm's generic fallback, an APIError with the reply's status.
-        other => done(
-            APIError,
-            other,
-            format!("APIError: AnthropicException - {e}"),
-        ),
+        // No rule matched: litellm's generic fallback by status class (an error body under a
+        // success status is a connection error there).
+        402 => plain(PaymentRequiredError, 402),
+        s @ 400..=499 => plain(BadRequestError, s),
+        s @ 500..=599 => plain(APIError, s),
+        _ => done(APIConnectionError, 500, format!("AnthropicException - {e}")),
     }
 }
 

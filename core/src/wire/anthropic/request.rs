@@ -13,6 +13,24 @@ use crate::error::CoreError;
 
 /// litellm's wording for a system message found after the conversation started: it becomes a
 /// user-turn text block behind this note (`mid_conversation_system.py`).
+/// What litellm puts in place of an empty text (Anthropic rejects empty text blocks and turns).
+pub(super) const EMPTY_TEXT_PLACEHOLDER: &str =
+    "[System: Empty message content sanitised to satisfy protocol]";
+
+fn blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// An empty text block as litellm's `_sanitize_empty_text_content` leaves it: the placeholder.
+fn placeholder_if_blank(mut block: Value) -> Value {
+    let empty = block.get("type").and_then(Value::as_str) == Some("text")
+        && block.get("text").and_then(Value::as_str).is_none_or(blank);
+    if let (true, Value::Object(b)) = (empty, &mut block) {
+        b.insert("text".into(), Value::String(EMPTY_TEXT_PLACEHOLDER.into()));
+    }
+    block
+}
+
 const MID_CONVERSATION_NOTE: &str = "Operator note (not from the user): the following was originally a mid-conversation system-role reminder.";
 
 fn invalid(detail: impl Into<String>) -> CoreError {
@@ -94,17 +112,12 @@ fn valid_user_id(user: &str) -> bool {
     !user.is_empty() && !user.contains('@')
 }
 
+/// `stop` as Anthropic's `stop_sequences` (which stops to leave out is litellm's param handling,
+/// done in Python).
 fn stop_sequences(value: &Value) -> Option<Value> {
     match value {
-        Value::String(s) if !s.trim().is_empty() => Some(json!([s])),
-        Value::Array(items) => {
-            let kept: Vec<Value> = items
-                .iter()
-                .filter(|s| s.as_str().is_some_and(|s| !s.trim().is_empty()))
-                .cloned()
-                .collect();
-            (!kept.is_empty()).then_some(Value::Array(kept))
-        }
+        Value::String(s) => Some(json!([s])),
+        Value::Array(items) if !items.is_empty() => Some(value.clone()),
         _ => None,
     }
 }
@@ -122,6 +135,8 @@ fn tool_choice(choice: Option<&Value>, parallel: Option<bool>) -> Option<Value> 
                 Some("auto") => Some(type_only("auto")),
                 Some("required" | "any") => Some(type_only("any")),
                 Some("none") => Some(type_only("none")),
+                // Already Anthropic's (the response_format tool Python forces).
+                Some("tool") => Some(o.clone()),
                 _ => None,
             }
         }
@@ -167,6 +182,10 @@ fn tool_to_anthropic(tool: &Value) -> Result<Value, CoreError> {
     };
     let kind = t.get("type").and_then(Value::as_str).unwrap_or("");
     let function = t.get("function").and_then(Value::as_object);
+    if kind.is_empty() && t.contains_key("input_schema") {
+        // Already an Anthropic tool: the response_format tool litellm adds has no type.
+        return Ok(tool.clone());
+    }
     let mut out = Map::new();
     if kind == "function" || kind == "custom" {
         let f = function.ok_or_else(|| invalid("a function tool needs a `function` object"))?;
@@ -316,12 +335,15 @@ fn system_blocks(m: &Map<String, Value>) -> Vec<Value> {
 
 fn user_blocks(m: &Map<String, Value>) -> Result<Vec<Value>, CoreError> {
     match m.get("content") {
-        Some(Value::String(s)) => Ok(vec![with_cache_control(text_block(s), m)]),
+        Some(Value::String(s)) => Ok(vec![with_cache_control(
+            placeholder_if_blank(text_block(s)),
+            m,
+        )]),
         Some(Value::Array(parts)) => {
             let mut blocks = Vec::with_capacity(parts.len());
             for part in parts {
                 if let Some(block) = content_part(part)? {
-                    blocks.push(block);
+                    blocks.push(placeholder_if_blank(block));
                 }
             }
             // A message-level cache_control marks the message's last block.
@@ -446,27 +468,41 @@ fn assistant_blocks(m: &Map<String, Value>) -> Result<Vec<Value>, CoreError> {
             blocks.push(Value::Object(b));
         }
     }
+    let calls: &[Value] = match m.get("tool_calls") {
+        Some(Value::Array(calls)) => calls,
+        _ => &[],
+    };
+    // litellm drops an empty text of a turn that carries something else, and otherwise puts its
+    // placeholder in (an empty assistant turn is rejected by Anthropic).
+    let mut parts = Vec::new();
     match m.get("content") {
-        Some(Value::String(s)) if !s.is_empty() => {
-            blocks.push(with_cache_control(text_block(s), m));
-        }
-        Some(Value::Array(parts)) => {
-            for part in parts {
+        Some(Value::String(s)) => parts.push(with_cache_control(text_block(s), m)),
+        Some(Value::Array(list)) => {
+            for part in list {
                 if let Some(block) = content_part(part)? {
-                    let empty_text = block.get("type").and_then(Value::as_str) == Some("text")
-                        && block.get("text").and_then(Value::as_str) == Some("");
-                    if !empty_text {
-                        blocks.push(block);
-                    }
+                    parts.push(block);
                 }
             }
         }
         _ => {}
     }
-    if let Some(Value::Array(calls)) = m.get("tool_calls") {
-        for call in calls {
-            blocks.push(tool_use(call)?);
+    let is_blank_text = |b: &Value| {
+        b.get("type").and_then(Value::as_str) == Some("text")
+            && b.get("text").and_then(Value::as_str).is_none_or(blank)
+    };
+    let carries_more = !calls.is_empty() || parts.iter().any(|b| !is_blank_text(b));
+    for part in parts {
+        if !is_blank_text(&part) {
+            blocks.push(part);
+        } else if !carries_more && blocks.is_empty() {
+            blocks.push(placeholder_if_blank(part));
         }
+    }
+    for call in calls {
+        blocks.push(tool_use(call)?);
+    }
+    if blocks.is_empty() {
+        blocks.push(text_block(EMPTY_TEXT_PLACEHOLDER));
     }
     Ok(blocks)
 }

@@ -67,7 +67,10 @@ fn unusable(reply: &Reply<'_>, detail: &str) -> CoreError {
 
 pub fn incoming(reply: Reply<'_>) -> Result<Value, CoreError> {
     let Value::Object(msg) = &reply.value else {
-        return Err(unusable(&reply, "response body is not a JSON object"));
+        return Err(unusable(
+            &reply,
+            "list indices must be integers or slices, not str",
+        ));
     };
     if let Some(error) = msg.get("error") {
         // litellm raises `AnthropicError(message=str(response["error"]), status_code=<the status>)`.

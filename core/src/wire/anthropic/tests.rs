@@ -365,7 +365,10 @@ fn error_replies_as_litellm_maps_them() {
             ErrorClass::InternalServerError,
             500,
         ),
-        (418, "teapot", ErrorClass::APIError, 418),
+        (418, "teapot", ErrorClass::BadRequestError, 418),
+        (402, "pay", ErrorClass::PaymentRequiredError, 402),
+        (501, "x", ErrorClass::APIError, 501),
+        (200, "x", ErrorClass::APIConnectionError, 500),
     ];
     for (status, body, class, code) in cases {
         let c = map_reply(status, body);
@@ -383,4 +386,26 @@ fn error_replies_as_litellm_maps_them() {
         map_reply(502, "x").message,
         "AnthropicException BadGatewayError - x"
     );
+}
+
+#[test]
+fn request_fills_empty_turns_as_litellm_does() {
+    let body = json!({"messages": [
+        {"role": "user", "content": " "},
+        {"role": "assistant", "content": ""},
+        {"role": "user", "content": "x"},
+        {"role": "assistant", "content": "", "tool_calls": [
+            {"id": "t", "type": "function", "function": {"name": "f", "arguments": ""}}
+        ]}
+    ], "stop": [""]});
+    let out = translate(body).unwrap_or(Value::Null);
+    let placeholder = json!([{"type": "text", "text": super::request::EMPTY_TEXT_PLACEHOLDER}]);
+    assert_eq!(out["messages"][0]["content"], placeholder);
+    assert_eq!(out["messages"][1]["content"], placeholder);
+    // A turn that carries a tool call loses its empty text instead.
+    assert_eq!(
+        out["messages"][3]["content"],
+        json!([{"type": "tool_use", "id": "t", "name": "f", "input": {}}])
+    );
+    assert_eq!(out["stop_sequences"], json!([""]));
 }
