@@ -62,7 +62,8 @@ class PreparedCall:
         self.started = started
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
-        self.json_mode = False  # a response_format was given (anthropic answers it with a tool call)
+        # a response_format was given; "tool" when it went out as anthropic's json_tool_call tool
+        self.json_mode: Any = False
 
     def error(self, exc: BaseException, *, awaited: bool = False, stream: bool = False) -> BaseException:
         """The litellm exception for a core failure; other exceptions pass through unchanged.
@@ -141,6 +142,10 @@ def _prepare(
     started: float,
     awaited: bool,
 ) -> PreparedCall:
+    if route.provider == "anthropic" and not route.api_key:
+        from edgequake._params.anthropic import missing_key_error
+
+        raise missing_key_error(route.model)  # sync and async alike (measured)
     raw_timeout = control.get("timeout", control.get("request_timeout"))
     timeout = timeout_seconds(raw_timeout, route.provider)  # litellm reads it before the body
     body = build_body(route, body_params, control)
@@ -175,6 +180,10 @@ def _prepare(
         raise problem from None
     call = PreparedCall(route, request, messages, num_retries, started, timeout, route_name, **extra)
     call.json_mode = body_params.get("response_format") is not None
+    if call.json_mode and route.provider == "anthropic":
+        from edgequake._params.anthropic import uses_json_tool
+
+        call.json_mode = "tool" if uses_json_tool(route.model, body_params["response_format"]) else True
     return call
 
 

@@ -87,10 +87,12 @@ def _stream_wrapper(call: PreparedCall, core_stream: Any, include_usage: bool) -
     from edgequake._shaping.response import StreamShaper
 
     shaper_class: Any = StreamShaper
+    extra: Dict[str, Any] = {}
     if call.route.provider == "anthropic":
         from edgequake._shaping.anthropic_stream import AnthropicStreamShaper
 
         shaper_class = AnthropicStreamShaper
+        extra["json_tool"] = call.json_mode == "tool"
     shaper = shaper_class(
         provider=call.route.provider,
         requested_model=call.requested_model,
@@ -98,6 +100,7 @@ def _stream_wrapper(call: PreparedCall, core_stream: Any, include_usage: bool) -
         api_base=_stream_api_base(call),
         response_headers=dict(core_stream.headers),
         messages=call.messages,
+        **extra,
     )
     return CustomStreamWrapper(
         core_stream, shaper, call.error, model=call.requested_model, custom_llm_provider=call.route.provider

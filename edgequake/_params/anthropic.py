@@ -335,3 +335,26 @@ def beta_headers(body: Dict[str, Any], headers: Dict[str, str]) -> Dict[str, str
     else:
         out[given] = f"{out[given]},{mine}"
     return out
+
+
+_MISSING_KEY = (
+    "Missing Anthropic API Key - A call is being made to anthropic but no key is set either in the "
+    "environment variables or via params. Please set `ANTHROPIC_API_KEY` or `ANTHROPIC_AUTH_TOKEN` "
+    "in your environment vars, or configure workload identity federation via "
+    "`ANTHROPIC_FEDERATION_RULE_ID`, `ANTHROPIC_ORGANIZATION_ID`, "
+    "`ANTHROPIC_SERVICE_ACCOUNT_ID` and "
+    "`ANTHROPIC_IDENTITY_TOKEN_FILE` (or `ANTHROPIC_IDENTITY_TOKEN`)"
+)
+
+
+def missing_key_error(model: str) -> Exception:
+    """litellm's AuthenticationError for an Anthropic call without a key, raised before any I/O."""
+    from edgequake.exceptions import AuthenticationError
+
+    return AuthenticationError(message=_MISSING_KEY, llm_provider="anthropic", model=model)  # type: ignore[no-any-return]
+
+
+def uses_json_tool(model: str, response_format: Any) -> bool:
+    """Whether this response_format goes out as the ``json_tool_call`` tool (a JSON schema on a
+    model without native structured outputs)."""
+    return not profile(model)["native_output"] and _json_schema_of(response_format) is not None

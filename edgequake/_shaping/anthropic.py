@@ -327,7 +327,7 @@ def model_response_from_anthropic(
     return _new(ModelResponse, fields, {"usage": usage}, private)  # type: ignore[no-any-return]
 
 
-def _priced(usage: Usage, model: Optional[str]) -> Optional[float]:
+def priced(usage: Usage, model: Optional[str]) -> Optional[float]:
     """litellm's cost of ``usage`` for ``model`` from its price map (None for an unpriced model)."""
     from edgequake._params.anthropic import profile
 
@@ -352,7 +352,7 @@ def assembled_usage(usage: Usage, model: Optional[str]) -> Usage:
         if details is not None:
             details.__pydantic_fields_set__.update(type(details).model_fields)
     kept: Dict[str, Any] = {}
-    cost = _priced(usage, model)
+    cost = priced(usage, model)
     if cost is not None:
         kept["cost"] = cost
     for key in ("cache_creation_input_tokens", "cache_read_input_tokens"):

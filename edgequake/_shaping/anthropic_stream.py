@@ -20,7 +20,7 @@ import time
 import uuid
 from typing import Any, Dict, List, Optional
 
-from edgequake._shaping.anthropic import anthropic_usage, completion_count
+from edgequake._shaping.anthropic import anthropic_usage, completion_count, priced
 from edgequake._shaping.delta import finish_choice
 from edgequake._shaping.routes import additional_headers
 from edgequake._shaping.stream_end import truncated_stream_error
@@ -37,6 +37,8 @@ from edgequake.types import (
 )
 
 __all__ = ["AnthropicStreamShaper"]
+
+_JSON_TOOL = "json_tool_call"  # litellm's response_format tool (edgequake._params.anthropic)
 
 
 def _tool_call(t: Dict[str, Any]) -> ChatCompletionDeltaToolCall:
@@ -85,6 +87,7 @@ class AnthropicStreamShaper:
         api_base: str,
         response_headers: Dict[str, str],
         messages: Optional[List[Dict[str, Any]]] = None,
+        json_tool: bool = False,
     ) -> None:
         self.provider = provider
         self.requested_model = requested_model
@@ -102,6 +105,16 @@ class AnthropicStreamShaper:
         # stream_chunk_builder's view of the usage events: a later event's output count replaces an
         # earlier one only when it is above zero (message_delta's 0 does not undo message_start's 1)
         self._built_completion: Optional[int] = None
+        # JSON mode through the json_tool_call tool: its arguments stream as content (the closing
+        # brace held back until the next event), text around it is held and dropped once the tool
+        # answered, and a stream that only answered through it finishes with "stop"
+        self._finish_made_up = False
+        self._json_tool = json_tool
+        self._in_json = False
+        self._converted = False
+        self._client_tools = False
+        self._withheld = ""
+        self._held_prose = ""
 
     def _hidden(self) -> Dict[str, Any]:
         h: Dict[str, Any] = {}
@@ -134,6 +147,8 @@ class AnthropicStreamShaper:
             extra["reasoning_content"] = d["reasoning_content"]
         if d.get("thinking_blocks"):
             extra["thinking_blocks"] = d["thinking_blocks"]
+        if d.get("refusal") is not None:
+            extra["refusal"] = d["refusal"]
         calls = d.get("tool_calls")
         extra.update(
             content=d.get("content") if d.get("content") is not None else "",
@@ -158,10 +173,16 @@ class AnthropicStreamShaper:
         d = c0.get("delta") or {}
         if isinstance(d.get("reasoning_content"), str) and d["reasoning_content"]:
             self._reasoning.append(d["reasoning_content"])
+        if self._json_tool:
+            d = self._json_delta(d, finish=bool(c0.get("finish_reason")))
         if c0.get("finish_reason"):
             # the finish goes out last, as a chunk of its own; what message_delta carried besides
             # (a container, code results) goes out now as a plain chunk
             self._finish = c0["finish_reason"]
+            self._finish_made_up = _carries(d)
+            answered_by_json = self._json_tool and self._converted and not self._client_tools
+            if answered_by_json and self._finish == "tool_calls":
+                self._finish = "stop"
         if not _carries(d):
             return []
         choice = _new(
@@ -172,6 +193,48 @@ class AnthropicStreamShaper:
         fields = {"system_fingerprint": None, "choices": [choice], "provider_specific_fields": None}
         return [self._chunk(fields, {"citations": None})]
 
+    def _json_delta(self, d: Dict[str, Any], *, finish: bool) -> Dict[str, Any]:
+        """litellm's ``_handle_json_mode_chunk`` over one delta (see ``__init__``)."""
+        d = dict(d)
+        calls = d.get("tool_calls") or []
+        call = calls[0] if calls else None
+        if call is not None and call.get("id") is not None:  # a tool block starts
+            name = (call.get("function") or {}).get("name")
+            self._in_json = name == _JSON_TOOL
+            if self._in_json:
+                self._converted = True
+                d["tool_calls"] = None
+            else:
+                self._client_tools = True
+                d["content"] = self._held_prose + (d.get("content") or "")
+                self._held_prose = ""
+            return d
+        if call is not None and self._in_json:
+            pending = self._withheld + ((call.get("function") or {}).get("arguments") or "")
+            body = pending.rstrip()
+            cut = len(body) - 1 if body.endswith("}") else len(pending)
+            self._withheld = pending[cut:]
+            d["tool_calls"] = None
+            d["content"] = pending[:cut]
+            return d
+        text = d.get("content")
+        if isinstance(text, str) and text and not finish:
+            self._held_prose += text
+            d["content"] = ""
+        # the held-back closing brace goes out with message_delta or the next block's start
+        released = ""
+        if finish or "content" in d:
+            released, self._withheld = self._withheld, ""
+        if finish:
+            if not self._converted:
+                released += self._held_prose
+            self._held_prose = ""
+        elif released or call is None:
+            self._in_json = False
+        if released:
+            d["content"] = released + (d.get("content") or "")
+        return d
+
     def _usage_object(self) -> Optional[Usage]:
         if self._usage is None:
             return None
@@ -181,8 +244,11 @@ class AnthropicStreamShaper:
     def finish(self) -> List[ModelResponseStream]:
         if self._finish is None:
             raise truncated_stream_error(self.provider, self.requested_model)
+        # the finish chunk is message_delta's own unless that event also carried content (then
+        # litellm makes one up, without a system_fingerprint)
+        fingerprint = {} if self._finish_made_up else {"system_fingerprint": None}
         fields = {
-            "system_fingerprint": None,
+            **fingerprint,
             "choices": [finish_choice(self._finish)],
             "provider_specific_fields": None,
         }
@@ -207,6 +273,9 @@ class AnthropicStreamShaper:
             _full(ctd)
         if isinstance(ptd, PromptTokensDetailsWrapper):
             _full(ptd)
+        cost = priced(usage, self.requested_model)
+        if cost is not None:  # litellm prices the usage chunk from its map
+            kept = {"cost": cost, **kept}
         return _new(  # type: ignore[no-any-return]
             Usage,
             {

@@ -234,6 +234,17 @@ class _Thinking:
                 self._close(get("signature"))
 
 
+def _combined_provider_fields(citations: List[Any], fields: Dict[str, Any]) -> Dict[str, Any]:
+    """litellm's merge of the deltas' provider_specific_fields: streamed ``citation`` values joined
+    into ``citations`` (a list of lists), then every other key, the last value winning."""
+    out: Dict[str, Any] = {}
+    if citations:
+        joined = all(isinstance(c, list) for c in citations)
+        out["citations"] = list(citations) if joined else [list(citations)]
+    out.update(fields)
+    return out
+
+
 def stream_chunk_builder(
     chunks: List[Any],
     messages: Optional[List[Dict[str, Any]]] = None,
@@ -249,6 +260,7 @@ def stream_chunk_builder(
     extras: Dict[str, Any] = {}
     simple = True  # every delta is plain text (litellm's fast path)
     provider_fields: Dict[str, Any] = {}  # deltas' provider_specific_fields, the last value per key
+    streamed_citations: List[Any] = []
     for c in chunks:
         u = getattr(c, "usage", None)
         from_hidden = u is None
@@ -275,13 +287,18 @@ def stream_chunk_builder(
                 continue
             psf = d.get("provider_specific_fields")
             if isinstance(psf, dict):
-                provider_fields.update(psf)
+                if psf.get("citation") is not None:  # litellm joins streamed citations
+                    streamed_citations.append(psf["citation"])
+                provider_fields.update({k: v for k, v in psf.items() if k != "citation"})
             text = d.get("content")
             if text is not None:
                 acc["content"] = (acc["content"] or "") + text
             r = d.get("reasoning_content")
             if r is not None:
                 acc["reasoning"] = (acc["reasoning"] or "") + r
+            refusal = d.get("refusal")
+            if isinstance(refusal, str) and refusal:
+                acc["refusal"] = acc.get("refusal", "") + refusal
             blocks = d.get("thinking_blocks")
             if blocks and isinstance(blocks, list):
                 acc["thinking"].add(blocks)
@@ -324,11 +341,14 @@ def stream_chunk_builder(
             msg_extra["reasoning_content"] = acc["reasoning"]
         if acc["thinking"].blocks:
             msg_extra["thinking_blocks"] = acc["thinking"].blocks
+        if acc.get("refusal"):
+            msg_extra["refusal"] = acc["refusal"]
         # litellm's builder starts from content "" and only a tool call stream makes it None
         content = acc["content"] if acc["content"] is not None else (None if tools else "")
         msg_fields = {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None}
-        if provider_fields:
-            msg_fields["provider_specific_fields"] = dict(provider_fields)
+        combined = _combined_provider_fields(streamed_citations, provider_fields)
+        if combined:
+            msg_fields["provider_specific_fields"] = combined
         msg = _new(Message, msg_fields, msg_extra)
         reasoning_text += acc["reasoning"] or ""
         # litellm counts a tool call as its message's compact JSON dump, not just its argument text

@@ -392,3 +392,79 @@ def test_beta_headers_follow_the_body(server: LoopbackServer) -> None:
     assert server.seen[-1].headers["anthropic-beta"] == "structured-outputs-2025-11-13"
     edgequake.completion(**KW, api_base=server.url)
     assert "anthropic-beta" not in server.seen[-1].headers
+
+
+def test_stream_citations_and_refusal_as_litellm_reports_them(server: LoopbackServer) -> None:
+    start = json.loads(_events()[0])
+    citation = {"type": "char_location", "cited_text": "c"}
+    events = [
+        start,
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "citations_delta", "citation": citation},
+        },
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "A"}},
+        {"type": "content_block_stop", "index": 0},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "refusal", "stop_details": {"explanation": "no"}},
+            "usage": {"output_tokens": 2},
+        },
+        {"type": "message_stop"},
+    ]
+    server.enqueue(Reply(events=[json.dumps(e) for e in events]))
+    chunks = list(edgequake.completion(**KW, api_base=server.url, stream=True))
+    assert chunks[0].choices[0].delta.provider_specific_fields == {"citation": citation}
+    assert chunks[-2].choices[0].delta.refusal == "no"
+    assert chunks[-1].choices[0].finish_reason == "content_filter"
+    built = edgequake.stream_chunk_builder(chunks)
+    psf = built.choices[0].message.provider_specific_fields
+    assert psf["citations"] == [[citation]] and "citation" not in psf
+
+
+def test_missing_key_fails_before_any_request(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    kw = {k: v for k, v in KW.items() if k != "api_key"}
+    with pytest.raises(edgequake.AuthenticationError, match="Missing Anthropic API Key") as info:
+        edgequake.completion(**kw, api_base=server.url)
+    assert info.value.model == "claude-sonnet-4-5"
+    assert server.seen == []
+
+
+def test_stream_json_mode_through_the_response_format_tool(server: LoopbackServer) -> None:
+    start = json.loads(_events()[0])
+    events: List[Any] = [
+        start,
+        {
+            "type": "content_block_start",
+            "index": 0,
+            "content_block": {"type": "tool_use", "id": "t1", "name": "json_tool_call", "input": {}},
+        },
+    ]
+    for part in ('{"a": "x', 'y"}'):
+        delta = {"type": "input_json_delta", "partial_json": part}
+        events.append({"type": "content_block_delta", "index": 0, "delta": delta})
+    events += [
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 3}},
+        {"type": "message_stop"},
+    ]
+    server.enqueue(Reply(events=[json.dumps(e) for e in events]))
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    chunks = list(
+        edgequake.completion(
+            **{**KW, "model": "anthropic/claude-3-5-haiku-20241022"},
+            api_base=server.url,
+            stream=True,
+            response_format={"type": "json_schema", "json_schema": {"name": "o", "schema": schema}},
+        )
+    )
+    # as litellm streams it: the arguments as content, the closing brace held back to the end
+    assert [c.choices[0].delta.content for c in chunks] == ['{"a": "x', 'y"', "}", None]
+    assert all(c.choices[0].delta.tool_calls is None for c in chunks)
+    assert chunks[-1].choices[0].finish_reason == "stop"

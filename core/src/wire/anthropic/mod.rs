@@ -13,6 +13,7 @@ mod errors;
 mod request;
 mod response;
 mod stream;
+mod tools;
 
 #[cfg(test)]
 mod tests;

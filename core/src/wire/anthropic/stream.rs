@@ -375,6 +375,15 @@ impl ChunkTranslator for Chunks {
                     if !psf.is_empty() {
                         delta.insert("provider_specific_fields".into(), Value::Object(psf));
                     }
+                    // litellm's `refusal_params`: a refusal's explanation as the delta's refusal.
+                    let explanation = d
+                        .get("stop_details")
+                        .and_then(|s| s.get("explanation"))
+                        .and_then(Value::as_str)
+                        .filter(|e| !e.is_empty());
+                    if let (Some(e), "refusal") = (explanation, stop.as_str()) {
+                        delta.insert("refusal".into(), Value::String(e.to_owned()));
+                    }
                 }
                 out.push(self.chunk(delta, Some(&stop), has_usage));
             }
