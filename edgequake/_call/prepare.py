@@ -4,6 +4,7 @@ that call's core failures become litellm's exceptions (they need the route, URL,
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Dict, Optional
 
@@ -142,7 +143,7 @@ def _prepare(
     started: float,
     awaited: bool,
 ) -> PreparedCall:
-    if route.provider == "anthropic" and not route.api_key:
+    if route.provider == "anthropic" and not route.api_key and not os.environ.get("ANTHROPIC_AUTH_TOKEN"):
         from edgequake._params.anthropic import missing_key_error
 
         raise missing_key_error(route.model)  # sync and async alike (measured)
@@ -162,7 +163,7 @@ def _prepare(
             route.model,
             body,
             api_base=route.api_base,
-            api_key=route.api_key,
+            api_key=_api_key(route),
             api_version=route.api_version,
             azure_ad_token=control.get("azure_ad_token"),
             headers=_headers(route, control, body),
@@ -189,11 +190,21 @@ def _prepare(
 
 def _headers(route: Route, control: Dict[str, Any], body: Dict[str, Any]) -> Dict[str, str]:
     headers = request_headers(route, control)
-    if route.provider == "anthropic":  # the beta headers litellm adds for what the body uses
-        from edgequake._params.anthropic import beta_headers
+    if route.provider == "anthropic":  # bearer auth and the beta headers litellm adds
+        from edgequake._params.anthropic import auth_headers, beta_headers
 
-        headers = beta_headers(body, headers)
+        headers = beta_headers(body, {**auth_headers(route.api_key), **headers})
     return headers
+
+
+def _api_key(route: Route) -> Optional[str]:
+    """The key the core sends in the provider's key header (anthropic's bearer tokens go as
+    ``authorization`` instead, from ``_headers``)."""
+    if route.provider == "anthropic":
+        from edgequake._params.anthropic import x_api_key
+
+        return x_api_key(route.api_key)
+    return route.api_key
 
 
 def chat_body_builder(messages: Any) -> Any:

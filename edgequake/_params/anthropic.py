@@ -329,6 +329,10 @@ def beta_headers(body: Dict[str, Any], headers: Dict[str, str]) -> Dict[str, str
         return headers
     out = dict(headers)
     given = next((k for k in out if k.lower() == "anthropic-beta"), None)
+    given_oauth = headers.get("anthropic-beta") == _OAUTH_BETA
+    if given_oauth:  # litellm's own oauth beta joins the others in one sorted list
+        betas.add(_OAUTH_BETA)
+        headers = {k: v for k, v in headers.items() if k != "anthropic-beta"}
     mine = ",".join(sorted(betas))
     if given is None:
         out["anthropic-beta"] = mine
@@ -358,3 +362,29 @@ def uses_json_tool(model: str, response_format: Any) -> bool:
     """Whether this response_format goes out as the ``json_tool_call`` tool (a JSON schema on a
     model without native structured outputs)."""
     return not profile(model)["native_output"] and _json_schema_of(response_format) is not None
+
+
+_OAUTH_PREFIX = "sk-ant-oat"  # Claude subscription (OAuth) tokens
+_OAUTH_BETA = "oauth-2025-04-20"
+
+
+def x_api_key(api_key: Optional[str]) -> Optional[str]:
+    """The key for ``x-api-key``: none for an OAuth token, which litellm sends as a bearer."""
+    if api_key and api_key.startswith(_OAUTH_PREFIX):
+        return None
+    return api_key
+
+
+def auth_headers(api_key: Optional[str]) -> Dict[str, str]:
+    """litellm's bearer auth: an OAuth token (``sk-ant-oat...``) with its beta and browser-access
+    headers, or, without a key, ``ANTHROPIC_AUTH_TOKEN``."""
+    if api_key and api_key.startswith(_OAUTH_PREFIX):
+        return {
+            "authorization": f"Bearer {api_key}",
+            "anthropic-beta": _OAUTH_BETA,
+            "anthropic-dangerous-direct-browser-access": "true",
+        }
+    token = os.environ.get("ANTHROPIC_AUTH_TOKEN")
+    if not api_key and token:
+        return {"authorization": f"Bearer {token}"}
+    return {}

@@ -468,3 +468,18 @@ def test_stream_json_mode_through_the_response_format_tool(server: LoopbackServe
     assert [c.choices[0].delta.content for c in chunks] == ['{"a": "x', 'y"', "}", None]
     assert all(c.choices[0].delta.tool_calls is None for c in chunks)
     assert chunks[-1].choices[0].finish_reason == "stop"
+
+
+def test_bearer_auth_for_oauth_tokens_and_auth_token(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.enqueue(Reply(body=_message()), Reply(body=_message()))
+    edgequake.completion(**{**KW, "api_key": "sk-ant-oat01-abc"}, api_base=server.url)
+    seen = server.seen[-1].headers
+    assert seen["authorization"] == "Bearer sk-ant-oat01-abc" and "x-api-key" not in seen
+    assert seen["anthropic-beta"] == "oauth-2025-04-20"
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "tok-1")
+    kw = {k: v for k, v in KW.items() if k != "api_key"}
+    edgequake.completion(**kw, api_base=server.url)
+    assert server.seen[-1].headers["authorization"] == "Bearer tok-1"
