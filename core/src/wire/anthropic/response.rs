@@ -166,8 +166,13 @@ pub fn incoming(reply: Reply<'_>) -> Result<Value, CoreError> {
             psf.insert(key.into(), v.clone());
         }
     }
+    let web_calls = web_search_calls(content, web_search_results.as_deref().unwrap_or(&[]));
+    let had_results = web_search_results.is_some();
     if let Some(results) = web_search_results {
         psf.insert("web_search_results".into(), Value::Array(results));
+    }
+    if had_results || !web_calls.is_empty() {
+        psf.insert("web_search_calls".into(), Value::Array(web_calls));
     }
     if let Some(results) = tool_results {
         psf.insert("tool_results".into(), Value::Array(results));
@@ -233,4 +238,64 @@ pub fn incoming(reply: Reply<'_>) -> Result<Value, CoreError> {
         }],
         "usage": msg.get("usage").cloned().unwrap_or(Value::Null),
     }))
+}
+
+/// litellm's `_build_web_search_calls`: each hosted web search or fetch as a Responses-API
+/// `web_search_call`, completed (or failed) by its result block, in progress without one.
+fn web_search_calls(content: &[Value], results: &[Value]) -> Vec<Value> {
+    content
+        .iter()
+        .filter(|b| b.get("type").and_then(Value::as_str) == Some("server_tool_use"))
+        .filter_map(|b| {
+            let name = b.get("name").and_then(Value::as_str)?;
+            let id = b.get("id").and_then(Value::as_str)?;
+            if name != "web_search" && name != "web_fetch" {
+                return None;
+            }
+            let input = b.get("input")?;
+            let kind = format!("{name}_tool_result");
+            let result = results.iter().find(|r| {
+                r.get("tool_use_id").and_then(Value::as_str) == Some(id)
+                    && r.get("type").and_then(Value::as_str) == Some(kind.as_str())
+            });
+            let result_content = result.and_then(|r| r.get("content"));
+            let failed = result_content
+                .and_then(|c| c.get("type"))
+                .and_then(Value::as_str)
+                .is_some_and(|t| t == format!("{name}_tool_result_error"));
+            let status = match (result, failed) {
+                (None, _) => "in_progress",
+                (Some(_), true) => "failed",
+                (Some(_), false) => "completed",
+            };
+            let action = if name == "web_fetch" {
+                json!({"type": "open_page", "url": input.get("url").filter(|u| u.is_string())})
+            } else {
+                let query = input.get("query").and_then(Value::as_str).unwrap_or("");
+                let sources: Vec<Value> = match result_content {
+                    Some(Value::Array(items)) => items
+                        .iter()
+                        .filter(|i| {
+                            i.get("type").and_then(Value::as_str) == Some("web_search_result")
+                        })
+                        .filter_map(|i| i.get("url").filter(|u| u.is_string()))
+                        .map(|url| json!({"type": "url", "url": url}))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let queries = if query.is_empty() {
+                    json!([])
+                } else {
+                    json!([query])
+                };
+                json!({"type": "search", "queries": queries, "query": query, "sources": sources})
+            };
+            Some(json!({
+                "id": format!("ws_{id}"),
+                "action": action,
+                "status": status,
+                "type": "web_search_call",
+            }))
+        })
+        .collect()
 }

@@ -409,3 +409,35 @@ fn request_fills_empty_turns_as_litellm_does() {
     );
     assert_eq!(out["stop_sequences"], json!([""]));
 }
+
+#[test]
+fn whole_reply_with_a_hosted_web_search() {
+    let body = json!({
+        "id": "m", "type": "message", "role": "assistant", "model": "x", "stop_reason": "end_turn",
+        "usage": {"input_tokens": 1, "output_tokens": 1},
+        "content": [
+            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "q"}},
+            {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
+             "content": [{"type": "web_search_result", "url": "https://a.b"}]},
+            {"type": "text", "text": "x"}
+        ]
+    });
+    let out = reply(body).unwrap_or(Value::Null);
+    let psf = &out["choices"][0]["message"]["provider_specific_fields"];
+    assert_eq!(
+        psf["web_search_calls"],
+        json!([{
+            "id": "ws_srvtoolu_1",
+            "action": {"type": "search", "queries": ["q"], "query": "q",
+                       "sources": [{"type": "url", "url": "https://a.b"}]},
+            "status": "completed",
+            "type": "web_search_call"
+        }])
+    );
+    // A server tool call is no client tool call.
+    assert!(out["choices"][0]["message"]["tool_calls"].is_null());
+    assert_eq!(
+        psf["server_tool_calls"][0]["function"]["name"],
+        "web_search"
+    );
+}
