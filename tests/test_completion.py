@@ -269,28 +269,19 @@ def test_embedding_sync_and_async(server: LoopbackServer) -> None:
 
 def test_other_providers_are_delegated_to_litellm(server: LoopbackServer) -> None:
     pytest.importorskip("litellm")
-    anthropic = {
-        "id": "msg_1",
-        "type": "message",
-        "role": "assistant",
-        "model": "claude-3-5-haiku-20241022",
-        "content": [{"type": "text", "text": "Hi from litellm"}],
-        "stop_reason": "end_turn",
-        "stop_sequence": None,
-        "usage": {"input_tokens": 5, "output_tokens": 4},
-    }
-    server.enqueue(Reply(body=anthropic))
+    # databricks: an OpenAI-compatible provider edgequake leaves to litellm
+    server.enqueue(Reply(body=payloads.chat("Hi from litellm")))
     resp = edgequake.completion(
-        model="anthropic/claude-3-5-haiku-20241022", messages=payloads.USER, api_key="k", api_base=server.url
+        model="databricks/some-endpoint", messages=payloads.USER, api_key="k", api_base=server.url
     )
     assert resp.choices[0].message.content == "Hi from litellm"
     assert isinstance(resp, edgequake.ModelResponse), "delegated calls return edgequake's objects"
-    assert server.seen[-1].path == "/v1/messages"
+    assert server.seen[-1].path.endswith("/chat/completions")
 
 
 def test_unsupported_provider_without_litellm_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
     monkeypatch.setitem(sys.modules, "litellm", None)  # makes `import litellm` fail
-    with pytest.raises(edgequake.UnsupportedProviderError, match=r"anthropic.*litellm is not installed"):
-        edgequake.completion(model="anthropic/claude-3-5-haiku-20241022", messages=payloads.USER, api_key="k")
+    with pytest.raises(edgequake.UnsupportedProviderError, match=r"databricks.*litellm is not installed"):
+        edgequake.completion(model="databricks/some-endpoint", messages=payloads.USER, api_key="k")

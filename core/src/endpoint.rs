@@ -169,6 +169,8 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
         ),
         // litellm takes a Cohere api_base as the full URL (`wire::cohere` builds its own).
         Provider::Cohere | Provider::CohereChat => base.to_string(),
+        // litellm's anthropic route: the base plus `v1/messages` unless it already ends so.
+        Provider::Anthropic => ensure_route(base, "v1/messages"),
     })
 }
 
@@ -185,6 +187,7 @@ fn auth_for(provider: Provider, target: &Target) -> Option<(String, String)> {
         .is_some_and(is_azure_v1_version);
     match provider.auth() {
         Auth::ApiKeyHeader if !azure_v1 => Some(("api-key".into(), key.to_string())),
+        Auth::XApiKey => Some(("x-api-key".into(), key.to_string())),
         _ => Some(("authorization".into(), format!("Bearer {key}"))),
     }
 }

@@ -22,6 +22,7 @@ pub enum Provider {
     OllamaChat,
     Cohere,
     CohereChat,
+    Anthropic,
 }
 
 /// How the API key travels.
@@ -30,10 +31,12 @@ pub enum Auth {
     Bearer,
     /// Azure's `api-key:` header.
     ApiKeyHeader,
+    /// Anthropic's `x-api-key:` header.
+    XApiKey,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 15] = [
+    pub const ALL: [Provider; 16] = [
         Provider::OpenAI,
         Provider::Azure,
         Provider::Mistral,
@@ -49,6 +52,7 @@ impl Provider {
         Provider::OllamaChat,
         Provider::Cohere,
         Provider::CohereChat,
+        Provider::Anthropic,
     ];
 
     /// litellm's provider name (the `provider/` model prefix and `custom_llm_provider`).
@@ -69,6 +73,7 @@ impl Provider {
             Provider::OllamaChat => "ollama_chat",
             Provider::Cohere => "cohere",
             Provider::CohereChat => "cohere_chat",
+            Provider::Anthropic => "anthropic",
         }
     }
 
@@ -93,6 +98,7 @@ impl Provider {
             Provider::Ollama | Provider::OllamaChat => Some("http://localhost:11434"),
             // The chat URL; the embed URL is the wire's own default (`wire::cohere`).
             Provider::Cohere | Provider::CohereChat => Some("https://api.cohere.com/v2/chat"),
+            Provider::Anthropic => Some("https://api.anthropic.com"),
         }
     }
 
@@ -100,6 +106,7 @@ impl Provider {
     pub fn auth(self) -> Auth {
         match self {
             Provider::Azure => Auth::ApiKeyHeader,
+            Provider::Anthropic => Auth::XApiKey,
             _ => Auth::Bearer,
         }
     }

@@ -4,6 +4,7 @@ that call's core failures become litellm's exceptions (they need the route, URL,
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Dict, Optional
 
@@ -29,6 +30,7 @@ class PreparedCall:
         "caller_model",
         "hints",
         "inputs",
+        "json_mode",
         "messages",
         "num_retries",
         "request",
@@ -66,6 +68,8 @@ class PreparedCall:
         self.api_base_shown = route.api_base or ""
         self.hints: Dict[str, Any] = {}  # what a provider's shaping needs of the request body
         self.inputs: Any = None  # an embedding call's input (Cohere counts it when unbilled)
+        # a response_format was given; "tool" when it went out as anthropic's json_tool_call tool
+        self.json_mode: Any = False
 
     def error(
         self,
@@ -156,6 +160,10 @@ def _prepare(
     started: float,
     awaited: bool,
 ) -> PreparedCall:
+    if route.provider == "anthropic" and not route.api_key and not os.environ.get("ANTHROPIC_AUTH_TOKEN"):
+        from edgequake._params.anthropic import missing_key_error
+
+        raise missing_key_error(route.model)  # sync and async alike (measured)
     raw_timeout = control.get("timeout", control.get("request_timeout"))
     timeout = timeout_seconds(raw_timeout, route.provider)  # litellm reads it before the body
     body = build_body(route, body_params, control)
@@ -172,10 +180,10 @@ def _prepare(
             route.model,
             body,
             api_base=route.api_base,
-            api_key=route.api_key,
+            api_key=_api_key(route),
             api_version=route.api_version,
             azure_ad_token=control.get("azure_ad_token"),
-            headers=request_headers(route, control),
+            headers=_headers(route, control, body),
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -193,7 +201,31 @@ def _prepare(
         from edgequake._shaping.ollama import request_hints
 
         call.hints = request_hints(body)
+    call.json_mode = body_params.get("response_format") is not None
+    if call.json_mode and route.provider == "anthropic":
+        from edgequake._params.anthropic import uses_json_tool
+
+        call.json_mode = "tool" if uses_json_tool(route.model, body_params["response_format"]) else True
     return call
+
+
+def _headers(route: Route, control: Dict[str, Any], body: Dict[str, Any]) -> Dict[str, str]:
+    headers = request_headers(route, control)
+    if route.provider == "anthropic":  # bearer auth and the beta headers litellm adds
+        from edgequake._params.anthropic import auth_headers, beta_headers
+
+        headers = beta_headers(body, {**auth_headers(route.api_key), **headers})
+    return headers
+
+
+def _api_key(route: Route) -> Optional[str]:
+    """The key the core sends in the provider's key header (anthropic's bearer tokens go as
+    ``authorization`` instead, from ``_headers``)."""
+    if route.provider == "anthropic":
+        from edgequake._params.anthropic import x_api_key
+
+        return x_api_key(route.api_key)
+    return route.api_key
 
 
 def chat_body_builder(messages: Any) -> Any:
@@ -204,6 +236,17 @@ def chat_body_builder(messages: Any) -> Any:
 
         if not isinstance(messages, list):
             raise _bad_messages(route.model, messages)
+        if route.provider == "anthropic":  # litellm sends its metadata kwarg's user_id to Anthropic
+            from edgequake._params.anthropic import anthropic_chat_body
+
+            return anthropic_chat_body(
+                route.model,
+                messages,
+                body_params,
+                drop_params=drop_params_on(control),
+                additional_drop_params=control.get("additional_drop_params"),
+                metadata=control.get("metadata"),
+            )
         return chat_body(
             route.provider,
             route.model,

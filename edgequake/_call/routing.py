@@ -60,6 +60,9 @@ NATIVE: dict[str, ProviderConfig] = {
     "cohere_chat": ProviderConfig(
         ("cohere_key",), ("COHERE_API_KEY", "CO_API_KEY"), ("COHERE_API_BASE",), True
     ),
+    "anthropic": ProviderConfig(
+        ("anthropic_key",), ("ANTHROPIC_API_KEY",), ("ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL")
+    ),
 }
 
 _BARE_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bare_models.json")

@@ -8,7 +8,6 @@ providers edgequake does not speak).
 
 from __future__ import annotations
 
-import functools
 import time
 from functools import partial
 from typing import Any, Dict, Tuple
@@ -38,7 +37,12 @@ def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) ->
     if call.route.provider in COHERE_PROVIDERS:
         from edgequake._shaping import cohere
 
-        return _finish(call, result, functools.partial(cohere.model_response, caller_model=call.caller_model))
+        return _finish(call, result, partial(cohere.model_response, caller_model=call.caller_model))
+    if call.route.provider == "anthropic":
+        from edgequake._shaping.anthropic import model_response_from_anthropic
+
+        shape = partial(model_response_from_anthropic, json_mode=call.json_mode)
+        return _finish(call, result, _shaper_without_provider(shape))
     from edgequake._shaping.response import model_response_from_openai
 
     if call.route.provider in ("ollama", "ollama_chat"):
@@ -48,11 +52,18 @@ def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) ->
     return _finish(call, result, model_response_from_openai)
 
 
+def _shaper_without_provider(shape: Any) -> Any:
+    def shaped(body: Any, *, provider: str, **kwargs: Any) -> Any:
+        return shape(body, **kwargs)
+
+    return shaped
+
+
 def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
     if call.route.provider in COHERE_PROVIDERS:
         from edgequake._shaping import cohere
 
-        shape = functools.partial(
+        shape = partial(
             cohere.embedding_response, caller_model=call.caller_model, inputs=call.inputs
         )
         return _finish(call, result, shape)
@@ -94,15 +105,25 @@ def _stream_wrapper(call: PreparedCall, core_stream: Any, include_usage: bool) -
     from edgequake._call.stream import CustomStreamWrapper
     from edgequake._shaping.response import StreamShaper
 
+    shaper_class: Any = StreamShaper
+    extra: Dict[str, Any] = {}
     if call.route.provider in COHERE_PROVIDERS:
-        from edgequake._shaping.cohere import CohereStreamShaper as StreamShaper
-    shaper = StreamShaper(
+        from edgequake._shaping.cohere import CohereStreamShaper
+
+        shaper_class = CohereStreamShaper
+    if call.route.provider == "anthropic":
+        from edgequake._shaping.anthropic_stream import AnthropicStreamShaper
+
+        shaper_class = AnthropicStreamShaper
+        extra["json_tool"] = call.json_mode == "tool"
+    shaper = shaper_class(
         provider=call.route.provider,
         requested_model=call.requested_model,
         include_usage=include_usage,
         api_base=_stream_api_base(call),
         response_headers=dict(core_stream.headers),
         messages=call.messages,
+        **extra,
     )
     return CustomStreamWrapper(
         core_stream, shaper, call.error, model=call.requested_model, custom_llm_provider=call.route.provider
@@ -120,7 +141,7 @@ def _run(call: PreparedCall, finish: Any, stream: bool = False, include_usage: b
             return _stream_wrapper(call, call.request.open_stream(), include_usage)
         return finish(call, call.request.send())
     except _core.CoreError as exc:
-        raise call.error(exc) from None
+        raise call.error(exc, stream=stream) from None
 
 
 async def _arun(call: PreparedCall, finish: Any, stream: bool = False, include_usage: bool = False) -> Any:

@@ -53,6 +53,7 @@ _FAMILY = {
     "ollama_chat": _OLLAMA,
     "cohere": _COHERE,
     "cohere_chat": _COHERE,
+    "anthropic": _COMPAT,  # litellm's own httpx handler; its message rules are in core/src/wire/anthropic
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -150,6 +151,16 @@ def _message(info: dict, family: str, label: str) -> str:
         if sep:
             return f"{head}{sep}Error code: {info.get('status_code')} - {tail}"
         return message
+    if kind == "status" and label == "AnthropicException" and info.get("stream"):
+        # litellm's anthropic stream handler quotes the error reply as Python bytes (`b'...'`)
+        body = str(info.get("body") or "")
+        return message.replace(body, repr(body.encode()), 1) if body else message
+    if kind == "decode" and label == "AnthropicException":
+        detail = _json_error(info.get("body") or "")
+        if detail is None:
+            return message
+        body = info.get("body") or ""
+        return f"{label} - Unable to get json response - {detail}, Original Response: {body}"
     if kind == "decode":
         if family == _SDK and not _json_typed(info.get("headers") or {}):
             # The openai SDK hands back a non-JSON reply as text, which litellm then rejects.
@@ -195,6 +206,8 @@ def _message(info: dict, family: str, label: str) -> str:
         # anyio-backed async transports word it differently).
         said = "timed out" if info["iterating"] == "sync" else "Timeout on reading data from socket"
         return f"APITimeoutError - Request timed out. Error_str: {said}"
+    if kind == "timeout" and label == "AnthropicException" and info.get("stream"):
+        message = message.removeprefix(f"{label} - litellm.Timeout: ")  # its stream handler words it so
     if kind == "timeout" and family not in (_SDK, _AZURE):
         timeout, elapsed = info.get("timeout"), info.get("elapsed")
         if timeout is not None and elapsed is not None:
@@ -204,6 +217,8 @@ def _message(info: dict, family: str, label: str) -> str:
         errno = info.get("errno")
         if isinstance(errno, int):
             cause = f"[Errno {errno}] {os.strerror(errno)}"
+            if label == "AnthropicException":  # mapped as a 500 reply quoting the OS error
+                return f"{label} - {cause}. Handle with `litellm.InternalServerError`."
             return {
                 _COMPAT: f"InternalServerError: {label} - {cause}",
                 _OPENROUTER: f"APIConnectionError: {label} - {cause}",

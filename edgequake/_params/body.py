@@ -146,6 +146,12 @@ def chat_body(
     additional_drop_params: Optional[List[str]],
 ) -> Dict[str, Any]:
     """The chat-completions body litellm sends for ``provider``/``model`` with these kwargs."""
+    if provider == "anthropic":  # its own param rules; the core's wire translates the result
+        from edgequake._params.anthropic import anthropic_chat_body
+
+        return anthropic_chat_body(
+            model, messages, params, drop_params=drop_params, additional_drop_params=additional_drop_params
+        )
     own = _own_rules(provider)
     if own is not None:  # a provider with its own argument handling (_params/<provider>.py)
         return own.chat_body(  # type: ignore[no-any-return]

@@ -234,6 +234,17 @@ class _Thinking:
                 self._close(get("signature"))
 
 
+def _combined_provider_fields(citations: List[Any], fields: Dict[str, Any]) -> Dict[str, Any]:
+    """litellm's merge of the deltas' provider_specific_fields: streamed ``citation`` values joined
+    into ``citations`` (a list of lists), then every other key, the last value winning."""
+    out: Dict[str, Any] = {}
+    if citations:
+        joined = all(isinstance(c, list) for c in citations)
+        out["citations"] = list(citations) if joined else [list(citations)]
+    out.update(fields)
+    return out
+
+
 def stream_chunk_builder(
     chunks: List[Any],
     messages: Optional[List[Dict[str, Any]]] = None,
@@ -248,6 +259,8 @@ def stream_chunk_builder(
     usage_from_hidden = False
     extras: Dict[str, Any] = {}
     simple = True  # every delta is plain text (litellm's fast path)
+    provider_fields: Dict[str, Any] = {}  # deltas' provider_specific_fields, the last value per key
+    streamed_citations: List[Any] = []
     for c in chunks:
         u = getattr(c, "usage", None)
         from_hidden = u is None
@@ -272,12 +285,20 @@ def stream_chunk_builder(
                 acc["finish"] = ch.get("finish_reason")
             if d is None:
                 continue
+            psf = d.get("provider_specific_fields")
+            if isinstance(psf, dict):
+                if psf.get("citation") is not None:  # litellm joins streamed citations
+                    streamed_citations.append(psf["citation"])
+                provider_fields.update({k: v for k, v in psf.items() if k != "citation"})
             text = d.get("content")
             if text is not None:
                 acc["content"] = (acc["content"] or "") + text
             r = d.get("reasoning_content")
             if r is not None:
                 acc["reasoning"] = (acc["reasoning"] or "") + r
+            refusal = d.get("refusal")
+            if isinstance(refusal, str) and refusal:
+                acc["refusal"] = acc.get("refusal", "") + refusal
             blocks = d.get("thinking_blocks")
             if blocks and isinstance(blocks, list):
                 acc["thinking"].add(blocks)
@@ -320,13 +341,15 @@ def stream_chunk_builder(
             msg_extra["reasoning_content"] = acc["reasoning"]
         if acc["thinking"].blocks:
             msg_extra["thinking_blocks"] = acc["thinking"].blocks
+        if acc.get("refusal"):
+            msg_extra["refusal"] = acc["refusal"]
         # litellm's builder starts from content "" and only a tool call stream makes it None
         content = acc["content"] if acc["content"] is not None else (None if tools else "")
-        msg = _new(
-            Message,
-            {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None},
-            msg_extra,
-        )
+        msg_fields = {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None}
+        combined = _combined_provider_fields(streamed_citations, provider_fields)
+        if combined:
+            msg_fields["provider_specific_fields"] = combined
+        msg = _new(Message, msg_fields, msg_extra)
         reasoning_text += acc["reasoning"] or ""
         # litellm counts a tool call as its message's compact JSON dump, not just its argument text
         completion_text += (acc["content"] or "") + "".join(_tool_call_json(t) for t in tools or [])
@@ -338,7 +361,11 @@ def stream_chunk_builder(
         )
     if isinstance(usage, dict):
         usage = Usage(**usage)
-    if usage is not None and usage_from_hidden:
+    if usage is not None and (first._hidden_params or {}).get("custom_llm_provider") == "anthropic":
+        from edgequake._shaping.anthropic import assembled_usage
+
+        usage = assembled_usage(usage, first.model)
+    elif usage is not None and usage_from_hidden:
         usage = _as_litellm_built(usage, reasoning_text, model=first.model, simple=simple)
     if usage is None:
         usage = _estimated_usage(messages, completion_text, reasoning_text, model=first.model, simple=simple)

@@ -67,9 +67,10 @@ def truncated_stream_error(provider: str, model: str) -> Exception:
     text = (
         f"{name} APIConnectionError - {reason}"
         if provider == "azure"
-        # litellm's Ollama mapper raises it by status alone, untagged
+        # litellm's Ollama mapper raises it by status alone, untagged; its anthropic mapper quotes
+        # the label alone
         else f"{name} - {reason}"
-        if provider in ("ollama", "ollama_chat")
+        if provider in ("ollama", "ollama_chat", "anthropic")
         else f"APIConnectionError: {name} - {reason}"
     )
     original = exceptions.APIConnectionError(message=text, llm_provider=provider, model=model)

@@ -136,6 +136,8 @@ pub fn family(provider: Provider) -> Family {
         Provider::HuggingFace => Family::HuggingFace,
         // Every Cohere failure is classified by its wire (`wire::cohere::errors`).
         Provider::Cohere | Provider::CohereChat => Family::OpenAiCompatible,
+        // Its own mapper lives in `crate::wire::anthropic`; this family is never consulted for it.
+        Provider::Anthropic => Family::OpenAiCompatible,
     }
 }
 

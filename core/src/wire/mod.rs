@@ -8,6 +8,7 @@
 //! machine) and `classify` (its error replies, where they differ from the OpenAI-compatible mapping).
 //! The OpenAI wire is the identity (`openai`).
 
+pub mod anthropic;
 pub mod cohere;
 pub mod ndjson;
 pub mod ollama;
@@ -27,6 +28,7 @@ pub enum Wire {
     OpenAi,
     Ollama,
     Cohere,
+    Anthropic,
 }
 
 impl Provider {
@@ -34,6 +36,7 @@ impl Provider {
         match self {
             Provider::Ollama | Provider::OllamaChat => Wire::Ollama,
             Provider::Cohere | Provider::CohereChat => Wire::Cohere,
+            Provider::Anthropic => Wire::Anthropic,
             _ => Wire::OpenAi,
         }
     }
@@ -88,6 +91,7 @@ pub fn outgoing(
         Wire::OpenAi => openai::outgoing(provider, target, route, body),
         Wire::Ollama => ollama::outgoing(provider, target, route, body),
         Wire::Cohere => cohere::outgoing(target, route, body),
+        Wire::Anthropic => anthropic::outgoing(provider, target, route, body),
     }
 }
 
@@ -97,12 +101,13 @@ pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Va
         Wire::OpenAi => openai::incoming(provider, route, reply),
         Wire::Ollama => ollama::incoming(provider, route, reply),
         Wire::Cohere => cohere::incoming(route, reply),
+        Wire::Anthropic => anthropic::incoming(reply),
     }
 }
 
 pub fn framing(provider: Provider) -> Framing {
     match provider.wire() {
-        Wire::OpenAi | Wire::Cohere => Framing::Sse,
+        Wire::OpenAi | Wire::Cohere | Wire::Anthropic => Framing::Sse,
         Wire::Ollama => Framing::Ndjson,
     }
 }
@@ -113,6 +118,7 @@ pub fn translator(provider: Provider) -> Box<dyn ChunkTranslator> {
         Wire::OpenAi => Box::new(openai::Chunks::new(provider)),
         Wire::Ollama => Box::new(ollama::Chunks::new(provider)),
         Wire::Cohere => Box::new(cohere::Chunks::new()),
+        Wire::Anthropic => Box::new(anthropic::Chunks::new()),
     }
 }
 
@@ -123,6 +129,7 @@ pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
         Wire::OpenAi => None,
         Wire::Ollama => ollama::classify(provider, err),
         Wire::Cohere => Some(cohere::classify(provider, err)),
+        Wire::Anthropic => anthropic::classify(err),
     }
 }
 
@@ -131,7 +138,7 @@ pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
 /// litellm's catch-all re-raise), with no `litellm_debug_info`. None elsewhere.
 pub fn own_mapper(provider: Provider, err: &CoreError) -> Option<&'static str> {
     match provider.wire() {
-        Wire::OpenAi | Wire::Ollama => None,
+        Wire::OpenAi | Wire::Ollama | Wire::Anthropic => None,
         Wire::Cohere => cohere::own_mapper(provider, err),
     }
 }
