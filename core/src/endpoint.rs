@@ -153,7 +153,8 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
         | Provider::DeepSeek
         | Provider::TogetherAi
         | Provider::FireworksAi
-        | Provider::Cerebras => ensure_route(base, path),
+        | Provider::Cerebras
+        | Provider::Gemini => ensure_route(base, path),
     })
 }
 

@@ -16,6 +16,7 @@ pub enum Provider {
     FireworksAi,
     HuggingFace,
     Cerebras,
+    Gemini,
 }
 
 /// How the API key travels.
@@ -24,10 +25,12 @@ pub enum Auth {
     Bearer,
     /// Azure's `api-key:` header.
     ApiKeyHeader,
+    /// Gemini's `x-goog-api-key:` header (set by `wire::gemini`).
+    GoogApiKey,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 11] = [
+    pub const ALL: [Provider; 12] = [
         Provider::OpenAI,
         Provider::Azure,
         Provider::Mistral,
@@ -39,6 +42,7 @@ impl Provider {
         Provider::FireworksAi,
         Provider::HuggingFace,
         Provider::Cerebras,
+        Provider::Gemini,
     ];
 
     /// litellm's provider name (the `provider/` model prefix and `custom_llm_provider`).
@@ -55,6 +59,7 @@ impl Provider {
             Provider::FireworksAi => "fireworks_ai",
             Provider::HuggingFace => "huggingface",
             Provider::Cerebras => "cerebras",
+            Provider::Gemini => "gemini",
         }
     }
 
@@ -76,6 +81,7 @@ impl Provider {
             Provider::FireworksAi => Some("https://api.fireworks.ai/inference/v1"),
             Provider::HuggingFace => Some("https://router.huggingface.co/v1"),
             Provider::Cerebras => Some("https://api.cerebras.ai/v1"),
+            Provider::Gemini => Some("https://generativelanguage.googleapis.com/v1beta"),
         }
     }
 
@@ -83,6 +89,7 @@ impl Provider {
     pub fn auth(self) -> Auth {
         match self {
             Provider::Azure => Auth::ApiKeyHeader,
+            Provider::Gemini => Auth::GoogApiKey,
             _ => Auth::Bearer,
         }
     }

@@ -62,7 +62,14 @@ class PreparedCall:
         self.requested_model = route.model
         self.api_base_shown = route.api_base or ""
 
-    def error(self, exc: BaseException, *, awaited: bool = False, stream: bool = False) -> BaseException:
+    def error(
+        self,
+        exc: BaseException,
+        *,
+        awaited: bool = False,
+        stream: bool = False,
+        llm_provider: Optional[str] = None,
+    ) -> BaseException:
         """The litellm exception for a core failure; other exceptions pass through unchanged.
 
         ``awaited``: the failure surfaced while ``acompletion``/``aembedding`` awaited the request
@@ -71,6 +78,8 @@ class PreparedCall:
         ``exception_type(model=<the model as the caller wrote it>)``, and their awaited code words a few
         failures differently (``edgequake._errors.from_core``); the sync path and a stream's iteration
         map with the model without its provider prefix. ``stream``: the failure opened a stream.
+        ``llm_provider``: the provider name litellm's mapper ran under, when not the route's (gemini
+        streams: ``vertex_ai_beta``).
         """
         if isinstance(exc, _core.CoreError):
             from edgequake._errors.from_core import from_core
@@ -83,10 +92,16 @@ class PreparedCall:
             info.setdefault("elapsed", time.perf_counter() - self.started)
             info.setdefault("awaited", awaited)
             info.setdefault("stream", stream)
+            model = self.caller_model if awaited else self.route.model
+            provider = llm_provider or self.route.provider
+            if self.route.provider == "gemini" and info.get("kind") == "timeout":
+                from edgequake._call.gemini import TIMEOUT_SHOWN
+
+                provider, model = TIMEOUT_SHOWN
             return from_core(
                 info,
-                model=self.caller_model if awaited else self.route.model,
-                llm_provider=self.route.provider,
+                model=model,
+                llm_provider=provider,
                 api_base=self.route.api_base or self.request.url,
                 messages=self.messages,
                 max_retries=None,

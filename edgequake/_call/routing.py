@@ -45,6 +45,7 @@ NATIVE: dict[str, ProviderConfig] = {
         ("huggingface_key",), ("HF_TOKEN", "HUGGINGFACE_API_KEY"), ("HF_API_BASE", "HUGGINGFACE_API_BASE")
     ),
     "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",)),
+    "gemini": ProviderConfig((), ("GOOGLE_API_KEY", "GEMINI_API_KEY", "PALM_API_KEY"), ("GEMINI_API_BASE",)),
 }
 
 # Bare model names litellm routes to OpenAI (its cost map lists them; these prefixes cover that list).

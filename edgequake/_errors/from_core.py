@@ -31,6 +31,7 @@ _AZURE = "azure"
 _COMPAT = "compat"  # litellm's own httpx handler, mapped as openai-compatible
 _OPENROUTER = "openrouter"
 _HUGGINGFACE = "huggingface"
+_GEMINI = "gemini"  # litellm's vertex mapper (whole requests as gemini, streams as vertex_ai_beta)
 
 _FAMILY = {
     "openai": _SDK,
@@ -44,6 +45,8 @@ _FAMILY = {
     "fireworks_ai": _COMPAT,
     "openrouter": _OPENROUTER,
     "huggingface": _HUGGINGFACE,
+    "gemini": _GEMINI,
+    "vertex_ai_beta": _GEMINI,
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -136,6 +139,15 @@ def _message(info: dict, family: str, label: str) -> str:
         if sep:
             return f"{head}{sep}Error code: {info.get('status_code')} - {tail}"
         return message
+    if kind == "decode" and family == _GEMINI:
+        # litellm quotes the json module's own error for a reply that does not parse.
+        detail = _json_error(info.get("body") or "")
+        if detail is None:
+            return message
+        return (
+            f"{label} - Error converting to valid response block={detail}. "
+            "File an issue if litellm error - https://github.com/BerriAI/litellm/issues"
+        )
     if kind == "decode":
         if family == _SDK and not _json_typed(info.get("headers") or {}):
             # The openai SDK hands back a non-JSON reply as text, which litellm then rejects.

@@ -133,6 +133,16 @@ def chat_body(
     additional_drop_params: Optional[List[str]],
 ) -> Dict[str, Any]:
     """The chat-completions body litellm sends for ``provider``/``model`` with these kwargs."""
+    if provider == "gemini":  # its own wire: litellm's gemini argument handling
+        from edgequake._params import gemini
+
+        return gemini.chat_body(
+            model,
+            messages,
+            params,
+            drop_params=drop_params or _global_drop_params(),
+            additional_drop_params=additional_drop_params,
+        )
     rules = RULES[provider]
     supported, flags = _model_profile(provider, model)
     family = flags.split(",", 1)[0] if flags and not flags.startswith(("nosystem", "schema")) else ""
@@ -241,6 +251,10 @@ def embedding_body(
 ) -> Dict[str, Any]:
     """The embeddings body litellm sends for ``provider``/``model``."""
     drop = drop_params or _global_drop_params()
+    if provider == "gemini":
+        from edgequake._params import gemini
+
+        return gemini.embedding_body(model, input, params, drop_params=drop)
     rejected = EMBED_REJECTS.get(provider, ())
     bad = {k: v for k, v in params.items() if k in rejected}
     if provider == "openai" and "dimensions" in params and not model.startswith("text-embedding-3"):

@@ -163,6 +163,14 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
         ctd.__dict__.update(
             reasoning_tokens=reasoning_tokens, text_tokens=(usage.completion_tokens or 0) - reasoning_tokens
         )
+    # Usage's own cache counters survive litellm's rebuild when they are counts (gemini sends them)
+    kept = {
+        k: v
+        for k, v in (usage.__pydantic_extra__ or {}).items()
+        if k in ("cache_read_input_tokens", "cache_creation_input_tokens")
+        and isinstance(v, int)
+        and not isinstance(v, bool)
+    }
     return _new(
         Usage,
         {
@@ -172,6 +180,7 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
             "completion_tokens_details": ctd,
             "prompt_tokens_details": usage.prompt_tokens_details,
         },
+        kept or None,
     )
 
 
@@ -248,6 +257,9 @@ def stream_chunk_builder(
     usage_from_hidden = False
     extras: Dict[str, Any] = {}
     simple = True  # every delta is plain text (litellm's fast path)
+    # litellm's gemini stream keeps thought signatures on the delta and its tool calls; its builder
+    # carries them into the message
+    signed = (getattr(first, "_hidden_params", None) or {}).get("custom_llm_provider") == "gemini"
     for c in chunks:
         u = getattr(c, "usage", None)
         from_hidden = u is None
@@ -278,6 +290,8 @@ def stream_chunk_builder(
             r = d.get("reasoning_content")
             if r is not None:
                 acc["reasoning"] = (acc["reasoning"] or "") + r
+            if signed and d.get("provider_specific_fields"):
+                acc.setdefault("psf", {}).update(d.get("provider_specific_fields"))
             blocks = d.get("thinking_blocks")
             if blocks and isinstance(blocks, list):
                 acc["thinking"].add(blocks)
@@ -292,6 +306,8 @@ def stream_chunk_builder(
                 slot["arguments"] += t.function.arguments or ""
                 if t.type:
                     slot["type"] = t.type
+                if signed and t.get("provider_specific_fields"):
+                    slot["psf"] = t.get("provider_specific_fields")
     choices = []
     completion_text = ""
     reasoning_text = ""
@@ -312,6 +328,7 @@ def stream_chunk_builder(
                     "id": s["id"],
                     "type": s["type"],
                 },
+                {"provider_specific_fields": s["psf"]} if "psf" in s else None,
             )
             for _, s in sorted(acc["tools"].items())
         ] or None
@@ -322,11 +339,10 @@ def stream_chunk_builder(
             msg_extra["thinking_blocks"] = acc["thinking"].blocks
         # litellm's builder starts from content "" and only a tool call stream makes it None
         content = acc["content"] if acc["content"] is not None else (None if tools else "")
-        msg = _new(
-            Message,
-            {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None},
-            msg_extra,
-        )
+        msg_fields = {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None}
+        if acc.get("psf"):
+            msg_fields["provider_specific_fields"] = acc["psf"]
+        msg = _new(Message, msg_fields, msg_extra)
         reasoning_text += acc["reasoning"] or ""
         # litellm counts a tool call as its message's compact JSON dump, not just its argument text
         completion_text += (acc["content"] or "") + "".join(_tool_call_json(t) for t in tools or [])

@@ -163,6 +163,13 @@ def _identity(raw: Chunk, model: str) -> Chunk:
     return raw
 
 
+def _gemini(raw: Chunk, model: str) -> Chunk:
+    """The gemini wire's chunks are litellm's already; its ``vertex_ai_*`` lists stay on them."""
+    out = _openai_compatible(raw, model)
+    out.update({k: v for k, v in raw.items() if k.startswith("vertex_ai_")})
+    return out
+
+
 _PARSERS: Dict[str, Callable[[Chunk, str], Chunk]] = {
     "openai": _identity,
     "azure": _identity,
@@ -170,6 +177,7 @@ _PARSERS: Dict[str, Callable[[Chunk, str], Chunk]] = {
     "xai": _xai,
     "openrouter": _openrouter,
     "mistral": _mistral,
+    "gemini": _gemini,
 }
 
 

@@ -280,10 +280,15 @@ class StreamShaper:
             fields = self._base(raw)
             fields["choices"] = [self._finish_choice(finish)]
             fields["provider_specific_fields"] = None
-            return [self._chunk(raw, fields, self._preserved(raw))]
+            # gemini: litellm's wrapper makes the finish chunk itself, without the chunk's metadata
+            extra = {} if self.provider == "gemini" else self._preserved(raw)
+            return [self._chunk(raw, fields, extra)]
         return []
 
     def finish(self) -> List[ModelResponseStream]:
+        if self._finish_reason is None and self._saw_choices and self.provider == "gemini":
+            # Gemini streams have no end marker: litellm ends one without a finish as "stop"
+            self._finish_reason, self._finish_held = "stop", True
         if self._finish_reason is None:
             if self._emitted == 0 and not self._saw_choices:
                 # litellm: a 200 stream with no data events yields one finish chunk, and with

@@ -40,7 +40,7 @@ mod tests;
 #[cfg(test)]
 mod unusable_tests;
 
-pub use text::{is_context_window_text, is_rate_limit_text};
+pub use text::{is_context_window_text, is_generic_timeout_text, is_rate_limit_text};
 
 use crate::error::CoreError;
 use crate::provider::Provider;
@@ -129,7 +129,8 @@ pub fn family(provider: Provider) -> Family {
         | Provider::Groq
         | Provider::DeepSeek
         | Provider::TogetherAi
-        | Provider::FireworksAi => Family::OpenAiCompatible,
+        | Provider::FireworksAi
+        | Provider::Gemini => Family::OpenAiCompatible,
         Provider::OpenRouter => Family::OpenRouter,
         Provider::HuggingFace => Family::HuggingFace,
     }

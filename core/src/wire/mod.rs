@@ -8,6 +8,7 @@
 //! machine) and `classify` (its error replies, where they differ from the OpenAI-compatible mapping).
 //! The OpenAI wire is the identity (`openai`).
 
+pub mod gemini;
 pub mod ndjson;
 pub mod openai;
 
@@ -23,11 +24,15 @@ use crate::sse::SseEvent;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wire {
     OpenAi,
+    Gemini,
 }
 
 impl Provider {
     pub fn wire(self) -> Wire {
-        Wire::OpenAi
+        match self {
+            Provider::Gemini => Wire::Gemini,
+            _ => Wire::OpenAi,
+        }
     }
 }
 
@@ -78,6 +83,7 @@ pub fn outgoing(
 ) -> Result<Outgoing, CoreError> {
     match provider.wire() {
         Wire::OpenAi => openai::outgoing(provider, target, route, body),
+        Wire::Gemini => gemini::outgoing(provider, target, route, body),
     }
 }
 
@@ -85,12 +91,13 @@ pub fn outgoing(
 pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
     match provider.wire() {
         Wire::OpenAi => openai::incoming(provider, route, reply),
+        Wire::Gemini => gemini::incoming(route, reply),
     }
 }
 
 pub fn framing(provider: Provider) -> Framing {
     match provider.wire() {
-        Wire::OpenAi => Framing::Sse,
+        Wire::OpenAi | Wire::Gemini => Framing::Sse,
     }
 }
 
@@ -98,13 +105,15 @@ pub fn framing(provider: Provider) -> Framing {
 pub fn translator(provider: Provider) -> Box<dyn ChunkTranslator> {
     match provider.wire() {
         Wire::OpenAi => Box::new(openai::Chunks::new(provider)),
+        Wire::Gemini => Box::new(gemini::Chunks::new()),
     }
 }
 
 /// The wire's own classification of a failure, where litellm maps it differently from the route
 /// family's mapper in `crate::classify`; `None` leaves it to that mapper.
-pub fn classify(provider: Provider, _err: &CoreError) -> Option<Classification> {
+pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
     match provider.wire() {
         Wire::OpenAi => None,
+        Wire::Gemini => gemini::classify(err),
     }
 }
