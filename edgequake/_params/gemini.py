@@ -185,6 +185,7 @@ def chat_body(
     }
     if is_gemini_3_or_newer(model):
         body["api_version"] = "v1alpha"  # litellm's default endpoint for these models
+        body["gemini3"] = True  # call ids forwarded, a placeholder thought signature
     top: Dict[str, Any] = {}
     penalties = not is_gemini_3_or_newer(model) and model != "gemini-2.5-pro-preview-06-05"
     for key, value in params.items():

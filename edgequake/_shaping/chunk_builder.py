@@ -163,6 +163,18 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
         ctd.__dict__.update(
             reasoning_tokens=reasoning_tokens, text_tokens=(usage.completion_tokens or 0) - reasoning_tokens
         )
+    elif ctd is not None and ctd.reasoning_tokens is None and (simple or reasoning):
+        # litellm's builder fills the missing reasoning count (capped by the completion) into the
+        # provider's details, and the text count when that is missing too (gemini sends details
+        # without thoughts)
+        completion = usage.completion_tokens or 0
+        counted = min(max(0, _count(_encoder(_REASONING_ENCODING), reasoning)), completion)
+        ctd = ctd.model_copy()
+        ctd.__dict__["reasoning_tokens"] = counted
+        ctd.__pydantic_fields_set__.add("reasoning_tokens")
+        if ctd.text_tokens is None:
+            ctd.__dict__["text_tokens"] = completion - counted
+            ctd.__pydantic_fields_set__.add("text_tokens")
     # Usage's own cache counters survive litellm's rebuild when they are counts (gemini sends them)
     kept = {
         k: v

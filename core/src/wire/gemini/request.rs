@@ -9,6 +9,7 @@
 //! |----------------------|-------------------------------------------------------------------|
 //! | `messages`           | the OpenAI messages, as the caller gave them                      |
 //! | `stream`             | whether the call streams (selects the endpoint)                   |
+//! | `gemini3`            | Gemini 3 or newer: call ids forwarded, a placeholder signature    |
 //! | `api_version`        | `v1alpha` for the models litellm sends there by default (Gemini 3+) |
 //! | `system_instruction` | whether the model takes system messages as `system_instruction`   |
 //! | `generation_config`  | litellm's `GenerationConfig` (sent when non-empty)                |
@@ -43,8 +44,9 @@ pub fn chat_body(body: &Value) -> Result<Value, CoreError> {
         .get("system_instruction")
         .and_then(Value::as_bool)
         .unwrap_or(true);
+    let gemini3 = body.get("gemini3").and_then(Value::as_bool) == Some(true);
     let (system, rest) = split_system(messages, takes_system);
-    let contents = contents(&rest)?;
+    let contents = contents(&rest, gemini3)?;
     let mut out = Map::new();
     out.insert("contents".into(), Value::Array(contents));
     if let Some(system) = system {
@@ -110,7 +112,7 @@ fn role(m: &Value) -> &str {
     m.get("role").and_then(Value::as_str).unwrap_or("")
 }
 
-fn contents(messages: &[Value]) -> Result<Vec<Value>, CoreError> {
+fn contents(messages: &[Value], gemini3: bool) -> Result<Vec<Value>, CoreError> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut tool_results: Vec<Value> = Vec::new();
@@ -132,7 +134,7 @@ fn contents(messages: &[Value]) -> Result<Vec<Value>, CoreError> {
         let mut model = Vec::new();
         while i < messages.len() && role(&messages[i]) == "assistant" {
             let m = &messages[i];
-            assistant_parts(m, &mut model)?;
+            assistant_parts(m, gemini3, &mut model)?;
             if m.get("tool_calls")
                 .and_then(Value::as_array)
                 .is_some_and(|t| !t.is_empty())
@@ -146,7 +148,7 @@ fn contents(messages: &[Value]) -> Result<Vec<Value>, CoreError> {
             out.push(json!({"role": "model", "parts": model}));
         }
         if i < messages.len() && matches!(role(&messages[i]), "tool" | "function") {
-            tool_results.push(tool_result(&messages[i], last_tool_calls)?);
+            tool_results.push(tool_result(&messages[i], last_tool_calls, gemini3)?);
             i += 1;
         }
         if i < messages.len()
@@ -197,7 +199,7 @@ fn user_parts(m: &Value, index: usize, out: &mut Vec<Value>) -> Result<(), CoreE
     Ok(())
 }
 
-fn assistant_parts(m: &Value, out: &mut Vec<Value>) -> Result<(), CoreError> {
+fn assistant_parts(m: &Value, gemini3: bool, out: &mut Vec<Value>) -> Result<(), CoreError> {
     if let Some(reasoning) = m.get("reasoning_content").and_then(Value::as_str) {
         out.push(json!({"thought": true, "text": reasoning}));
     }
@@ -228,7 +230,7 @@ fn assistant_parts(m: &Value, out: &mut Vec<Value>) -> Result<(), CoreError> {
         }
         _ => {}
     }
-    for part in tool_call_parts(m) {
+    for part in tool_call_parts(m, gemini3)? {
         let same = |p: &Value| {
             let strip = |v: &Value| {
                 let mut v = v.clone();
@@ -246,42 +248,55 @@ fn assistant_parts(m: &Value, out: &mut Vec<Value>) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// The signatures carried in this message's tool-call ids (`call_x__thought__<sig>`) or fields.
+/// litellm's `get_thought_signature_from_tool`: the call's own field, its function's, or the
+/// signature carried in its id (`call_x__thought__<sig>`).
+fn call_signature(tc: &Value) -> Option<&str> {
+    signature_field(Some(tc))
+        .or_else(|| signature_field(tc.get("function")))
+        .or_else(|| {
+            tc.get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| id.split_once(THOUGHT_SEPARATOR))
+                .map(|(_, sig)| sig)
+        })
+}
+
+fn signature_field(v: Option<&Value>) -> Option<&str> {
+    v.and_then(|f| f.get("provider_specific_fields"))
+        .and_then(|p| p.get("thought_signature"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// The signatures this message's tool calls carry.
 fn tool_call_signatures(m: &Value) -> Vec<&str> {
-    let mut out = Vec::new();
-    for tc in m
-        .get("tool_calls")
+    m.get("tool_calls")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
-        if let Some(sig) = tc
-            .get("provider_specific_fields")
-            .and_then(|p| p.get("thought_signature"))
-            .and_then(Value::as_str)
-        {
-            out.push(sig);
-        } else if let Some((_, sig)) = tc
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| id.split_once(THOUGHT_SEPARATOR))
-        {
-            out.push(sig);
-        }
-    }
-    out
+        .filter_map(call_signature)
+        .collect()
 }
 
-fn arguments(args: Option<&Value>) -> Value {
+/// The placeholder litellm sends Gemini 3 for a call that carries no signature (Google's
+/// documented "skip the validator" value).
+const DUMMY_SIGNATURE: &str = "c2tpcF90aG91Z2h0X3NpZ25hdHVyZV92YWxpZGF0b3I=";
+
+/// litellm's `json.loads(arguments)` (an empty string reads as `{"type": "object"}`).
+fn arguments(args: Option<&Value>) -> Result<Value, CoreError> {
     match args {
-        Some(Value::String(s)) if s.trim().is_empty() => json!({}),
-        Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_else(|_| json!({})),
-        Some(v @ Value::Object(_)) => v.clone(),
-        _ => json!({}),
+        None | Some(Value::Null) => Ok(json!({"type": "object"})),
+        Some(Value::String(s)) if s.is_empty() => Ok(json!({"type": "object"})),
+        Some(Value::String(s)) => serde_json::from_str(s).map_err(|e| {
+            bad(format!(
+                "Unable to convert openai tool calls to gemini tool calls: arguments are not JSON ({e})"
+            ))
+        }),
+        Some(other) => Ok(other.clone()),
     }
 }
 
-fn tool_call_parts(m: &Value) -> Vec<Value> {
+fn tool_call_parts(m: &Value, gemini3: bool) -> Result<Vec<Value>, CoreError> {
     let mut out = Vec::new();
     for tc in m
         .get("tool_calls")
@@ -292,78 +307,103 @@ fn tool_call_parts(m: &Value) -> Vec<Value> {
         let Some(function) = tc.get("function") else {
             continue;
         };
-        let name = function.get("name").cloned().unwrap_or(Value::Null);
+        let name = function
+            .get("name")
+            .filter(|n| !n.is_null())
+            .cloned()
+            .unwrap_or(json!(""));
+        let mut call = Map::new();
+        call.insert("name".into(), name);
+        call.insert("args".into(), arguments(function.get("arguments"))?);
+        if gemini3 {
+            let id = tc.get("id").and_then(Value::as_str).unwrap_or("");
+            let clean = id.split(THOUGHT_SEPARATOR).next().unwrap_or("");
+            if !clean.is_empty() {
+                call.insert("id".into(), json!(clean));
+            }
+        }
         let mut part = Map::new();
-        part.insert(
-            "function_call".into(),
-            json!({"name": name, "args": arguments(function.get("arguments"))}),
-        );
-        let id = tc.get("id").and_then(Value::as_str);
-        let signature = tc
-            .get("provider_specific_fields")
-            .and_then(|p| p.get("thought_signature"))
-            .and_then(Value::as_str)
-            .or_else(|| {
-                id.and_then(|i| i.split_once(THOUGHT_SEPARATOR))
-                    .map(|(_, s)| s)
-            });
+        part.insert("function_call".into(), Value::Object(call));
+        // Gemini signs only the first call of a parallel batch: the placeholder goes there alone.
+        let signature =
+            call_signature(tc).or((gemini3 && out.is_empty()).then_some(DUMMY_SIGNATURE));
         if let Some(sig) = signature {
-            part.insert("thoughtSignature".into(), Value::String(sig.to_owned()));
+            part.insert("thoughtSignature".into(), json!(sig));
         }
         out.push(Value::Object(part));
     }
-    if let Some(fc) = m.get("function_call").filter(|f| f.is_object()) {
-        let name = fc.get("name").cloned().unwrap_or(Value::Null);
-        out.push(json!({"function_call": {"name": name, "args": arguments(fc.get("arguments"))}}));
-    }
-    out
-}
-
-/// A `tool`/`function` message as a `function_response` part, named after the call it answers.
-fn tool_result(m: &Value, calls: Option<&Value>) -> Result<Value, CoreError> {
-    let call_id = m.get("tool_call_id").and_then(Value::as_str);
-    let mut name = m.get("name").and_then(Value::as_str).map(str::to_owned);
-    if name.is_none() {
-        if let Some(calls) = calls {
-            for tc in calls
-                .get("tool_calls")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if tc.get("id").and_then(Value::as_str) == call_id {
-                    name = tc
-                        .get("function")
-                        .and_then(|f| f.get("name"))
-                        .and_then(Value::as_str)
-                        .map(str::to_owned);
-                }
+    if out.is_empty() {
+        if let Some(fc) = m.get("function_call").filter(|f| f.is_object()) {
+            let name = fc.get("name").cloned().unwrap_or(json!(""));
+            let mut part = Map::new();
+            part.insert(
+                "function_call".into(),
+                json!({"name": name, "args": arguments(fc.get("arguments"))?}),
+            );
+            let signature = fc
+                .get("provider_specific_fields")
+                .and_then(|p| p.get("thought_signature"))
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .or(gemini3.then_some(DUMMY_SIGNATURE));
+            if let Some(sig) = signature {
+                part.insert("thoughtSignature".into(), json!(sig));
             }
-            if name.is_none() {
-                name = calls
-                    .get("function_call")
-                    .and_then(|f| f.get("name"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-            }
+            out.push(Value::Object(part));
         }
     }
-    let name = name.ok_or_else(|| {
-        bad("Missing corresponding tool call for tool response message".to_owned())
-    })?;
+    Ok(out)
+}
+
+/// A `tool`/`function` message as a `function_response` part, named after the call it answers
+/// (else its own `name`), as litellm's `convert_to_gemini_tool_call_result`.
+fn tool_result(m: &Value, calls: Option<&Value>, gemini3: bool) -> Result<Value, CoreError> {
+    let call_id = m
+        .get("tool_call_id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let called = call_id.and_then(|id| {
+        calls?
+            .get("tool_calls")
+            .and_then(Value::as_array)?
+            .iter()
+            .find(|tc| tc.get("id").and_then(Value::as_str) == Some(id))
+            .and_then(|tc| tc.get("function")?.get("name")?.as_str())
+    });
+    let name = called
+        .or_else(|| m.get("name").and_then(Value::as_str))
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| bad("Missing corresponding tool call for tool response message"))?;
     let content = match m.get("content") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(items)) => items
             .iter()
+            .filter(|c| c.get("type").and_then(Value::as_str) == Some("text"))
             .filter_map(|c| c.get("text").and_then(Value::as_str))
             .collect(),
         _ => String::new(),
     };
-    let response = match serde_json::from_str::<Value>(&content) {
-        Ok(v @ Value::Object(_)) => v,
-        _ => json!({ "content": content }),
+    let trimmed = content.trim();
+    let parsed = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        serde_json::from_str::<Value>(&content)
+            .ok()
+            .filter(Value::is_object)
+    } else {
+        None
     };
-    Ok(json!({"function_response": {"name": name, "response": response}}))
+    let response = parsed.unwrap_or_else(|| json!({ "content": content }));
+    let mut reply = Map::new();
+    reply.insert("name".into(), json!(name));
+    reply.insert("response".into(), response);
+    if gemini3 {
+        if let Some(clean) = call_id
+            .and_then(|id| id.split(THOUGHT_SEPARATOR).next())
+            .filter(|c| !c.is_empty())
+        {
+            reply.insert("id".into(), json!(clean));
+        }
+    }
+    Ok(json!({ "function_response": reply }))
 }
 
 /// The media URL of an `image_url`, `file`, `input_audio`... element, and its declared format.
