@@ -211,6 +211,21 @@ _NON_TEXT_DELTA_FIELDS = (
 )
 
 
+_VERTEX_METADATA = (
+    "vertex_ai_grounding_metadata",
+    "vertex_ai_url_context_metadata",
+    "vertex_ai_safety_ratings",
+    "vertex_ai_safety_results",
+    "vertex_ai_citation_metadata",
+)
+
+
+def _as_list(value: Any) -> List[Any]:
+    if not value:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
 def _tool_call_json(call: Any) -> str:
     fn = call.function
     payload = {
@@ -304,6 +319,8 @@ def stream_chunk_builder(
                 acc["reasoning"] = (acc["reasoning"] or "") + r
             if signed and d.get("provider_specific_fields"):
                 acc.setdefault("psf", {}).update(d.get("provider_specific_fields"))
+            if signed and d.get("annotations"):
+                acc.setdefault("annotations", []).extend(d.get("annotations"))
             blocks = d.get("thinking_blocks")
             if blocks and isinstance(blocks, list):
                 acc["thinking"].add(blocks)
@@ -349,6 +366,8 @@ def stream_chunk_builder(
             msg_extra["reasoning_content"] = acc["reasoning"]
         if acc["thinking"].blocks:
             msg_extra["thinking_blocks"] = acc["thinking"].blocks
+        if acc.get("annotations"):
+            msg_extra["annotations"] = acc["annotations"]
         # litellm's builder starts from content "" and only a tool call stream makes it None
         content = acc["content"] if acc["content"] is not None else (None if tools else "")
         msg_fields = {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None}
@@ -380,6 +399,12 @@ def stream_chunk_builder(
         "system_fingerprint": first.get("system_fingerprint"),
         "choices": choices,
     }
+    if signed:
+        # litellm's gemini route merges the chunks' metadata lists into the built response
+        for key in _VERTEX_METADATA:
+            merged = [v for c in chunks for v in _as_list(c.get(key))]
+            if merged:
+                extras[key] = merged
     resp = _new(ModelResponse, fields, {"usage": usage, **extras})
     resp._hidden_params = dict(first._hidden_params or {})
     return resp

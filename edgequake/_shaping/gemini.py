@@ -25,7 +25,22 @@ from edgequake.types import (
     _new,
 )
 
-__all__ = ["embedding_response_from_gemini", "model_response_from_gemini"]
+__all__ = ["carried_grounding", "embedding_response_from_gemini", "model_response_from_gemini"]
+
+_GROUNDING_COUNTERS = ("web_search_requests", "google_maps_grounding_requests")
+
+
+def carried_grounding(previous: Any, usage: Dict[str, Any]) -> Dict[str, Any]:
+    """A stream's usage with the grounding counters an earlier chunk reported: litellm's builder
+    keeps the last one any chunk's usage carried."""
+    before = (previous or {}).get("prompt_tokens_details") if isinstance(previous, dict) else None
+    details = usage.get("prompt_tokens_details")
+    if not isinstance(before, dict) or not isinstance(details, dict):
+        return usage
+    carried = {k: before[k] for k in _GROUNDING_COUNTERS if k in before and details.get(k) is None}
+    if not carried:
+        return usage
+    return {**usage, "prompt_tokens_details": {**details, **carried}}
 
 _OWN_KEYS = frozenset({"id", "created", "model", "object", "choices", "usage", "flagged"})
 
@@ -44,6 +59,8 @@ def _message(msg: Dict[str, Any], flagged: bool) -> Message:
         if msg.get("reasoning_content") is not None:
             extra["reasoning_content"] = msg["reasoning_content"]
         extra["thinking_blocks"] = msg.get("thinking_blocks") or []
+        if msg.get("annotations"):
+            extra["annotations"] = msg["annotations"]
     if msg.get("provider_specific_fields"):
         fields["provider_specific_fields"] = msg["provider_specific_fields"]
     return _new(Message, fields, extra)  # type: ignore[no-any-return]
@@ -51,6 +68,8 @@ def _message(msg: Dict[str, Any], flagged: bool) -> Message:
 
 def _choice(index: int, choice: Dict[str, Any], flagged: bool) -> Choices:
     extra: Dict[str, Any] = {}
+    if choice.get("logprobs") is not None:
+        extra["logprobs"] = choice["logprobs"]
     if choice.get("provider_specific_fields") is not None:
         extra["provider_specific_fields"] = choice["provider_specific_fields"]
     fields = {

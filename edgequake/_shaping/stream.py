@@ -235,6 +235,10 @@ class StreamShaper:
         if usage is not None:
             # litellm strips usage off the chunk that carries it and ends the stream with a usage
             # chunk of its own (``_provider_usage_chunk``); a choice-less chunk is then empty
+            if self.provider == "gemini":
+                from edgequake._shaping.gemini import carried_grounding
+
+                usage = carried_grounding(self.usage, usage)
             self.usage = usage
         if not choices:
             if usage is not None or not self.include_usage:

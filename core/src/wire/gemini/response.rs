@@ -67,7 +67,14 @@ fn as_i64(v: Option<&Value>) -> i64 {
 }
 
 /// litellm's `_calculate_usage` over `usageMetadata`.
+#[cfg(test)]
 pub fn usage(meta: &Value) -> Value {
+    usage_billed(meta, false)
+}
+
+/// `usage`, for a reply whose grounding is billed apart when `grounded` (litellm then leaves the
+/// tool-use tokens out of the prompt count).
+pub fn usage_billed(meta: &Value, grounded: bool) -> Value {
     let mut completion_details = Map::new();
     let add = |m: &mut Map<String, Value>, key: &str, n: i64| {
         let prev = m.get(key).and_then(Value::as_i64).unwrap_or(0);
@@ -169,7 +176,7 @@ pub fn usage(meta: &Value) -> Value {
         .get("toolUsePromptTokenCount")
         .and_then(Value::as_i64)
         .filter(|n| *n != 0);
-    let billable_tool_use = tool_use.unwrap_or(0);
+    let billable_tool_use = if grounded { 0 } else { tool_use.unwrap_or(0) };
     let text = p_text.map(|t| t + billable_tool_use);
     let mut cached_details = Map::new();
     for (key, v) in [
@@ -244,9 +251,132 @@ pub fn usage(meta: &Value) -> Value {
     Value::Object(out)
 }
 
+fn chunk_kinds(item: &Value) -> Vec<&str> {
+    item.get("groundingChunks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|c| c.keys().map(String::as_str))
+        .collect()
+}
+
+fn is_maps_item(item: &Value) -> bool {
+    chunk_kinds(item).contains(&"maps")
+        || item
+            .get("googleMapsWidgetContextToken")
+            .is_some_and(crate::pytext::truthy)
+}
+
+/// litellm's `calculate_grounding_requests`: distinct web-search queries, and Maps grounding
+/// (at least one request when a candidate carries Maps chunks).
+pub fn grounding_requests(items: &[Value]) -> (Option<usize>, Option<usize>) {
+    let mut web: Vec<&str> = Vec::new();
+    let mut maps: Vec<&str> = Vec::new();
+    for item in items.iter().filter(|i| i.is_object()) {
+        let to_maps = is_maps_item(item) && !chunk_kinds(item).contains(&"web");
+        for q in item
+            .get("webSearchQueries")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|q| !q.is_empty())
+        {
+            let set = if to_maps { &mut maps } else { &mut web };
+            if !set.contains(&q) {
+                set.push(q);
+            }
+        }
+    }
+    let has_maps = items.iter().any(is_maps_item);
+    (
+        Some(web.len()).filter(|n| *n > 0),
+        has_maps.then_some(maps.len().max(1)),
+    )
+}
+
+/// `usage` with litellm's grounding counters set from the response's grounding metadata.
+pub fn with_grounding(mut usage: Value, grounding: &[Value]) -> Value {
+    let (web, maps) = grounding_requests(grounding);
+    if let Some(details) = usage
+        .get_mut("prompt_tokens_details")
+        .and_then(Value::as_object_mut)
+    {
+        if let Some(n) = web {
+            details.insert("web_search_requests".into(), json!(n));
+        }
+        if let Some(n) = maps {
+            details.insert("google_maps_grounding_requests".into(), json!(n));
+        }
+    }
+    usage
+}
+
+/// Whether a reply's grounding is billed apart (then its tool-use tokens are not input tokens).
+fn billable_grounding(body: &Value) -> bool {
+    body.get("candidates")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| {
+            let items = c.get("groundingMetadata").map(per_hop).unwrap_or_default();
+            let (web, maps) = grounding_requests(&items);
+            web.is_some() || maps.is_some()
+        })
+}
+
+/// litellm's `_convert_grounding_metadata_to_annotations`: a `url_citation` per supported segment
+/// and web chunk.
+fn annotations(grounding: &[Value]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for meta in grounding {
+        let chunks = meta.get("groundingChunks").and_then(Value::as_array);
+        let web = |i: u64| -> Option<(Value, Value)> {
+            let web = chunks?.get(usize::try_from(i).ok()?)?.get("web")?;
+            Some((
+                web.get("uri").cloned().unwrap_or(json!("")),
+                web.get("title").cloned().unwrap_or(json!("")),
+            ))
+        };
+        for support in meta
+            .get("groundingSupports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let segment = support.get("segment");
+            let start = segment
+                .and_then(|s| s.get("startIndex"))
+                .filter(|v| !v.is_null());
+            let end = segment
+                .and_then(|s| s.get("endIndex"))
+                .filter(|v| !v.is_null());
+            let (Some(start), Some(end)) = (start, end) else {
+                continue;
+            };
+            for idx in support
+                .get("groundingChunkIndices")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_u64)
+            {
+                if let Some((url, title)) = web(idx) {
+                    out.push(json!({"type": "url_citation", "url_citation": {
+                        "start_index": start, "end_index": end, "url": url, "title": title}}));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// What one candidate says, read as litellm's `_process_candidates` does.
 pub struct Candidate {
     pub index: Value,
+    /// litellm's `ChoiceLogprobs` from `logprobsResult`, when Gemini sent one.
+    pub logprobs: Option<Value>,
     pub message: Map<String, Value>,
     pub tool_calls: Option<Vec<Value>>,
     pub native_finish: Option<String>,
@@ -271,6 +401,7 @@ pub fn candidate(c: &Value, idx: usize, tool_index: &mut usize, stream: bool) ->
     }
     let mut out = Candidate {
         index: c.get("index").cloned().unwrap_or(json!(idx)),
+        logprobs: c.get("logprobsResult").and_then(logprobs),
         message: Map::new(),
         tool_calls: None,
         native_finish: c
@@ -311,9 +442,10 @@ pub fn candidate(c: &Value, idx: usize, tool_index: &mut usize, stream: bool) ->
             let mime = inline.get("mimeType").and_then(Value::as_str).unwrap_or("");
             let data = inline.get("data").and_then(Value::as_str).unwrap_or("");
             if mime.starts_with("image/") {
+                // litellm numbers every image 0
                 images.push(json!({
-                    "image_url": {"url": format!("data:{mime};base64,{data}")},
-                    "index": images.len(),
+                    "image_url": {"url": format!("data:{mime};base64,{data}"), "detail": "auto"},
+                    "index": 0,
                     "type": "image_url",
                 }));
             } else if !mime.starts_with("audio/") {
@@ -380,6 +512,13 @@ pub fn candidate(c: &Value, idx: usize, tool_index: &mut usize, stream: bool) ->
     if !images.is_empty() {
         out.message.insert("images".into(), Value::Array(images));
     }
+    if !out.grounding.is_empty() {
+        let notes = annotations(&out.grounding);
+        if !notes.is_empty() {
+            out.message
+                .insert("annotations".into(), Value::Array(notes));
+        }
+    }
     if let Some(content) = content {
         out.message.insert("content".into(), json!(content));
     }
@@ -409,6 +548,37 @@ pub fn candidate(c: &Value, idx: usize, tool_index: &mut usize, stream: bool) ->
         out.tool_calls = Some(tools);
     }
     Some(out)
+}
+
+/// litellm's `_transform_logprobs`: each chosen token with the top candidates at its position.
+fn logprobs(result: &Value) -> Option<Value> {
+    let chosen = result.get("chosenCandidates")?.as_array()?;
+    let top = result.get("topCandidates").and_then(Value::as_array);
+    let content: Vec<Value> = chosen
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let tops: Vec<Value> = top
+                .and_then(|t| t.get(i))
+                .and_then(|t| t.get("candidates"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|o| {
+                    json!({
+                        "token": o.get("token").cloned().unwrap_or(Value::Null),
+                        "logprob": o.get("logProbability").cloned().unwrap_or(Value::Null),
+                    })
+                })
+                .collect();
+            json!({
+                "token": c.get("token").cloned().unwrap_or(Value::Null),
+                "logprob": c.get("logProbability").cloned().unwrap_or(Value::Null),
+                "top_logprobs": tops,
+            })
+        })
+        .collect();
+    Some(json!({ "content": content }))
 }
 
 /// `json.dumps(args, ensure_ascii=False)`: Python's separators, non-ASCII kept.
@@ -550,12 +720,16 @@ pub fn completion(
             Some(n) => json!({ "native_finish_reason": n }),
             None => Value::Null,
         };
-        choices.push(json!({
+        let mut choice = json!({
             "finish_reason": finish,
             "index": cand.index,
             "message": Value::Object(message),
             "provider_specific_fields": psf,
-        }));
+        });
+        if let (Some(lp), Some(o)) = (cand.logprobs, choice.as_object_mut()) {
+            o.insert("logprobs".into(), lp);
+        }
+        choices.push(choice);
     }
     let Some(meta) = obj.get("usageMetadata") else {
         return Err(conversion_error("usageMetadata not found", raw, headers));
@@ -571,7 +745,8 @@ pub fn completion(
     out.insert("model".into(), model);
     out.insert("object".into(), json!("chat.completion"));
     out.insert("choices".into(), Value::Array(choices));
-    out.insert("usage".into(), usage(meta));
+    let billed = usage_billed(meta, billable_grounding(body));
+    out.insert("usage".into(), with_grounding(billed, &grounding));
     out.insert(
         "vertex_ai_grounding_metadata".into(),
         Value::Array(grounding),

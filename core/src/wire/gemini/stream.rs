@@ -10,7 +10,7 @@ use crate::error::CoreError;
 use crate::sse::SseEvent;
 use crate::wire::ChunkTranslator;
 
-use super::response::{candidate, finish_for, usage};
+use super::response::{candidate, finish_for, usage_billed, with_grounding};
 
 #[derive(Default)]
 pub struct Chunks {
@@ -72,7 +72,7 @@ impl Chunks {
                 // litellm's wrapper reports a finish only once Gemini sends one.
                 finish = Value::Null;
             }
-            for key in ["content", "reasoning_content", "images"] {
+            for key in ["content", "reasoning_content", "images", "annotations"] {
                 if let Some(v) = message.get(key) {
                     delta.insert(key.into(), v.clone());
                 }
@@ -90,11 +90,15 @@ impl Chunks {
             if let Some(tools) = cand.tool_calls {
                 delta.insert("tool_calls".into(), Value::Array(tools));
             }
-            choices.push(json!({
+            let mut choice = json!({
                 "index": cand.index,
                 "delta": Value::Object(delta),
                 "finish_reason": finish,
-            }));
+            });
+            if let (Some(lp), Some(o)) = (cand.logprobs, choice.as_object_mut()) {
+                o.insert("logprobs".into(), lp);
+            }
+            choices.push(choice);
         }
         if !self.saw_tool_calls {
             self.saw_tool_calls = choices.iter().any(|c| {
@@ -134,7 +138,14 @@ impl Chunks {
         out.insert("object".into(), json!("chat.completion.chunk"));
         out.insert("choices".into(), Value::Array(choices));
         if let Some(meta) = chunk.get("usageMetadata") {
-            out.insert("usage".into(), usage(meta));
+            let grounded = {
+                let (web, maps) = super::response::grounding_requests(&grounding);
+                web.is_some() || maps.is_some()
+            };
+            out.insert(
+                "usage".into(),
+                with_grounding(usage_billed(meta, grounded), &grounding),
+            );
         }
         out.insert(
             "vertex_ai_grounding_metadata".into(),
