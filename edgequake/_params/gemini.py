@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from edgequake._params.gemini_models import MODELS
 from edgequake._params.gemini_schema import vertex_schema
 from edgequake._params.gemini_thinking import from_reasoning_effort, from_thinking
-from edgequake._params.rules import UNSUPPORTED, VALIDATED, VALIDATED_SET
+from edgequake._params.rules import EMBED_UNSUPPORTED, UNSUPPORTED, VALIDATED, VALIDATED_SET
 
 __all__ = ["chat_body", "embedding_body", "is_gemini_3_or_newer"]
 
@@ -239,18 +239,31 @@ def chat_body(
     return body
 
 
+# The OpenAI embedding params litellm checks for the route (only `dimensions` is supported; the
+# SDKs' default encoding_format="float" is a no-op), and the Gemini fields it forwards.
+_EMBED_OPENAI = ("dimensions", "encoding_format", "user")
+_EMBED_FIELDS = frozenset({"outputDimensionality", "taskType", "title"})
+
+
 def embedding_body(model: str, input: Any, params: Dict[str, Any], *, drop_params: bool) -> Dict[str, Any]:
     """The core's request for a gemini embedding call: the inputs and the mapped params."""
+    openai = {k: params[k] for k in _EMBED_OPENAI if k in params}
+    if openai.get("encoding_format") == "float":
+        del openai["encoding_format"]
+    bad = {k: v for k, v in openai.items() if k != "dimensions"}
+    if bad and not drop_params:
+        from edgequake.exceptions import UnsupportedParamsError
+
+        raise UnsupportedParamsError(
+            message=EMBED_UNSUPPORTED.format(provider="gemini", params=bad, model=model), status_code=500
+        )
     mapped: Dict[str, Any] = {}
-    for key, value in params.items():
-        if key == "dimensions":
-            mapped["outputDimensionality"] = value
-        elif key == "task_type":
-            mapped["taskType"] = value
-        elif key == "extra_body" and isinstance(value, dict):
-            mapped.update(value)
-        elif key in ("encoding_format", "user"):
-            continue
-        else:
-            mapped[key] = value
+    if "dimensions" in openai:
+        mapped["outputDimensionality"] = openai["dimensions"]
+    extra = {k: v for k, v in params.items() if k not in _EMBED_OPENAI}
+    if "input_type" in extra:
+        extra["task_type"] = extra.pop("input_type")
+    if "task_type" in extra:
+        extra["taskType"] = extra.pop("task_type")
+    mapped.update({k: v for k, v in extra.items() if k in _EMBED_FIELDS})
     return {"input": input, "params": mapped}

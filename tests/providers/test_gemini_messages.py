@@ -105,3 +105,35 @@ def test_history_converts_as_litellm_converts_it(server: LoopbackServer, name: s
     litellm = pytest.importorskip("litellm")
     reference = _sent(litellm, server, model, HISTORIES[name])
     assert _sent(edgequake, server, model, HISTORIES[name]) == reference
+
+
+EMBED_KWARGS: Dict[str, Dict[str, Any]] = {
+    "float-format": {"encoding_format": "float", "dimensions": 8},
+    "task-and-title": {"task_type": "RETRIEVAL_DOCUMENT", "title": "t", "foo": 1},
+    "input-type": {"input_type": "RETRIEVAL_QUERY"},
+    "user": {"user": "u"},
+    "base64": {"encoding_format": "base64"},
+    "one-string": {"input": "single"},
+}
+
+
+def _embedded(module: Any, server: LoopbackServer, kwargs: Dict[str, Any]) -> Any:
+    server.enqueue(Reply(body={"embeddings": [{"values": [0.25, -1.0]}]}))
+    call = {"model": "gemini/gemini-embedding-001", "input": ["a b c"], "api_key": "k", **kwargs}
+    try:
+        resp = module.embedding(api_base=server.url + "/v1beta", **call)
+    except Exception as exc:  # the exception is the observation
+        server.reset()
+        return type(exc).__name__, getattr(exc, "status_code", None), str(exc)
+    return (
+        server.seen[-1].json(),
+        resp.model_dump()["usage"],
+        [d["embedding"] for d in resp.model_dump()["data"]],
+    )
+
+
+@pytest.mark.parametrize("name", sorted(EMBED_KWARGS))
+def test_embedding_params_as_litellm_takes_them(server: LoopbackServer, name: str) -> None:
+    litellm = pytest.importorskip("litellm")
+    reference = _embedded(litellm, server, EMBED_KWARGS[name])
+    assert _embedded(edgequake, server, EMBED_KWARGS[name]) == reference
