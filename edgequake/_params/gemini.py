@@ -201,6 +201,10 @@ def chat_body(
                 config["stop_sequences"] = value
         elif key in ("max_tokens", "max_completion_tokens"):
             config["max_output_tokens"] = value
+        elif key == "response_format" and isinstance(value, type) and hasattr(value, "model_json_schema"):
+            # litellm's gemini route keeps pydantic's own schema ($defs intact, objects left open)
+            named = {"schema": value.model_json_schema(), "name": value.__name__, "strict": True}
+            _response_format({"type": "json_schema", "json_schema": named}, config, model)
         elif key == "response_format" and isinstance(value, dict):
             _response_format(value, config, model)
         elif key in ("frequency_penalty", "presence_penalty"):

@@ -84,6 +84,34 @@ def test_params_map_as_litellm_maps_them(model: str, params: Dict[str, Any]) -> 
     assert _mine(model, params) == reference
 
 
+def test_a_pydantic_response_format_keeps_its_schema() -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    class Leaf(pydantic.BaseModel):
+        name: str
+
+    class Tree(pydantic.BaseModel):
+        leaves: list[Leaf]
+        note: str | None = None
+
+    for model in ("gemini-2.5-flash", "gemini-1.5-flash"):
+        pytest.importorskip("litellm")
+        import litellm
+
+        sent = _sent_response_format(litellm, model, Tree)
+        assert _mine(model, {"response_format": Tree}) == sent
+
+
+def _sent_response_format(litellm: Any, model: str, cls: Any) -> Dict[str, Any]:
+    from litellm.llms.gemini.chat.transformation import GoogleAIStudioGeminiConfig
+
+    config = GoogleAIStudioGeminiConfig()
+    value = config.get_json_schema_from_pydantic_object(cls)
+    return config.map_openai_params(  # type: ignore[no-any-return]
+        non_default_params={"response_format": value}, optional_params={}, model=model, drop_params=False
+    )
+
+
 def test_models_and_system_messages() -> None:
     assert gemini.is_gemini_3_or_newer("gemini-3-pro-preview")
     assert gemini.is_gemini_3_or_newer("gemini-flash-latest")

@@ -7,9 +7,11 @@
 //! failures.
 
 pub mod errors;
+mod grounding;
 mod request;
 mod response;
 mod stream;
+mod usage;
 
 #[cfg(test)]
 mod tests;

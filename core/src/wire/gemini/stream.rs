@@ -10,7 +10,9 @@ use crate::error::CoreError;
 use crate::sse::SseEvent;
 use crate::wire::ChunkTranslator;
 
-use super::response::{candidate, finish_for, usage_billed, with_grounding};
+use super::grounding::{grounding_requests, with_grounding};
+use super::response::{candidate, finish_for};
+use super::usage::usage_billed;
 
 #[derive(Default)]
 pub struct Chunks {
@@ -139,7 +141,7 @@ impl Chunks {
         out.insert("choices".into(), Value::Array(choices));
         if let Some(meta) = chunk.get("usageMetadata") {
             let grounded = {
-                let (web, maps) = super::response::grounding_requests(&grounding);
+                let (web, maps) = grounding_requests(&grounding);
                 web.is_some() || maps.is_some()
             };
             out.insert(

@@ -5,8 +5,9 @@ use serde_json::{json, Value};
 
 use super::errors::{bytes_repr, classify, stream_status};
 use super::request::{chat_body, embed_body};
-use super::response::{completion, embeddings, usage};
+use super::response::{completion, embeddings};
 use super::stream::Chunks;
+use super::usage::usage;
 use super::{incoming, outgoing};
 use crate::classify::ErrorClass;
 use crate::endpoint::{Route, Target};
