@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, Tuple
 
 from edgequake import _core
 
-__all__ = ["STREAM_PROVIDER", "TIMEOUT_SHOWN", "deferred_failure", "stream_error_mapper"]
+__all__ = ["STREAM_PROVIDER", "TIMEOUT_SHOWN", "deferred_failure", "missing_key", "stream_error_mapper"]
 
 # The provider litellm's stream handler names in Gemini stream errors.
 STREAM_PROVIDER = "vertex_ai_beta"
@@ -68,6 +68,18 @@ def deferred_failure(call: Any, exc: Any) -> _FailingStream:
         )
     headers = info.get("headers") or {}
     return _FailingStream(mapped, dict(headers) if isinstance(headers, dict) else {})
+
+
+def missing_key(model: str) -> BaseException:
+    """What litellm raises, before any request, for a gemini call without a key (call argument,
+    ``GOOGLE_API_KEY``/``GEMINI_API_KEY``/``PALM_API_KEY``, ``api_key`` global)."""
+    from edgequake import exceptions
+
+    return exceptions.APIConnectionError(  # type: ignore[no-any-return]
+        message="Missing Gemini API key. Set the GEMINI_API_KEY or GOOGLE_API_KEY environment variable.",
+        llm_provider="gemini",
+        model=model,
+    )
 
 
 def stream_error_mapper(call: Any) -> Callable[[BaseException], BaseException]:

@@ -157,6 +157,10 @@ def _prepare(
     raw_timeout = control.get("timeout", control.get("request_timeout"))
     timeout = timeout_seconds(raw_timeout, route.provider)  # litellm reads it before the body
     body = build_body(route, body_params, control)
+    if route.provider == "gemini" and not route.api_key:  # litellm checks it after the params
+        from edgequake._call.gemini import missing_key
+
+        raise missing_key(model if awaited else route.model)
     max_retries, num_retries = retry_counts(
         route.provider, control.get("max_retries"), control.get("num_retries")
     )

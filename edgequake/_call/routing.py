@@ -148,7 +148,10 @@ def resolve(
             key = getattr(pkg, name, None)
             if key:
                 break
-    key = key or getattr(pkg, "api_key", None) or _first_env(config.key_env)
+    if provider == "gemini":  # litellm reads the environment before its api_key global here
+        key = key or _first_env(config.key_env) or getattr(pkg, "api_key", None)
+    else:
+        key = key or getattr(pkg, "api_key", None) or _first_env(config.key_env)
     base = api_base or getattr(pkg, "api_base", None) or _first_env(config.base_env)
     version = None
     if provider == "azure":

@@ -227,3 +227,23 @@ def test_calls_never_import_litellm(server: LoopbackServer) -> None:
         """
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_a_missing_key_raises_before_any_request(server: LoopbackServer) -> None:
+    kw = _kw(server)
+    del kw["api_key"]
+    with pytest.raises(exceptions.APIConnectionError, match="Missing Gemini API key"):
+        edgequake.completion(**kw)
+    with pytest.raises(exceptions.UnsupportedParamsError):  # litellm checks the params first
+        edgequake.completion(**kw, logit_bias={"1": 1})
+    assert server.seen == []
+
+
+def test_the_environment_key_wins_over_the_global(server: LoopbackServer, monkeypatch: Any) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "from-env")
+    monkeypatch.setattr(edgequake, "api_key", "from-global", raising=False)
+    server.enqueue(Reply(body=_reply()))
+    kw = _kw(server)
+    del kw["api_key"]
+    edgequake.completion(**kw)
+    assert server.seen[-1].headers.get("x-goog-api-key") == "from-env"
