@@ -136,8 +136,9 @@ def _estimated_usage(
 def completion_split_for(chunks: List[Any], usage: Usage, *, model: Optional[str]) -> Optional[Any]:
     """The completion split litellm's builder adds to a provider usage that has none, from the chunks
     the usage belongs to (used by the stream's own usage chunk)."""
-    if usage.completion_tokens_details is not None:
-        return usage.completion_tokens_details
+    details = usage.completion_tokens_details
+    if details is not None and details.reasoning_tokens is not None:
+        return details
     simple, reasoning = True, ""
     for c in chunks:
         for ch in c.choices or []:

@@ -352,7 +352,12 @@ class StreamShaper:
             fields["model"] = self.requested_model
         fields["choices"] = []
         fields["provider_specific_fields"] = None
-        usage = closing_usage_from_provider(self.usage or {}, self._content_chunks, self.requested_model)
+        usage = closing_usage_from_provider(
+            self.usage or {},
+            self._content_chunks,
+            self.requested_model,
+            fill_reasoning=self.provider == "gemini",
+        )
         extra: Dict[str, Any] = {"usage": usage}
         if self._last.get("service_tier") is not None:
             extra["service_tier"] = self._last["service_tier"]

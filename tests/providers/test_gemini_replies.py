@@ -152,9 +152,10 @@ STREAMS: Dict[str, List[bytes]] = {
 }
 
 
-def _chunks(module: Any, server: LoopbackServer, events: List[bytes]) -> Any:
+def _chunks(module: Any, server: LoopbackServer, events: List[bytes], **more: Any) -> Any:
     server.enqueue(Reply(raw_events=events))
     stream = module.completion(
+        **more,
         model="gemini/gemini-2.5-flash",
         messages=[{"role": "user", "content": "hi"}],
         api_key="k",
@@ -166,7 +167,10 @@ def _chunks(module: Any, server: LoopbackServer, events: List[bytes]) -> Any:
     built = module.stream_chunk_builder(chunks, messages=[{"role": "user", "content": "hi"}])
     assembled = _dump(built)
     assembled.get("usage", {}).pop("cost", None)  # litellm prices it from its cost map
-    return [_dump(c) for c in chunks], assembled
+    dumped = [_dump(c) for c in chunks]
+    for c in dumped:
+        (c.get("usage") or {}).pop("cost", None)
+    return dumped, assembled
 
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
@@ -174,3 +178,11 @@ def test_stream_shapes_as_litellm_shapes_it(server: LoopbackServer, name: str) -
     litellm = pytest.importorskip("litellm")
     reference = _chunks(litellm, server, STREAMS[name])
     assert _chunks(edgequake, server, STREAMS[name]) == reference
+
+
+def test_include_usage_stream_as_litellm(server: LoopbackServer) -> None:
+    litellm = pytest.importorskip("litellm")
+    events = STREAMS["thoughts-then-text"]
+    options = {"stream_options": {"include_usage": True}}
+    reference = _chunks(litellm, server, events, **options)
+    assert _chunks(edgequake, server, events, **options) == reference
