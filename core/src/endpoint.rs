@@ -157,7 +157,8 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
         | Provider::DeepSeek
         | Provider::TogetherAi
         | Provider::FireworksAi
-        | Provider::Cerebras => ensure_route(base, path),
+        | Provider::Cerebras
+        | Provider::Gemini => ensure_route(base, path),
         // Ollama's own API (litellm's `ensure_api_route`): generate, chat, embed.
         Provider::Ollama | Provider::OllamaChat => ensure_route(
             base,

@@ -23,6 +23,7 @@ pub enum Provider {
     Cohere,
     CohereChat,
     Anthropic,
+    Gemini,
 }
 
 /// How the API key travels.
@@ -33,10 +34,12 @@ pub enum Auth {
     ApiKeyHeader,
     /// Anthropic's `x-api-key:` header.
     XApiKey,
+    /// Gemini's `x-goog-api-key:` header (set by `wire::gemini`).
+    GoogApiKey,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 16] = [
+    pub const ALL: [Provider; 17] = [
         Provider::OpenAI,
         Provider::Azure,
         Provider::Mistral,
@@ -53,6 +56,7 @@ impl Provider {
         Provider::Cohere,
         Provider::CohereChat,
         Provider::Anthropic,
+        Provider::Gemini,
     ];
 
     /// litellm's provider name (the `provider/` model prefix and `custom_llm_provider`).
@@ -74,6 +78,7 @@ impl Provider {
             Provider::Cohere => "cohere",
             Provider::CohereChat => "cohere_chat",
             Provider::Anthropic => "anthropic",
+            Provider::Gemini => "gemini",
         }
     }
 
@@ -99,6 +104,7 @@ impl Provider {
             // The chat URL; the embed URL is the wire's own default (`wire::cohere`).
             Provider::Cohere | Provider::CohereChat => Some("https://api.cohere.com/v2/chat"),
             Provider::Anthropic => Some("https://api.anthropic.com"),
+            Provider::Gemini => Some("https://generativelanguage.googleapis.com/v1beta"),
         }
     }
 
@@ -107,6 +113,7 @@ impl Provider {
         match self {
             Provider::Azure => Auth::ApiKeyHeader,
             Provider::Anthropic => Auth::XApiKey,
+            Provider::Gemini => Auth::GoogApiKey,
             _ => Auth::Bearer,
         }
     }

@@ -78,6 +78,7 @@ class PreparedCall:
         awaited: bool = False,
         stream: bool = False,
         iterating: Optional[str] = None,
+        llm_provider: Optional[str] = None,
     ) -> BaseException:
         """The litellm exception for a core failure; other exceptions pass through unchanged.
 
@@ -88,6 +89,8 @@ class PreparedCall:
         failures differently (``edgequake._errors.from_core``); the sync path and a stream's iteration
         map with the model without its provider prefix. ``stream``: the failure opened a stream.
         ``iterating``: "sync" or "async" for a failure while iterating an open stream.
+        ``llm_provider``: the provider name litellm's mapper ran under, when not the route's (gemini
+        streams: ``vertex_ai_beta``).
         """
         if isinstance(exc, _core.CoreError):
             from edgequake._errors.from_core import from_core
@@ -101,10 +104,16 @@ class PreparedCall:
             info.setdefault("awaited", awaited)
             info.setdefault("stream", stream)
             info.setdefault("iterating", iterating)
+            model = self.caller_model if awaited else self.route.model
+            provider = llm_provider or self.route.provider
+            if self.route.provider == "gemini" and info.get("kind") == "timeout":
+                from edgequake._call.gemini import TIMEOUT_SHOWN
+
+                provider, model = TIMEOUT_SHOWN
             return from_core(
                 info,
-                model=self.caller_model if awaited else self.route.model,
-                llm_provider=self.route.provider,
+                model=model,
+                llm_provider=provider,
                 api_base=self.route.api_base or self.request.url,
                 messages=self.messages,
                 max_retries=None,
@@ -167,6 +176,10 @@ def _prepare(
     raw_timeout = control.get("timeout", control.get("request_timeout"))
     timeout = timeout_seconds(raw_timeout, route.provider)  # litellm reads it before the body
     body = build_body(route, body_params, control)
+    if route.provider == "gemini" and not route.api_key:  # litellm checks it after the params
+        from edgequake._call.gemini import missing_key
+
+        raise missing_key(model if awaited else route.model)
     max_retries, num_retries = retry_counts(
         route.provider, control.get("max_retries"), control.get("num_retries")
     )

@@ -63,6 +63,10 @@ NATIVE: dict[str, ProviderConfig] = {
     "anthropic": ProviderConfig(
         ("anthropic_key",), ("ANTHROPIC_API_KEY",), ("ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL")
     ),
+    # litellm reads the environment before its api_key global on the gemini route too
+    "gemini": ProviderConfig(
+        (), ("GOOGLE_API_KEY", "GEMINI_API_KEY", "PALM_API_KEY"), ("GEMINI_API_BASE",), True
+    ),
 }
 
 _BARE_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bare_models.json")

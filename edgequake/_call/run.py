@@ -8,6 +8,7 @@ providers edgequake does not speak).
 
 from __future__ import annotations
 
+import functools
 import time
 from functools import partial
 from typing import Any, Dict, Tuple
@@ -43,6 +44,10 @@ def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) ->
 
         shape = partial(model_response_from_anthropic, json_mode=call.json_mode)
         return _finish(call, result, _shaper_without_provider(shape))
+    if call.route.provider == "gemini":
+        from edgequake._shaping.gemini import model_response_from_gemini
+
+        return _finish(call, result, model_response_from_gemini)
     from edgequake._shaping.response import model_response_from_openai
 
     if call.route.provider in ("ollama", "ollama_chat"):
@@ -74,6 +79,19 @@ def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any
 
         return _finish(call, result, partial(embedding_response, **call.hints))
     return _finish(call, result, embedding_response_from_openai)
+
+
+def _embedding_finisher(input: Any) -> Any:
+    """gemini counts the input when its reply carries no usage, as litellm does."""
+
+    def finish(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
+        if call.route.provider != "gemini":
+            return _finish_embedding(call, result)
+        from edgequake._shaping.gemini import embedding_response_from_gemini
+
+        return _finish(call, result, functools.partial(embedding_response_from_gemini, input=input))
+
+    return finish
 
 
 def _finish(call: PreparedCall, result: Tuple[int, Dict[str, str], Any], shape: Any) -> Any:
@@ -125,8 +143,13 @@ def _stream_wrapper(call: PreparedCall, core_stream: Any, include_usage: bool) -
         messages=call.messages,
         **extra,
     )
+    map_error, shown_provider = call.error, call.route.provider
+    if shown_provider == "gemini":  # litellm streams gemini through its vertex handler
+        from edgequake._call.gemini import STREAM_PROVIDER, stream_error_mapper
+
+        map_error, shown_provider = stream_error_mapper(call), STREAM_PROVIDER
     return CustomStreamWrapper(
-        core_stream, shaper, call.error, model=call.requested_model, custom_llm_provider=call.route.provider
+        core_stream, shaper, map_error, model=call.requested_model, custom_llm_provider=shown_provider
     )
 
 
@@ -138,10 +161,32 @@ def _include_usage(params: Dict[str, Any]) -> bool:
 def _run(call: PreparedCall, finish: Any, stream: bool = False, include_usage: bool = False) -> Any:
     try:
         if stream:
-            return _stream_wrapper(call, call.request.open_stream(), include_usage)
+            return _stream_wrapper(call, _open_stream(call), include_usage)
         return finish(call, call.request.send())
     except _core.CoreError as exc:
         raise call.error(exc, stream=stream) from None
+
+
+def _open_stream(call: PreparedCall) -> Any:
+    try:
+        return call.request.open_stream()
+    except _core.CoreError as exc:
+        if call.route.provider != "gemini":
+            raise
+        from edgequake._call.gemini import deferred_failure
+
+        return deferred_failure(call, exc)
+
+
+async def _open_stream_async(call: PreparedCall) -> Any:
+    try:
+        return await await_core(call.request.open_stream_async)
+    except _core.CoreError as exc:
+        if call.route.provider != "gemini":
+            raise
+        from edgequake._call.gemini import deferred_failure
+
+        return deferred_failure(call, exc)
 
 
 async def _arun(call: PreparedCall, finish: Any, stream: bool = False, include_usage: bool = False) -> Any:
@@ -149,7 +194,7 @@ async def _arun(call: PreparedCall, finish: Any, stream: bool = False, include_u
     # caller wrote it); once a stream is open, its chunks fail as in sync iteration (the wrapper maps).
     try:
         if stream:
-            core_stream = await await_core(call.request.open_stream_async)
+            core_stream = await _open_stream_async(call)
             return _stream_wrapper(call, core_stream, include_usage)
         return finish(call, await await_core(call.request.send_async))
     except _core.CoreError as exc:
@@ -210,7 +255,7 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
     except NotNative as exc:
         return _delegate().run(exc.args[0], "embedding", {"model": model, "input": input}, params, kwargs)
     call.inputs = input if isinstance(input, list) else [input]
-    return _run(call, _finish_embedding)
+    return _run(call, _embedding_finisher(input))
 
 
 async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
@@ -222,4 +267,4 @@ async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs:
         first = {"model": model, "input": input}
         return await _delegate().arun(exc.args[0], "aembedding", first, params, kwargs)
     call.inputs = input if isinstance(input, list) else [input]
-    return await _arun(call, _finish_embedding)
+    return await _arun(call, _embedding_finisher(input))

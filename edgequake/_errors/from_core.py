@@ -36,6 +36,7 @@ _OPENROUTER = "openrouter"
 _HUGGINGFACE = "huggingface"
 _OLLAMA = "ollama"  # litellm's own httpx handler with Ollama's transformations
 _COHERE = "cohere"  # litellm's httpx handler with its Cohere mapper (core/src/wire/cohere/errors.rs)
+_GEMINI = "gemini"  # litellm's vertex mapper (whole requests as gemini, streams as vertex_ai_beta)
 
 _FAMILY = {
     "openai": _SDK,
@@ -54,6 +55,8 @@ _FAMILY = {
     "cohere": _COHERE,
     "cohere_chat": _COHERE,
     "anthropic": _COMPAT,  # litellm's own httpx handler; its message rules are in core/src/wire/anthropic
+    "gemini": _GEMINI,
+    "vertex_ai_beta": _GEMINI,
 }
 
 # Request URLs of the stub responses litellm attaches where it has no upstream reply.
@@ -161,6 +164,15 @@ def _message(info: dict, family: str, label: str) -> str:
             return message
         body = info.get("body") or ""
         return f"{label} - Unable to get json response - {detail}, Original Response: {body}"
+    if kind == "decode" and family == _GEMINI:
+        # litellm quotes the json module's own error for a reply that does not parse.
+        detail = _json_error(info.get("body") or "")
+        if detail is None:
+            return message
+        return (
+            f"{label} - Error converting to valid response block={detail}. "
+            "File an issue if litellm error - https://github.com/BerriAI/litellm/issues"
+        )
     if kind == "decode":
         if family == _SDK and not _json_typed(info.get("headers") or {}):
             # The openai SDK hands back a non-JSON reply as text, which litellm then rejects.

@@ -146,6 +146,16 @@ def chat_body(
     additional_drop_params: Optional[List[str]],
 ) -> Dict[str, Any]:
     """The chat-completions body litellm sends for ``provider``/``model`` with these kwargs."""
+    if provider == "gemini":  # its own wire: litellm's gemini argument handling
+        from edgequake._params import gemini
+
+        return gemini.chat_body(
+            model,
+            messages,
+            params,
+            drop_params=drop_params or _global_drop_params(),
+            additional_drop_params=additional_drop_params,
+        )
     if provider == "anthropic":  # its own param rules; the core's wire translates the result
         from edgequake._params.anthropic import anthropic_chat_body
 
@@ -273,6 +283,10 @@ def embedding_body(
     if own is not None:
         return own.embedding_body(provider, model, input, params, drop_params=drop_params)  # type: ignore[no-any-return]
     drop = drop_params or _global_drop_params()
+    if provider == "gemini":
+        from edgequake._params import gemini
+
+        return gemini.embedding_body(model, input, params, drop_params=drop)
     rejected = EMBED_REJECTS.get(provider, ())
     bad = {k: v for k, v in params.items() if k in rejected}
     if provider == "openai" and "dimensions" in params and not model.startswith("text-embedding-3"):

@@ -136,8 +136,9 @@ def _estimated_usage(
 def completion_split_for(chunks: List[Any], usage: Usage, *, model: Optional[str]) -> Optional[Any]:
     """The completion split litellm's builder adds to a provider usage that has none, from the chunks
     the usage belongs to (used by the stream's own usage chunk)."""
-    if usage.completion_tokens_details is not None:
-        return usage.completion_tokens_details
+    details = usage.completion_tokens_details
+    if details is not None and details.reasoning_tokens is not None:
+        return details
     simple, reasoning = True, ""
     for c in chunks:
         for ch in c.choices or []:
@@ -163,6 +164,26 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
         ctd.__dict__.update(
             reasoning_tokens=reasoning_tokens, text_tokens=(usage.completion_tokens or 0) - reasoning_tokens
         )
+    elif ctd is not None and ctd.reasoning_tokens is None and (simple or reasoning):
+        # litellm's builder fills the missing reasoning count (capped by the completion) into the
+        # provider's details, and the text count when that is missing too (gemini sends details
+        # without thoughts)
+        completion = usage.completion_tokens or 0
+        counted = min(max(0, _count(_encoder(_REASONING_ENCODING), reasoning)), completion)
+        ctd = ctd.model_copy()
+        ctd.__dict__["reasoning_tokens"] = counted
+        ctd.__pydantic_fields_set__.add("reasoning_tokens")
+        if ctd.text_tokens is None:
+            ctd.__dict__["text_tokens"] = completion - counted
+            ctd.__pydantic_fields_set__.add("text_tokens")
+    # Usage's own cache counters survive litellm's rebuild when they are counts (gemini sends them)
+    kept = {
+        k: v
+        for k, v in (usage.__pydantic_extra__ or {}).items()
+        if k in ("cache_read_input_tokens", "cache_creation_input_tokens")
+        and isinstance(v, int)
+        and not isinstance(v, bool)
+    }
     return _new(
         Usage,
         {
@@ -172,6 +193,7 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
             "completion_tokens_details": ctd,
             "prompt_tokens_details": usage.prompt_tokens_details,
         },
+        kept or None,
     )
 
 
@@ -188,6 +210,21 @@ _NON_TEXT_DELTA_FIELDS = (
     "provider_specific_fields",
     "refusal",
 )
+
+
+_VERTEX_METADATA = (
+    "vertex_ai_grounding_metadata",
+    "vertex_ai_url_context_metadata",
+    "vertex_ai_safety_ratings",
+    "vertex_ai_safety_results",
+    "vertex_ai_citation_metadata",
+)
+
+
+def _as_list(value: Any) -> List[Any]:
+    if not value:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _tool_call_json(call: Any) -> str:
@@ -261,6 +298,9 @@ def stream_chunk_builder(
     simple = True  # every delta is plain text (litellm's fast path)
     provider_fields: Dict[str, Any] = {}  # deltas' provider_specific_fields, the last value per key
     streamed_citations: List[Any] = []
+    # litellm's gemini stream keeps thought signatures on the delta and its tool calls; its builder
+    # carries them into the message
+    signed = (getattr(first, "_hidden_params", None) or {}).get("custom_llm_provider") == "gemini"
     for c in chunks:
         u = getattr(c, "usage", None)
         from_hidden = u is None
@@ -299,6 +339,10 @@ def stream_chunk_builder(
             refusal = d.get("refusal")
             if isinstance(refusal, str) and refusal:
                 acc["refusal"] = acc.get("refusal", "") + refusal
+            if signed and d.get("provider_specific_fields"):
+                acc.setdefault("psf", {}).update(d.get("provider_specific_fields"))
+            if signed and d.get("annotations"):
+                acc.setdefault("annotations", []).extend(d.get("annotations"))
             blocks = d.get("thinking_blocks")
             if blocks and isinstance(blocks, list):
                 acc["thinking"].add(blocks)
@@ -313,6 +357,8 @@ def stream_chunk_builder(
                 slot["arguments"] += t.function.arguments or ""
                 if t.type:
                     slot["type"] = t.type
+                if signed and t.get("provider_specific_fields"):
+                    slot["psf"] = t.get("provider_specific_fields")
     choices = []
     completion_text = ""
     reasoning_text = ""
@@ -333,6 +379,7 @@ def stream_chunk_builder(
                     "id": s["id"],
                     "type": s["type"],
                 },
+                {"provider_specific_fields": s["psf"]} if "psf" in s else None,
             )
             for _, s in sorted(acc["tools"].items())
         ] or None
@@ -343,12 +390,16 @@ def stream_chunk_builder(
             msg_extra["thinking_blocks"] = acc["thinking"].blocks
         if acc.get("refusal"):
             msg_extra["refusal"] = acc["refusal"]
+        if acc.get("annotations"):
+            msg_extra["annotations"] = acc["annotations"]
         # litellm's builder starts from content "" and only a tool call stream makes it None
         content = acc["content"] if acc["content"] is not None else (None if tools else "")
         msg_fields = {"content": content, "role": "assistant", "tool_calls": tools, "function_call": None}
         combined = _combined_provider_fields(streamed_citations, provider_fields)
         if combined:
             msg_fields["provider_specific_fields"] = combined
+        if acc.get("psf"):  # gemini's thought signatures (the same last-value-per-key merge)
+            msg_fields["provider_specific_fields"] = acc["psf"]
         msg = _new(Message, msg_fields, msg_extra)
         reasoning_text += acc["reasoning"] or ""
         # litellm counts a tool call as its message's compact JSON dump, not just its argument text
@@ -379,6 +430,12 @@ def stream_chunk_builder(
         "system_fingerprint": first.get("system_fingerprint"),
         "choices": choices,
     }
+    if signed:
+        # litellm's gemini route merges the chunks' metadata lists into the built response
+        for key in _VERTEX_METADATA:
+            merged = [v for c in chunks for v in _as_list(c.get(key))]
+            if merged:
+                extras[key] = merged
     resp = _new(ModelResponse, fields, {"usage": usage, **extras})
     resp._hidden_params = dict(first._hidden_params or {})
     return resp

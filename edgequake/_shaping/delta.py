@@ -68,6 +68,10 @@ def _tool_calls(raw_tools: List[Dict[str, Any]]) -> List[ChatCompletionDeltaTool
                     "type": t.get("type") or "function",
                     "index": t.get("index", i) if t.get("index") is not None else i,
                 },
+                # gemini: the call's thought signature
+                {"provider_specific_fields": t["provider_specific_fields"]}
+                if "provider_specific_fields" in t
+                else None,
             )
         )
     return tools

@@ -167,6 +167,11 @@ def _ollama(raw: Chunk, model: str) -> Chunk:
     from edgequake._shaping.ollama import stream_parser  # the core already translated the line
 
     return stream_parser(raw, model)
+def _gemini(raw: Chunk, model: str) -> Chunk:
+    """The gemini wire's chunks are litellm's already; its ``vertex_ai_*`` lists stay on them."""
+    out = _openai_compatible(raw, model)
+    out.update({k: v for k, v in raw.items() if k.startswith("vertex_ai_")})
+    return out
 
 
 _PARSERS: Dict[str, Callable[[Chunk, str], Chunk]] = {
@@ -178,6 +183,7 @@ _PARSERS: Dict[str, Callable[[Chunk, str], Chunk]] = {
     "mistral": _mistral,
     "ollama": _ollama,
     "ollama_chat": _ollama,
+    "gemini": _gemini,
 }
 
 

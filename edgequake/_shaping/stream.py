@@ -235,6 +235,10 @@ class StreamShaper:
         if usage is not None:
             # litellm strips usage off the chunk that carries it and ends the stream with a usage
             # chunk of its own (``_provider_usage_chunk``); a choice-less chunk is then empty
+            if self.provider == "gemini":
+                from edgequake._shaping.gemini import carried_grounding
+
+                usage = carried_grounding(self.usage, usage)
             self.usage = usage
         if not choices:
             if usage is not None or not self.include_usage:
@@ -280,10 +284,15 @@ class StreamShaper:
             fields = self._base(raw)
             fields["choices"] = [self._finish_choice(finish)]
             fields["provider_specific_fields"] = None
-            return [self._chunk(raw, fields, self._preserved(raw))]
+            # gemini: litellm's wrapper makes the finish chunk itself, without the chunk's metadata
+            extra = {} if self.provider == "gemini" else self._preserved(raw)
+            return [self._chunk(raw, fields, extra)]
         return []
 
     def finish(self) -> List[ModelResponseStream]:
+        if self._finish_reason is None and self._saw_choices and self.provider == "gemini":
+            # Gemini streams have no end marker: litellm ends one without a finish as "stop"
+            self._finish_reason, self._finish_held = "stop", True
         if self._finish_reason is None:
             if self._emitted == 0 and not self._saw_choices:
                 # litellm: a 200 stream with no data events yields one finish chunk, and with
@@ -343,7 +352,12 @@ class StreamShaper:
             fields["model"] = self.requested_model
         fields["choices"] = []
         fields["provider_specific_fields"] = None
-        usage = closing_usage_from_provider(self.usage or {}, self._content_chunks, self.requested_model)
+        usage = closing_usage_from_provider(
+            self.usage or {},
+            self._content_chunks,
+            self.requested_model,
+            fill_reasoning=self.provider == "gemini",
+        )
         extra: Dict[str, Any] = {"usage": usage}
         if self._last.get("service_tier") is not None:
             extra["service_tier"] = self._last["service_tier"]

@@ -22,7 +22,11 @@ _PROVIDER_EXCEPTION_NAMES = {
 
 
 def closing_usage_from_provider(
-    usage_in: Dict[str, Any], content_chunks: List[ModelResponseStream], model: str
+    usage_in: Dict[str, Any],
+    content_chunks: List[ModelResponseStream],
+    model: str,
+    *,
+    fill_reasoning: bool = False,
 ) -> Usage:
     """The closing chunk's usage when the provider reported one: it is stream_chunk_builder's Usage,
     declared fields and of the provider's extras only ``cost``/``server_tool_use`` (openrouter's
@@ -32,7 +36,9 @@ def closing_usage_from_provider(
         if k not in _USAGE_KEPT_EXTRAS:
             del usage.__pydantic_extra__[k]  # type: ignore[union-attr]
             usage.__pydantic_fields_set__.discard(k)
-    if usage.completion_tokens_details is None:
+    details = usage.completion_tokens_details
+    # gemini: litellm's builder also fills a reasoning count its details lack
+    if details is None or (fill_reasoning and details.reasoning_tokens is None):
         from edgequake._shaping.chunk_builder import completion_split_for
 
         split = completion_split_for(content_chunks, usage, model=model)

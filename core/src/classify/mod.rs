@@ -40,7 +40,7 @@ mod tests;
 #[cfg(test)]
 mod unusable_tests;
 
-pub use text::{is_context_window_text, is_rate_limit_text};
+pub use text::{is_context_window_text, is_generic_timeout_text, is_rate_limit_text};
 
 use crate::error::CoreError;
 use crate::provider::Provider;
@@ -131,7 +131,8 @@ pub fn family(provider: Provider) -> Family {
         | Provider::TogetherAi
         | Provider::FireworksAi
         | Provider::Ollama
-        | Provider::OllamaChat => Family::OpenAiCompatible,
+        | Provider::OllamaChat
+        | Provider::Gemini => Family::OpenAiCompatible,
         Provider::OpenRouter => Family::OpenRouter,
         Provider::HuggingFace => Family::HuggingFace,
         // Every Cohere failure is classified by its wire (`wire::cohere::errors`).

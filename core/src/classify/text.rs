@@ -87,7 +87,7 @@ pub(super) fn is_azure_content_policy_text(text: &str) -> bool {
 }
 
 /// Phrases that make litellm call anything a timeout, whatever the route or status.
-pub(super) fn is_generic_timeout_text(text: &str) -> bool {
+pub fn is_generic_timeout_text(text: &str) -> bool {
     [
         "Request Timeout Error",
         "Request timed out",

@@ -27,6 +27,13 @@ fn redact_text(text: &str) -> String {
     crate::redact::redact_text(text)
 }
 
+/// How litellm classifies a Gemini stream the server refused: `(class, status_code, message)`.
+#[pyfunction]
+fn gemini_stream_failure(status: u16, body: &str) -> (&'static str, u16, String) {
+    let c = crate::wire::gemini::errors::stream_status(status, body);
+    (c.class.name(), c.status_code, c.message)
+}
+
 #[pymodule]
 #[pyo3(name = "_core")]
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -39,5 +46,6 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(redact_url, m)?)?;
     m.add_function(wrap_pyfunction!(redact_text, m)?)?;
+    m.add_function(wrap_pyfunction!(gemini_stream_failure, m)?)?;
     Ok(())
 }

@@ -10,6 +10,7 @@
 
 pub mod anthropic;
 pub mod cohere;
+pub mod gemini;
 pub mod ndjson;
 pub mod ollama;
 pub mod openai;
@@ -29,6 +30,7 @@ pub enum Wire {
     Ollama,
     Cohere,
     Anthropic,
+    Gemini,
 }
 
 impl Provider {
@@ -37,6 +39,7 @@ impl Provider {
             Provider::Ollama | Provider::OllamaChat => Wire::Ollama,
             Provider::Cohere | Provider::CohereChat => Wire::Cohere,
             Provider::Anthropic => Wire::Anthropic,
+            Provider::Gemini => Wire::Gemini,
             _ => Wire::OpenAi,
         }
     }
@@ -92,6 +95,7 @@ pub fn outgoing(
         Wire::Ollama => ollama::outgoing(provider, target, route, body),
         Wire::Cohere => cohere::outgoing(target, route, body),
         Wire::Anthropic => anthropic::outgoing(provider, target, route, body),
+        Wire::Gemini => gemini::outgoing(provider, target, route, body),
     }
 }
 
@@ -102,12 +106,13 @@ pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Va
         Wire::Ollama => ollama::incoming(provider, route, reply),
         Wire::Cohere => cohere::incoming(route, reply),
         Wire::Anthropic => anthropic::incoming(reply),
+        Wire::Gemini => gemini::incoming(route, reply),
     }
 }
 
 pub fn framing(provider: Provider) -> Framing {
     match provider.wire() {
-        Wire::OpenAi | Wire::Cohere | Wire::Anthropic => Framing::Sse,
+        Wire::OpenAi | Wire::Cohere | Wire::Anthropic | Wire::Gemini => Framing::Sse,
         Wire::Ollama => Framing::Ndjson,
     }
 }
@@ -119,6 +124,7 @@ pub fn translator(provider: Provider) -> Box<dyn ChunkTranslator> {
         Wire::Ollama => Box::new(ollama::Chunks::new(provider)),
         Wire::Cohere => Box::new(cohere::Chunks::new()),
         Wire::Anthropic => Box::new(anthropic::Chunks::new()),
+        Wire::Gemini => Box::new(gemini::Chunks::new()),
     }
 }
 
@@ -130,6 +136,7 @@ pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
         Wire::Ollama => ollama::classify(provider, err),
         Wire::Cohere => Some(cohere::classify(provider, err)),
         Wire::Anthropic => anthropic::classify(err),
+        Wire::Gemini => gemini::classify(err),
     }
 }
 
@@ -138,7 +145,7 @@ pub fn classify(provider: Provider, err: &CoreError) -> Option<Classification> {
 /// litellm's catch-all re-raise), with no `litellm_debug_info`. None elsewhere.
 pub fn own_mapper(provider: Provider, err: &CoreError) -> Option<&'static str> {
     match provider.wire() {
-        Wire::OpenAi | Wire::Ollama | Wire::Anthropic => None,
+        Wire::OpenAi | Wire::Ollama | Wire::Anthropic | Wire::Gemini => None,
         Wire::Cohere => cohere::own_mapper(provider, err),
     }
 }
