@@ -136,7 +136,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     show = err.isatty() if args.progress is None else args.progress
     with Runner(config) as runner:
         result = runner.run(cases, progress=_progress_bar(err) if show else None)
-    run_meta = run_metadata(config, result.started, result.duration_s, result.targets)
+    run_meta = run_metadata(config, result.started, result.duration_s, result.targets, result.refused)
     report = reports.build(result.results, result.targets, result.stale, run_meta)
     written = reports.write(report, args.report_dir)
     out.write(reports.terminal(report) + "\n")

@@ -239,7 +239,8 @@ def _finish(state: CompatState) -> None:
         role: {"module": name, "version": None, "error": "not run"}
         for role, name in (("reference", state.config.reference), ("candidate", state.config.candidate))
     }
-    run = run_metadata(state.config, state.started, None, targets)
+    refused = dict(state.runner.refused) if state.runner is not None else None  # this process's only
+    run = run_metadata(state.config, state.started, None, targets, refused)
     report = reports.build(results, targets, stale, run)
     state.summary.append(reports.terminal(report))
     if state.report_dir is not None:

@@ -26,6 +26,7 @@ class Observation:
     delegated: Optional[str] = None  # reason, when the target says it delegated the call
     requests: List[Dict[str, Any]] = field(default_factory=list)  # what the server received (runner)
     misses: List[str] = field(default_factory=list)  # requests the cassette could not answer (runner)
+    sandbox: List[str] = field(default_factory=list)  # outside connections, leaked canaries (run.sandbox)
     duration_s: float = 0.0
 
     def to_json(self) -> Dict[str, Any]:

@@ -17,6 +17,7 @@ class Outcome(str, Enum):
     REFERENCE_ERROR = "reference_error"  # the reference itself failed: the case cannot judge
     DIVERGED = "diverged"
     CANDIDATE_ERROR = "candidate_error"  # the candidate crashed, hung or could not be loaded
+    SANDBOX = "sandbox_violation"  # the candidate dialled an outside host or sent the environment's key
 
 
 # Higher is worse. The gate fails when a case's rank rises against the baseline. Skips and
@@ -29,9 +30,10 @@ RANK: Dict[Outcome, int] = {
     Outcome.REFERENCE_ERROR: 2,
     Outcome.DIVERGED: 3,
     Outcome.CANDIDATE_ERROR: 4,
+    Outcome.SANDBOX: 5,
 }
 PASSING = frozenset({Outcome.CONFORMANT, Outcome.REGISTERED, Outcome.DELEGATED})
-FAILING = frozenset({Outcome.DIVERGED, Outcome.CANDIDATE_ERROR})
+FAILING = frozenset({Outcome.DIVERGED, Outcome.CANDIDATE_ERROR, Outcome.SANDBOX})
 # Outcomes where both sides ran and were diffed (the registry's staleness is judged on these).
 COMPARED = frozenset({Outcome.CONFORMANT, Outcome.REGISTERED, Outcome.DIVERGED})
 
@@ -123,6 +125,11 @@ def judge(
     crash = _crash(reference)
     if crash:
         return Outcome.REFERENCE_ERROR, f"reference raised {crash}"
+    breaches = candidate.get("sandbox") or []
+    if breaches:  # whatever else it did: a candidate must never reach outside or spend real keys
+        return Outcome.SANDBOX, f"candidate {breaches[0]}" + (
+            f" (+{len(breaches) - 1} more)" if len(breaches) > 1 else ""
+        )
     crash = _crash(candidate)
     if candidate.get("delegated"):
         # Handing the call on is reported as such, but what the user gets is still judged: a crash,

@@ -234,6 +234,7 @@ _SHORT = {
     "reference_error": "ref-error",
     "diverged": "diverged",
     "candidate_error": "cand-error",
+    "sandbox_violation": "sandbox",
 }
 
 

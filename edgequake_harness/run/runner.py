@@ -12,7 +12,8 @@ from __future__ import annotations
 import platform
 import sys
 import time
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -26,6 +27,7 @@ from edgequake_harness.judge.outcomes import COMPARED, CaseResult, Outcome, judg
 from edgequake_harness.judge.registry import Registry
 from edgequake_harness.replay.server import ReplayServer
 from edgequake_harness.report import coverage
+from edgequake_harness.run.sandbox import Sandbox
 from edgequake_harness.run.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, EventLoop, Target, TargetError
 
 Progress = Callable[[int, int, str], None]
@@ -59,6 +61,7 @@ class RunResult:
     stale: List[Dict[str, Any]]
     started: str
     duration_s: float
+    refused: Dict[str, int] = field(default_factory=dict)  # outside connections refused (run.sandbox)
 
 
 class Runner:
@@ -69,8 +72,11 @@ class Runner:
         self._targets: Dict[str, Union[Target, TargetError]] = {}
         self._server: Optional[ReplayServer] = None
         self._loop: Optional[EventLoop] = None
+        self._sandbox: Optional[Sandbox] = None
+        self.refused: Counter[str] = Counter()  # outside connections the sandbox refused, by target host
 
     def __enter__(self) -> Runner:
+        self._sandbox = Sandbox().__enter__()  # before any target makes a client
         self._server = ReplayServer().start()
         return self
 
@@ -81,6 +87,9 @@ class Runner:
         if self._loop is not None:
             self._loop.close()
             self._loop = None
+        if self._sandbox is not None:
+            self._sandbox.__exit__()
+            self._sandbox = None
 
     def target(self, role: str) -> Union[Target, TargetError]:
         if role not in self._targets:
@@ -112,6 +121,8 @@ class Runner:
         if call.mode == "async" and self._loop is None:
             self._loop = EventLoop()
         self._server.load(case.cassette.interactions)
+        if self._sandbox is not None:
+            self._sandbox.take_outside()  # what an abandoned earlier call did is not this case's
         observation = target.run(call, self._server.url, self.config.deadline_s, self._loop)
         for received in self._server.requests:
             observation.requests.append(
@@ -119,6 +130,17 @@ class Runner:
             )
             if received.miss:
                 observation.misses.append(received.miss)
+            if self._sandbox is not None:
+                text = f"{received.target} {received.headers!r} {received.body!r}"
+                for name in self._sandbox.leaked(text):
+                    observation.sandbox.append(
+                        f"sent the environment's {name} (its canary) to the replay server"
+                    )
+        if self._sandbox is not None:
+            # Refused either way; not put on the case, since it cannot be told whose it was: a
+            # library's background thread (litellm's logging worker, say) dials while the next
+            # target runs. The run's report lists them.
+            self.refused.update(self._sandbox.take_outside())
         return observation
 
     def run_case(self, case: Case, mode: Optional[str] = None) -> CaseResult:
@@ -180,6 +202,7 @@ class Runner:
             self.registry.stale(judged(results)),
             started,
             round(time.perf_counter() - clock, 3),
+            dict(self.refused),
         )
 
 
@@ -188,8 +211,10 @@ def judged(results: Sequence[CaseResult]) -> List[Tuple[str, str, List[Dict[str,
     return [(r.id, r.mode, r.registered) for r in results if r.outcome in COMPARED]
 
 
-def run_warnings(targets: Dict[str, Dict[str, Any]]) -> List[str]:
+def run_warnings(targets: Dict[str, Dict[str, Any]], refused: Optional[Dict[str, int]] = None) -> List[str]:
     out = []
+    for what, count in sorted((refused or {}).items()):
+        out.append(f"sandbox refused an outside connection ({count}x): {what}")
     reference = targets.get("reference", {})
     if reference.get("module") == "litellm" and reference.get("version") not in (None, PINNED_LITELLM):
         out.append(f"reference litellm is {reference['version']}, not the pinned {PINNED_LITELLM}")
@@ -197,7 +222,11 @@ def run_warnings(targets: Dict[str, Dict[str, Any]]) -> List[str]:
 
 
 def run_metadata(
-    config: RunConfig, started: Optional[str], duration_s: Optional[float], targets: Dict[str, Dict[str, Any]]
+    config: RunConfig,
+    started: Optional[str],
+    duration_s: Optional[float],
+    targets: Dict[str, Dict[str, Any]],
+    refused: Optional[Dict[str, int]] = None,
 ) -> Dict[str, Any]:
     """The report's `run` block, the same for the CLI and the pytest plugin."""
     return {
@@ -215,5 +244,5 @@ def run_metadata(
         "modes": [config.mode] if config.mode else list(MODES),
         "policy": str(config.policy) if config.policy else "bundled",
         "registry": str(config.registry) if config.registry else None,
-        "warnings": run_warnings(targets),
+        "warnings": run_warnings(targets, refused),
     }

@@ -6,6 +6,8 @@ These are the only litellm-backed tests in the harness suite (litellm takes seco
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Iterator, List
 
@@ -156,3 +158,41 @@ def test_a_delegated_case_is_still_judged_on_identity(foreign: Runner, cases: Li
     result = foreign.run_case(case_named(cases, "openai/chat/pydantic-ai__test_valid_response"))
     assert result.outcome is Outcome.DIVERGED
     assert "delegated, and not the candidate's own object at identity.response" in (result.reason or "")
+
+
+# --- the sandbox: canary keys, no outside host -------------------------------------------------
+
+
+@pytest.fixture
+def leaky(monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
+    import litellm_leaky
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-the-users-real-key")
+    with Runner(RunConfig(paths=[str(BUNDLED)], reference="litellm", candidate="litellm_leaky")) as running:
+        assert os.environ["OPENAI_API_KEY"] != "sk-the-users-real-key", "replaced by a canary for the run"
+        yield running
+    litellm_leaky.LEAK = "none"
+    assert os.environ["OPENAI_API_KEY"] == "sk-the-users-real-key", "put back after the run"
+
+
+def test_a_candidate_sending_the_environments_key_is_a_sandbox_violation(
+    leaky: Runner, cases: List[Case]
+) -> None:
+    import litellm_leaky
+
+    case = case_named(cases, "openai/chat/pydantic-ai__test_valid_response")
+    assert leaky.run_case(case).outcome is Outcome.CONFORMANT
+    litellm_leaky.LEAK = "env-key"
+    result = leaky.run_case(case)
+    assert result.outcome is Outcome.SANDBOX
+    assert "OPENAI_API_KEY" in (result.reason or "")
+    assert "sk-the-users-real-key" not in json.dumps(result.to_json())
+
+
+def test_a_candidate_calling_the_real_host_never_leaves_the_machine(leaky: Runner, cases: List[Case]) -> None:
+    import litellm_leaky
+
+    litellm_leaky.LEAK = "real-host"
+    result = leaky.run_case(case_named(cases, "openai/chat/pydantic-ai__test_valid_response"))
+    assert result.outcome is not Outcome.CONFORMANT
+    assert any("api.openai.com" in what for what in leaky.refused), leaky.refused
