@@ -35,3 +35,23 @@ def test_readme_example_runs(server: LoopbackServer, monkeypatch: pytest.MonkeyP
         exec(compile(blocks[0], README, "exec"), {})
     assert out.getvalue() == "Hi!\n1, 2, 3"
     assert [s.path for s in server.seen] == ["/v1/chat/completions", "/openai/v1/chat/completions"]
+
+
+@pytest.mark.slow
+def test_readme_example_passes_mypy_strict(tmp_path: os.PathLike[str]) -> None:
+    """As it does with litellm: the quickstart type-checks under `mypy --strict` (issue 10)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("mypy")
+    script = os.path.join(str(tmp_path), "quickstart.py")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(_python_blocks()[0])
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(tmp_path),
+    )
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -35,7 +35,7 @@ def completion(
     model: str,
     messages: Any = ...,
     *,
-    stream: Literal[False, None],
+    stream: Literal[False, None] = ...,
     **kwargs: Any,
 ) -> ModelResponse: ...
 
@@ -107,7 +107,7 @@ async def acompletion(
     model: str,
     messages: Any = ...,
     *,
-    stream: Literal[False, None],
+    stream: Literal[False, None] = ...,
     **kwargs: Any,
 ) -> ModelResponse: ...
 
