@@ -191,3 +191,35 @@ def _table(title: str, headers: List[str], rows: List[List[str]], primary: str) 
     rule = "-" * len(line(headers))
     body = [line(r) for r in rows]
     return "\n".join([title, rule, line(headers), rule, *body, rule, f"ratios: {primary} / baseline's"])
+
+
+def header(document: Dict[str, Any]) -> str:
+    """The machine line, a load warning, then per route each target's version and footprint."""
+    machine = document["machine"]
+    pin = (
+        f"client on CPU {machine['client_cpu']}, server on CPU {machine['server_cpu']}"
+        if machine["client_cpu"] is not None
+        else "not pinned"
+    )
+    lines = [
+        f"edgequake bench: Python {machine['python']} on {machine['cpu_model'] or '?'}, "
+        f"{machine['cpu_count']} CPUs, {pin}",
+    ]
+    load = machine.get("loadavg_at_start")
+    if load and load[0] > 0.5:
+        lines.append(
+            f"  ! load average {load[0]:.2f} at start: other processes are using the CPUs, "
+            "so these numbers are noisy (compare ratios within this run, not across runs)"
+        )
+    for route, doc in document["routes"].items():
+        lines.append(f"route {route} ({doc['model']}):")
+        for name, info in doc["targets"].items():
+            if info.get("status") == "ok":
+                extra = (
+                    f"RSS after run {info.get('rss_mb_end')} MB, {info.get('threads_end')} threads, "
+                    f"{info.get('server_connections')} connections for {info.get('server_requests')} requests"
+                )
+                lines.append(f"  {name:<10} {info.get('version') or '?':<10} {extra}")
+            else:
+                lines.append(f"  {name:<10} {info.get('status')}: {info.get('reason', '')}")
+    return "\n".join(lines) + "\n"
