@@ -223,3 +223,43 @@ def header(document: Dict[str, Any]) -> str:
             else:
                 lines.append(f"  {name:<10} {info.get('status')}: {info.get('reason', '')}")
     return "\n".join(lines) + "\n"
+
+
+def markdown_summary(document: Dict[str, Any], target: str = "edgequake") -> str:
+    """The README's Speed table: ``target``'s primary ratios per route and scenario, with where and
+    when they were measured, so the README is regenerated from a run, never typed in."""
+    scenarios = [s for s in ("sync", "stream", "async") if s in document["config"]["scenarios"]]
+    head = ["route", *(f"{s} vs {base}" for s in scenarios for base in BASELINES)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for route, doc in document["routes"].items():
+        cells = [f"`{route}` ({doc['model']})"]
+        for scenario in scenarios:
+            entry = doc["results"].get(scenario, {}).get(target, {})
+            primary = next(iter(RATIO_METRICS[scenario]))
+            for base in BASELINES:
+                cells.append(_fmt_ratio(lookup(entry, ("ratios", f"vs_{base}", primary))))
+        lines.append("| " + " | ".join(cells) + " |")
+    machine = document["machine"]
+    load = (machine.get("loadavg_at_start") or [0.0])[0]
+    busy = " (other work was running)" if load > 0.5 else ""
+    command = " ".join(["python -m bench", *document["command"][2:]])  # [1] is the script's path
+    rounds = document["config"]["concurrency"]
+    lines += [
+        "",
+        f"{target}'s median time per call (sync, stream) and per round of {rounds} concurrent calls "
+        "(async), divided by the same route's litellm and raw httpx: below 1.00x is faster. "
+        f"From `{command}` at {document['generated_at']} on {machine['cpu_count']} CPUs "
+        f"({machine['cpu_model'] or '?'}, Python {machine['python']}), load average {load:.1f} at "
+        f"start{busy}; regenerate with `python -m bench.report`.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m bench.report [results.json]: print the README's Speed table
+    import json
+    import sys
+    from pathlib import Path as _Path
+
+    default = _Path(__file__).resolve().parent / "results" / "latest.json"
+    source = _Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    print(markdown_summary(json.loads(source.read_text())))

@@ -160,7 +160,7 @@ def _anthropic_body() -> bytes:
 
 def _anthropic_stream() -> bytes:
     start_usage = {**_ANTHROPIC_USAGE, "output_tokens": 1}
-    message = {
+    message: Dict[str, object] = {
         "model": ANTHROPIC_MODEL,
         "id": _ANTHROPIC_ID,
         "type": "message",

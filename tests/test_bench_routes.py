@@ -5,7 +5,7 @@ and each must reach that route's endpoint (not fall back to another wire). All o
 from __future__ import annotations
 
 import asyncio
-from typing import Dict, Iterator
+from typing import Any, Dict, Iterator, Tuple
 
 import pytest
 
@@ -15,7 +15,7 @@ from bench.targets import EXPECTED_PIECES, EXPECTED_TEXT, Target
 from bench.worker import Counter, Mismatch, bench_sync
 
 # The server counter each route's sync call and stream must move.
-KINDS: Dict[str, tuple] = {
+KINDS: Dict[str, Tuple[str, str]] = {
     "openai": ("chat", "chat_stream"),
     "anthropic": ("anthropic", "anthropic_stream"),
     "gemini": ("gemini", "gemini_stream"),
@@ -85,3 +85,40 @@ def test_sdk_target_reports_not_installed_or_answers(bench_server: Bench) -> Non
         assert target.stream() == EXPECTED_PIECES
     finally:
         target.close()
+
+
+def test_targets_option_is_applied_per_route() -> None:
+    from bench.run import parse_args, route_targets
+
+    assert route_targets(parse_args(["--quick"])) == {r.name: list(r.defaults) for r in ROUTES.values()}
+    plan = route_targets(parse_args(["--routes", "openai,anthropic", "--targets", "edgequake,openai"]))
+    assert plan == {"openai": ["edgequake", "openai"], "anthropic": ["edgequake"]}
+
+
+def test_readme_table_is_built_from_the_json() -> None:
+    from bench.report import add_ratios, markdown_summary
+
+    def sync(median: float) -> Dict[str, Dict[str, Dict[str, Any]]]:
+        return {
+            "sync": {
+                n: {"latency_us": {"median": m}}
+                for n, m in (("edgequake", median), ("litellm", 10.0), ("httpx", 2.0))
+            }
+        }
+
+    routes: Dict[str, Any] = {}
+    for name, median in (("openai", 1.0), ("gemini", 4.0)):
+        results = sync(median)
+        add_ratios(results)
+        routes[name] = {"model": ROUTES[name].model, "results": results}
+    document = {
+        "config": {"scenarios": ["sync"], "concurrency": 100},
+        "routes": routes,
+        "machine": {"cpu_count": 2, "cpu_model": "x", "python": "3.11", "loadavg_at_start": [3.0]},
+        "command": ["python", "bench/__main__.py", "--quick"],
+        "generated_at": "2026-01-01T00:00:00+00:00",
+    }
+    table = markdown_summary(document)
+    assert "| `openai` (openai/gpt-4o-mini) | 0.10x | 0.50x |" in table
+    assert "| `gemini` (gemini/gemini-2.5-flash) | 0.40x | 2.00x |" in table
+    assert "`python -m bench --quick`" in table and "other work was running" in table
