@@ -248,7 +248,7 @@ def markdown_summary(document: Dict[str, Any], target: str = "edgequake") -> str
         "",
         f"{target}'s median time per call (sync, stream) and per round of {rounds} concurrent calls "
         "(async), divided by the same route's litellm and raw httpx: below 1.00x is faster. "
-        f"From `{command}` at {document['generated_at']} on {machine['cpu_count']} CPUs "
+        f"From `{command}`, finished {document['generated_at']}, on {machine['cpu_count']} CPUs "
         f"({machine['cpu_model'] or '?'}, Python {machine['python']}), load average {load:.1f} at "
         f"start{busy}; regenerate with `python -m bench.report`.",
     ]
