@@ -127,7 +127,7 @@ def _fmt_ratio(value: Optional[float]) -> str:
 
 TITLES = {
     "sync": "(a) sync, non-streaming: one call per iteration",
-    "stream": "(b) sync stream: one 5-chunk stream consumed fully per iteration",
+    "stream": "(b) sync stream: one {stream_shape} consumed fully per iteration",
     "async": "(c) async: {concurrency} concurrent calls per round (wall = one round)",
     "import": "(d) import: fresh interpreter per sample, over a bare interpreter",
 }
@@ -169,7 +169,7 @@ def render(
                 notes.append(f"  ! {name}: {check}")
             for warning in entry.get("warnings", []):
                 notes.append(f"  ! {name}: {warning}")
-        title = TITLES[scenario].format(**config)
+        title = TITLES[scenario].format(**{"stream_shape": "5-chunk stream", **config})
         out.append(_table(title, headers, rows, primary))
         out.extend(notes)
         out.append("")

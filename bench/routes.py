@@ -27,6 +27,7 @@ class Route:
         base_path: str,
         factories: Tuple[TargetFactory, ...],
         defaults: Tuple[str, ...],
+        stream_shape: str,
     ) -> None:
         self.name = name
         self.model = model
@@ -34,6 +35,7 @@ class Route:
         self.base_path = base_path
         self.targets: Dict[str, TargetFactory] = {f().name: f for f in factories}
         self.defaults = defaults
+        self.stream_shape = stream_shape  # for the (b) table's title: what one stream is on this wire
 
     def base_url(self, root: str) -> str:
         return root + self.base_path
@@ -50,6 +52,7 @@ ROUTES: Dict[str, Route] = {
             "/v1",
             tuple(targets.TARGETS.values()),
             targets.DEFAULT_TARGETS,
+            "5-chunk stream",
         ),
         Route(
             "anthropic",
@@ -63,6 +66,7 @@ ROUTES: Dict[str, Route] = {
                 targets_anthropic.AnthropicSDK,
             ),
             ("edgequake", "litellm", "httpx", "anthropic"),
+            "7-event stream (3 text deltas)",
         ),
         Route(
             "gemini",
@@ -71,6 +75,7 @@ ROUTES: Dict[str, Route] = {
             "/v1beta",
             (targets_gemini.GeminiEdgequake, targets_gemini.GeminiLitellm, targets_gemini.GeminiHttpx),
             ("edgequake", "litellm", "httpx"),
+            "3-chunk stream",
         ),
     )
 }

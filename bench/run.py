@@ -336,7 +336,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(header(document))
     for route_name, doc in routes.items():
         print(f"=== route {route_name}: model {doc['model']}, {doc['wire']} ===\n")
-        print(render(doc["results"], [*doc["order"], BARE], config))
+        shape = {"stream_shape": ROUTES[route_name].stream_shape}
+        print(render(doc["results"], [*doc["order"], BARE], {**config, **shape}))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(document, indent=2) + "\n")
