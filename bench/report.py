@@ -127,7 +127,7 @@ def _fmt_ratio(value: Optional[float]) -> str:
 
 TITLES = {
     "sync": "(a) sync, non-streaming: one call per iteration",
-    "stream": "(b) sync stream: one 5-chunk stream consumed fully per iteration",
+    "stream": "(b) sync stream: one {stream_shape} consumed fully per iteration",
     "async": "(c) async: {concurrency} concurrent calls per round (wall = one round)",
     "import": "(d) import: fresh interpreter per sample, over a bare interpreter",
 }
@@ -169,7 +169,7 @@ def render(
                 notes.append(f"  ! {name}: {check}")
             for warning in entry.get("warnings", []):
                 notes.append(f"  ! {name}: {warning}")
-        title = TITLES[scenario].format(**config)
+        title = TITLES[scenario].format(**{"stream_shape": "5-chunk stream", **config})
         out.append(_table(title, headers, rows, primary))
         out.extend(notes)
         out.append("")
@@ -191,3 +191,75 @@ def _table(title: str, headers: List[str], rows: List[List[str]], primary: str) 
     rule = "-" * len(line(headers))
     body = [line(r) for r in rows]
     return "\n".join([title, rule, line(headers), rule, *body, rule, f"ratios: {primary} / baseline's"])
+
+
+def header(document: Dict[str, Any]) -> str:
+    """The machine line, a load warning, then per route each target's version and footprint."""
+    machine = document["machine"]
+    pin = (
+        f"client on CPU {machine['client_cpu']}, server on CPU {machine['server_cpu']}"
+        if machine["client_cpu"] is not None
+        else "not pinned"
+    )
+    lines = [
+        f"edgequake bench: Python {machine['python']} on {machine['cpu_model'] or '?'}, "
+        f"{machine['cpu_count']} CPUs, {pin}",
+    ]
+    load = machine.get("loadavg_at_start")
+    if load and load[0] > 0.5:
+        lines.append(
+            f"  ! load average {load[0]:.2f} at start: other processes are using the CPUs, "
+            "so these numbers are noisy (compare ratios within this run, not across runs)"
+        )
+    for route, doc in document["routes"].items():
+        lines.append(f"route {route} ({doc['model']}):")
+        for name, info in doc["targets"].items():
+            if info.get("status") == "ok":
+                extra = (
+                    f"RSS after run {info.get('rss_mb_end')} MB, {info.get('threads_end')} threads, "
+                    f"{info.get('server_connections')} connections for {info.get('server_requests')} requests"
+                )
+                lines.append(f"  {name:<10} {info.get('version') or '?':<10} {extra}")
+            else:
+                lines.append(f"  {name:<10} {info.get('status')}: {info.get('reason', '')}")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_summary(document: Dict[str, Any], target: str = "edgequake") -> str:
+    """The README's Speed table: ``target``'s primary ratios per route and scenario, with where and
+    when they were measured, so the README is regenerated from a run, never typed in."""
+    scenarios = [s for s in ("sync", "stream", "async") if s in document["config"]["scenarios"]]
+    head = ["route", *(f"{s} vs {base}" for s in scenarios for base in BASELINES)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for route, doc in document["routes"].items():
+        cells = [f"`{route}` ({doc['model']})"]
+        for scenario in scenarios:
+            entry = doc["results"].get(scenario, {}).get(target, {})
+            primary = next(iter(RATIO_METRICS[scenario]))
+            for base in BASELINES:
+                cells.append(_fmt_ratio(lookup(entry, ("ratios", f"vs_{base}", primary))))
+        lines.append("| " + " | ".join(cells) + " |")
+    machine = document["machine"]
+    load = (machine.get("loadavg_at_start") or [0.0])[0]
+    busy = " (other work was running)" if load > 0.5 else ""
+    command = " ".join(["python -m bench", *document["command"][2:]])  # [1] is the script's path
+    rounds = document["config"]["concurrency"]
+    lines += [
+        "",
+        f"{target}'s median time per call (sync, stream) and per round of {rounds} concurrent calls "
+        "(async), divided by the same route's litellm and raw httpx: below 1.00x is faster. "
+        f"From `{command}`, finished {document['generated_at']}, on {machine['cpu_count']} CPUs "
+        f"({machine['cpu_model'] or '?'}, Python {machine['python']}), load average {load:.1f} at "
+        f"start{busy}; regenerate with `python -m bench.report`.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m bench.report [results.json]: print the README's Speed table
+    import json
+    import sys
+    from pathlib import Path as _Path
+
+    default = _Path(__file__).resolve().parent / "results" / "latest.json"
+    source = _Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    print(markdown_summary(json.loads(source.read_text())))

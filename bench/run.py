@@ -1,23 +1,23 @@
-"""Benchmark edgequake against litellm, the openai SDK and raw httpx on one loopback server.
+"""Benchmark edgequake against litellm, the providers' SDKs and raw httpx on one loopback server.
 
-    python -m bench                 # full run, all default targets
-    python -m bench --quick         # small counts, well under a minute
-    python -m bench --targets litellm,openai --scenarios sync,stream
+    python -m bench                 # full run: every route, all default targets
+    python -m bench --quick         # small counts
+    python -m bench --routes anthropic --targets edgequake,litellm --scenarios sync,stream
 
 One run starts ``bench/server.py`` (pinned to CPU 1 when there are two or more CPUs), pins itself
-to CPU 0, measures import cost in fresh interpreters, then starts one worker process per target
-(``bench/worker.py``) that warms the target up and times the sync, stream and async scenarios.
-Tables go to stdout; the full results go to ``bench/results/latest.json``. See docs/benchmarks.md.
+to CPU 0, measures import cost in fresh interpreters, then, route by route (OpenAI, Anthropic,
+Gemini wires), starts one worker process per target (``bench/worker.py``) that warms the target up,
+checks its answers and times the sync, stream and async scenarios. Tables go to stdout, per route;
+the full results go to ``bench/results/latest.json``. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime
-import http.client
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -28,15 +28,16 @@ from typing import Any, Dict, List, Optional, Tuple
 if __package__ in (None, ""):  # run as `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.host import REPO_ROOT, Server, cpu_plan, machine
 from bench.imports import BARE, measure_imports
-from bench.report import RATIO_METRICS, add_first_call, add_ratios, lookup, render
-from bench.targets import DEFAULT_TARGETS, TARGETS
+from bench.report import RATIO_METRICS, add_first_call, add_ratios, header, lookup, render
+from bench.routes import ALL_TARGET_NAMES, DEFAULT_ROUTES, ROUTES, Route
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = REPO_ROOT / "bench"
-DEFAULT_OUTPUT = BENCH_DIR / "results" / "latest.json"
+DEFAULT_OUTPUT = REPO_ROOT / "bench" / "results" / "latest.json"
 SCENARIOS = ("sync", "stream", "async", "import")
-SCHEMA_VERSION = 1
+# 2: results per route under "routes"; the top-level "results" and "targets" are the OpenAI route's,
+# at the paths schema 1 had, so older results still compare.
+SCHEMA_VERSION = 2
 
 # name: (full run, --quick)
 COUNTS: Dict[str, Tuple[int, int]] = {
@@ -74,15 +75,22 @@ def _csv(value: str, allowed: Tuple[str, ...], what: str) -> List[str]:
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Compare edgequake, litellm, the openai SDK and raw httpx against one loopback server.",
+        description="Compare edgequake, litellm, provider SDKs and raw httpx on one loopback server.",
     )
-    parser.add_argument("--quick", action="store_true", help="small counts (finishes in well under 60 s)")
-    names = tuple(TARGETS)
+    parser.add_argument("--quick", action="store_true", help="small counts (a smoke test)")
+    parser.add_argument(
+        "--routes",
+        type=lambda v: _csv(v, DEFAULT_ROUTES, "route"),
+        default=list(DEFAULT_ROUTES),
+        help=f"comma-separated, from {','.join(DEFAULT_ROUTES)} (default all)",
+    )
+    defaults = "; ".join(f"{r.name}: {','.join(r.defaults)}" for r in ROUTES.values())
     parser.add_argument(
         "--targets",
-        type=lambda v: _csv(v, names, "target"),
-        default=list(DEFAULT_TARGETS),
-        help=f"comma-separated, from {','.join(names)} (default {','.join(DEFAULT_TARGETS)})",
+        type=lambda v: _csv(v, ALL_TARGET_NAMES, "target"),
+        default=None,
+        help=f"comma-separated, from {','.join(ALL_TARGET_NAMES)}; each route runs those it has "
+        f"(default per route: {defaults})",
     )
     parser.add_argument(
         "--scenarios",
@@ -118,60 +126,17 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     return args
 
 
-def _cpu_plan(pin: bool) -> Tuple[Optional[int], Optional[int]]:
-    """(client CPU, server CPU), or (None, None) when not pinning."""
-    if not pin or not hasattr(os, "sched_getaffinity"):
-        return None, None
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None, None
-    return cpus[0], cpus[1]
-
-
-class Server:
-    """The benchmark server as a child process; it exits when we close its stdin."""
-
-    def __init__(self, cpu: Optional[int]) -> None:
-        command = [sys.executable, str(BENCH_DIR / "server.py"), "--port", "0", "--exit-on-stdin-eof"]
-        if cpu is not None:
-            command += ["--cpu", str(cpu)]
-        self.proc = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(REPO_ROOT)
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().decode().split()
-        if len(line) != 2 or line[0] != "LISTENING":
-            self.stop()
-            raise RuntimeError(f"benchmark server did not start (said {line!r})")
-        self.port = int(line[1])
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
-
-    def stats(self) -> Dict[str, Any]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", "/_stats")
-            return dict(json.loads(conn.getresponse().read()))
-        finally:
-            conn.close()
-
-    def stop(self) -> None:
-        if self.proc.stdin is not None:
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def run_worker(name: str, server: Server, config: Dict[str, Any], timeout: float) -> Dict[str, Any]:
-    """Run bench.worker for one target; never raises for the target's failures."""
+def run_worker(
+    route: Route, name: str, server: Server, config: Dict[str, Any], timeout: float
+) -> Dict[str, Any]:
+    """Run bench.worker for one target of one route; never raises for the target's failures."""
     before = server.stats()
+    base_url = route.base_url(server.root_url)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         out = Path(tmp) / "result.json"
         command = [
-            sys.executable, "-m", "bench.worker", "--target", name, "--base-url", server.base_url,
-            "--config", json.dumps(config), "--out", str(out),
+            sys.executable, "-m", "bench.worker", "--route", route.name, "--target", name,
+            "--base-url", base_url, "--config", json.dumps(config), "--out", str(out),
         ]  # fmt: skip
         proc = subprocess.Popen(
             command, cwd=str(REPO_ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -204,7 +169,12 @@ def run_worker(name: str, server: Server, config: Dict[str, Any], timeout: float
 
 
 def run_workers(
-    names: List[str], scenarios: List[str], server: Server, config: Dict[str, Any], args: argparse.Namespace
+    route: Route,
+    names: List[str],
+    scenarios: List[str],
+    server: Server,
+    config: Dict[str, Any],
+    args: argparse.Namespace,
 ) -> Tuple[Dict[str, Dict[str, Dict[str, Any]]], Dict[str, Dict[str, Any]]]:
     """Run every target's worker ``--passes`` times (alternating order); keep each target's best pass."""
     results: Dict[str, Dict[str, Dict[str, Any]]] = {s: {} for s in scenarios}
@@ -215,8 +185,8 @@ def run_workers(
             if targets.get(name, {}).get("status") == "not installed":
                 continue
             label = f" (pass {pass_no + 1}/{args.passes})" if args.passes > 1 else ""
-            _log(f"{name}: {', '.join(scenarios)}{label} ...")
-            outcome = run_worker(name, server, config, args.timeout)
+            _log(f"{route.name}/{name}: {', '.join(scenarios)}{label} ...")
+            outcome = run_worker(route, name, server, config, args.timeout)
             entries = outcome.pop("scenarios", {})
             if outcome.get("status") != "ok":
                 failed = {"status": outcome.get("status", "error"), "reason": outcome.get("reason", "")}
@@ -225,7 +195,7 @@ def run_workers(
                 if scenario in entries:
                     _keep_best(results[scenario], name, scenario, entries[scenario], pass_no)
             for warning in outcome.get("warnings", []):
-                _log(f"  warning: {name}: {warning}")
+                _log(f"  warning: {route.name}/{name}: {warning}")
             previous = targets.get(name)
             if previous is not None and previous.get("status") == "ok" and outcome.get("status") != "ok":
                 previous.setdefault("warnings", []).append(f"pass {pass_no + 1}: {outcome.get('reason')}")
@@ -251,86 +221,132 @@ def _keep_best(
     by_target[name]["passes"] = history
 
 
-def _machine(client_cpu: Optional[int], server_cpu: Optional[int]) -> Dict[str, Any]:
-    model = ""
-    try:
-        with open("/proc/cpuinfo") as fh:
-            model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), "")
-    except OSError:
-        pass
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def route_targets(args: argparse.Namespace) -> Dict[str, List[str]]:
+    """Each selected route's targets: its defaults, or those of ``--targets`` it has."""
+    plan: Dict[str, List[str]] = {}
+    for name in args.routes:
+        route = ROUTES[name]
+        wanted = list(route.defaults) if args.targets is None else args.targets
+        chosen = [t for t in wanted if t in route.targets]
+        if chosen:
+            plan[name] = chosen
+        else:
+            _log(f"route {name}: none of {', '.join(wanted)} speaks it; skipped")
+    return plan
+
+
+def measure_all_imports(plan: Dict[str, List[str]], runs: int) -> Dict[str, Dict[str, Any]]:
+    """Import cost does not depend on the route, so each distinct import is measured once, for all."""
+    codes: Dict[str, str] = {}
+    for route_name, names in plan.items():
+        for name in names:
+            code = ROUTES[route_name].targets[name]().import_code
+            if codes.setdefault(name, code) != code:  # a name must mean one library on every route
+                raise RuntimeError(f"target {name} imports differently on route {route_name}")
+    return measure_imports(codes, runs, cwd=str(REPO_ROOT))
+
+
+def _route_results(
+    route: Route, names: List[str], imports: Optional[Dict[str, Dict[str, Any]]], server: Server,
+    config: Dict[str, Any], args: argparse.Namespace,
+) -> Dict[str, Any]:  # fmt: skip
+    results: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    targets: Dict[str, Dict[str, Any]] = {}
+    if imports is not None:  # a copy per route: ratios and +1st call are the route's own
+        results["import"] = {n: copy.deepcopy(e) for n, e in imports.items() if n in names or n == BARE}
+    worker_scenarios = [s for s in args.scenarios if s != "import"]
+    if worker_scenarios:
+        worker_results, targets = run_workers(route, names, worker_scenarios, server, config, args)
+        results.update(worker_results)
+    for name in names:
+        imp = results.get("import", {}).get(name)
+        if name not in targets and imp is not None:
+            targets[name] = {"target": name, "status": imp["status"], "reason": imp.get("reason", "")}
+    add_first_call(results)
+    add_ratios(results)
     return {
-        "platform": platform.platform(),
-        "python": sys.version.split()[0],
-        "implementation": platform.python_implementation(),
-        "executable": sys.executable,
-        "cpu_model": model,
-        "cpu_count": os.cpu_count(),
-        "client_cpu": client_cpu,
-        "server_cpu": server_cpu,
-        "loadavg_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "model": route.model,
+        "wire": route.wire,
+        "base_url": route.base_url(server.root_url),
+        "order": names,
+        "targets": targets,
+        "results": results,
     }
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def mismatches(routes: Dict[str, Dict[str, Any]]) -> List[str]:
+    """Every scenario whose warm-up answers were wrong: the run then exits non-zero."""
+    return [
+        f"{route}/{name} {scenario}: {entry.get('reason', '')}"
+        for route, doc in routes.items()
+        for scenario, by_target in doc["results"].items()
+        for name, entry in by_target.items()
+        if entry.get("check") == "failed"
+    ]
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     # Inherited by every worker and import sample: never fetch litellm's cost map over the network.
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    plan = route_targets(args)
     config: Dict[str, Any] = {name: getattr(args, name) for name in COUNTS}
     config["scenarios"] = args.scenarios
-    config["targets"] = args.targets
+    config["routes"] = list(plan)
+    config["targets"] = plan.get("openai", [])  # schema 1's key: the OpenAI route's targets
+    config["targets_by_route"] = plan
     config["quick"] = args.quick
     config["passes"] = args.passes
-    client_cpu, server_cpu = _cpu_plan(not args.no_pin)
+    client_cpu, server_cpu = cpu_plan(not args.no_pin)
     started = time.perf_counter()
-    results: Dict[str, Dict[str, Dict[str, Any]]] = {}
-    targets: Dict[str, Dict[str, Any]] = {}
+    routes: Dict[str, Dict[str, Any]] = {}
 
     server = Server(server_cpu)
     try:
         if client_cpu is not None:
             os.sched_setaffinity(0, {client_cpu})  # inherited by workers and import samples
-        _log(f"server {server.base_url} (cpu {server_cpu}), client cpu {client_cpu}")
-        if "import" in args.scenarios:
+        _log(f"server {server.root_url} (cpu {server_cpu}), client cpu {client_cpu}")
+        imports = None
+        if "import" in args.scenarios and plan:
             _log(f"import: {config['import_runs']} fresh interpreters per target ...")
-            codes = {name: TARGETS[name]().import_code for name in args.targets}
-            results["import"] = measure_imports(codes, config["import_runs"], cwd=str(REPO_ROOT))
-        worker_scenarios = [s for s in args.scenarios if s != "import"]
-        if worker_scenarios:
-            worker_results, targets = run_workers(args.targets, worker_scenarios, server, config, args)
-            results.update(worker_results)
+            imports = measure_all_imports(plan, config["import_runs"])
+        for route_name, names in plan.items():
+            routes[route_name] = _route_results(ROUTES[route_name], names, imports, server, config, args)
         server_totals = server.stats()
     finally:
         server.stop()
 
-    for name in args.targets:
-        imp = results.get("import", {}).get(name)
-        if name not in targets and imp is not None:
-            targets[name] = {"target": name, "status": imp["status"], "reason": imp.get("reason", "")}
-    add_first_call(results)
-    add_ratios(results)
+    openai = routes.get("openai", {})
     document = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "command": [Path(sys.executable).name, *(sys.argv if argv is None else ["-m", "bench", *argv])],
         "duration_s": round(time.perf_counter() - started, 1),
-        "machine": _machine(client_cpu, server_cpu),
+        "machine": machine(client_cpu, server_cpu),
         "config": config,
-        "server": {"base_url": server.base_url, "totals": server_totals},
-        "targets": targets,
-        "results": results,
+        "server": {"base_url": server.base_url, "root_url": server.root_url, "totals": server_totals},
+        "targets": openai.get("targets", {}),
+        "results": openai.get("results", {}),
+        "routes": routes,
     }
-    print(_header(document))
-    print(render(results, [*args.targets, BARE], config))
+    print(header(document))
+    for route_name, doc in routes.items():
+        print(f"=== route {route_name}: model {doc['model']}, {doc['wire']} ===\n")
+        shape = {"stream_shape": ROUTES[route_name].stream_shape}
+        print(render(doc["results"], [*doc["order"], BARE], {**config, **shape}))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(document, indent=2) + "\n")
     tmp.replace(args.output)
     print(f"results written to {_display(args.output)} ({document['duration_s']} s)")
-    return 0
+    failed = mismatches(routes)
+    for line in failed:
+        _log(f"! wrong answer: {line}")
+    return 1 if failed else 0
 
 
 def _display(path: Path) -> str:
@@ -338,35 +354,6 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def _header(document: Dict[str, Any]) -> str:
-    machine = document["machine"]
-    pin = (
-        f"client on CPU {machine['client_cpu']}, server on CPU {machine['server_cpu']}"
-        if machine["client_cpu"] is not None
-        else "not pinned"
-    )
-    lines = [
-        f"edgequake bench: Python {machine['python']} on {machine['cpu_model'] or platform.machine()}, "
-        f"{machine['cpu_count']} CPUs, {pin}",
-    ]
-    load = machine.get("loadavg_at_start")
-    if load and load[0] > 0.5:
-        lines.append(
-            f"  ! load average {load[0]:.2f} at start: other processes are using the CPUs, "
-            "so these numbers are noisy (compare ratios within this run, not across runs)"
-        )
-    for name, info in document["targets"].items():
-        if info.get("status") == "ok":
-            extra = (
-                f"RSS after run {info.get('rss_mb_end')} MB, {info.get('threads_end')} threads, "
-                f"{info.get('server_connections')} connections for {info.get('server_requests')} requests"
-            )
-            lines.append(f"  {name:<10} {info.get('version') or '?':<10} {extra}")
-        else:
-            lines.append(f"  {name:<10} {info.get('status')}: {info.get('reason', '')}")
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""A zero-latency, OpenAI-shaped HTTP/1.1 keep-alive server for the benchmarks.
+"""A zero-latency HTTP/1.1 keep-alive server for the benchmarks: OpenAI, Anthropic and Gemini wires.
 
-It answers, with fixed bodies built once at start-up:
+It answers, with fixed bodies built once at start-up, the same reply text and the same three stream
+pieces on every route, so every client's answer is checked against the same expected values:
 
 - ``POST .../chat/completions``: a ``chat.completion`` JSON body, or, when the request body has
   ``"stream": true``, a 5-chunk SSE stream (role, three content pieces, finish) then ``data: [DONE]``,
@@ -8,6 +9,12 @@ It answers, with fixed bodies built once at start-up:
   ``stream_options.include_usage`` a sixth, usage-only chunk is added, as OpenAI does.
 - ``POST .../embeddings``: a one-vector ``list`` body (base64 when ``encoding_format`` is ``base64``,
   which is what the openai SDK asks for by default).
+- ``POST .../v1/messages`` (Anthropic Messages API): a ``message`` object, or with ``"stream": true``
+  the SSE event sequence Anthropic sends (message_start, content_block_start, one content_block_delta
+  per piece, content_block_stop, message_delta with the usage, message_stop).
+- ``POST .../models/<m>:generateContent`` (Gemini): a GenerateContentResponse (``candidates``,
+  ``usageMetadata``); ``:streamGenerateContent?alt=sse``: one ``data: {...}`` chunk per piece, the last
+  with ``finishReason``, separated by ``\\r\\n\\r\\n`` as Google's servers do.
 - ``GET /_stats``: request and connection counters as JSON, so the runner can check that every call
   reached the server exactly once and see how many connections each client opened.
 
@@ -102,9 +109,15 @@ def _stream_response(include_usage: bool) -> bytes:
         usage_chunk["usage"] = _USAGE
         events.append(usage_chunk)
     frames = [b"data: " + _dumps(event) + b"\n\n" for event in events] + [b"data: [DONE]\n\n"]
+    return _sse_response(frames)
+
+
+def _sse_response(frames: List[bytes], content_type: bytes = b"text/event-stream; charset=utf-8") -> bytes:
+    """One HTTP chunk per SSE frame, as the providers flush them, so clients parse the same
+    framing they meet in production (and the connection stays reusable: chunked, not close)."""
     head = (
         b"HTTP/1.1 200 OK\r\n"
-        b"content-type: text/event-stream; charset=utf-8\r\n"
+        b"content-type: " + content_type + b"\r\n"
         b"cache-control: no-cache\r\n"
         b"transfer-encoding: chunked\r\n"
         b"x-request-id: req_bench\r\n"
@@ -112,6 +125,114 @@ def _stream_response(include_usage: bool) -> bytes:
     )
     body = b"".join(b"%x\r\n%s\r\n" % (len(frame), frame) for frame in frames)
     return head + body + b"0\r\n\r\n"
+
+
+# --- Anthropic Messages API -------------------------------------------------------------------
+# Shapes from cassettes/anthropic/ (mirascope claude-sonnet-4-5 recordings): usage with the cache
+# fields and service_tier, as the real API sends them, so clients do their usual amount of parsing.
+
+ANTHROPIC_MODEL = "claude-sonnet-4-5-20250929"
+_ANTHROPIC_ID = "msg_bench0000000000000000001"
+_ANTHROPIC_USAGE: Dict[str, object] = {
+    "input_tokens": 9,
+    "cache_creation_input_tokens": 0,
+    "cache_read_input_tokens": 0,
+    "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+    "output_tokens": 9,
+    "service_tier": "standard",
+}
+
+
+def _anthropic_body() -> bytes:
+    return _dumps(
+        {
+            "model": ANTHROPIC_MODEL,
+            "id": _ANTHROPIC_ID,
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "text", "text": REPLY_TEXT}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": _ANTHROPIC_USAGE,
+        }
+    )
+
+
+def _anthropic_stream() -> bytes:
+    start_usage = {**_ANTHROPIC_USAGE, "output_tokens": 1}
+    message: Dict[str, object] = {
+        "model": ANTHROPIC_MODEL,
+        "id": _ANTHROPIC_ID,
+        "type": "message",
+        "role": "assistant",
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": start_usage,
+    }
+    events: List[Dict[str, object]] = [
+        {"type": "message_start", "message": message},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    ]
+    events += [
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
+        for piece in STREAM_PIECES
+    ]
+    events += [
+        {"type": "content_block_stop", "index": 0},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {
+                "input_tokens": 9,
+                "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 0,
+                "output_tokens": 9,
+            },
+        },
+        {"type": "message_stop"},
+    ]
+    frames = [b"event: %s\ndata: %s\n\n" % (str(e["type"]).encode(), _dumps(e)) for e in events]
+    return _sse_response(frames)
+
+
+# --- Gemini (AI Studio) ---------------------------------------------------------------------------
+# Shapes from cassettes/gemini/ (mirascope gemini-2.5-flash recordings): every stream chunk carries
+# usageMetadata, modelVersion and responseId; frames end in CRLF CRLF; content-type has no charset.
+
+GEMINI_MODEL = "gemini-2.5-flash"
+_GEMINI_ID = "benchGeminiResponse0001"
+
+
+def _gemini_usage(candidates_tokens: int) -> Dict[str, object]:
+    return {
+        "promptTokenCount": 9,
+        "candidatesTokenCount": candidates_tokens,
+        "totalTokenCount": 9 + candidates_tokens,
+        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 9}],
+    }
+
+
+def _gemini_chunk(text: str, finish: bool, candidates_tokens: int) -> Dict[str, object]:
+    candidate: Dict[str, object] = {"content": {"parts": [{"text": text}], "role": "model"}}
+    if finish:
+        candidate["finishReason"] = "STOP"
+    candidate["index"] = 0
+    return {
+        "candidates": [candidate],
+        "usageMetadata": _gemini_usage(candidates_tokens),
+        "modelVersion": GEMINI_MODEL,
+        "responseId": _GEMINI_ID,
+    }
+
+
+def _gemini_stream() -> bytes:
+    last = len(STREAM_PIECES) - 1
+    frames = [
+        b"data: " + _dumps(_gemini_chunk(piece, i == last, 3 * (i + 1))) + b"\r\n\r\n"
+        for i, piece in enumerate(STREAM_PIECES)
+    ]
+    return _sse_response(frames, content_type=b"text/event-stream")
 
 
 def _embedding_body(as_base64: bool) -> bytes:
@@ -133,6 +254,10 @@ STREAM = _stream_response(include_usage=False)
 STREAM_WITH_USAGE = _stream_response(include_usage=True)
 EMBEDDINGS = _response("200 OK", _embedding_body(as_base64=False))
 EMBEDDINGS_B64 = _response("200 OK", _embedding_body(as_base64=True))
+ANTHROPIC = _response("200 OK", _anthropic_body())
+ANTHROPIC_STREAM = _anthropic_stream()
+GEMINI = _response("200 OK", _dumps(_gemini_chunk(REPLY_TEXT, True, 9)))
+GEMINI_STREAM = _gemini_stream()
 
 
 def _error(status: str, message: str) -> bytes:
@@ -143,7 +268,16 @@ class Bench:
     """The routes, and the counters ``GET /_stats`` serves (connections are the shared server's)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.counts: Dict[str, int] = {"chat": 0, "chat_stream": 0, "embeddings": 0, "other": 0}
+        self.counts: Dict[str, int] = {
+            "chat": 0,
+            "chat_stream": 0,
+            "embeddings": 0,
+            "anthropic": 0,
+            "anthropic_stream": 0,
+            "gemini": 0,
+            "gemini_stream": 0,
+            "other": 0,
+        }
         self.http = HTTPServer(self.route, host, port)
 
     def as_json(self) -> bytes:
@@ -182,6 +316,19 @@ class Bench:
                 return STREAM_WITH_USAGE if with_usage else STREAM
             counts["chat"] += 1
             return CHAT
+        if path.endswith("/v1/messages"):
+            if payload.get("stream") is True:
+                counts["anthropic_stream"] += 1
+                return ANTHROPIC_STREAM
+            counts["anthropic"] += 1
+            return ANTHROPIC
+        # Gemini says stream in the URL (the method, and alt=sse), not in the body.
+        if path.endswith(":streamGenerateContent"):
+            counts["gemini_stream"] += 1
+            return GEMINI_STREAM
+        if path.endswith(":generateContent"):
+            counts["gemini"] += 1
+            return GEMINI
         if path.endswith("/embeddings"):
             counts["embeddings"] += 1
             return EMBEDDINGS_B64 if payload.get("encoding_format") == "base64" else EMBEDDINGS

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from bench.server import REPLY_TEXT, STREAM_PIECES
 
@@ -61,9 +61,12 @@ class Target:
 
 
 class _LitellmLike(Target):
-    """litellm and any drop-in with its API (edgequake): module-level completion/acompletion."""
+    """litellm and any drop-in with its API (edgequake): module-level completion/acompletion.
+
+    ``litellm_model`` picks the provider route; the other routes' modules subclass with their own."""
 
     module_name = ""
+    litellm_model = LITELLM_MODEL
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,7 +83,12 @@ class _LitellmLike(Target):
         return _dist_version(self.module_name) or getattr(self.mod, "__version__", None)
 
     def _kwargs(self) -> Dict[str, Any]:
-        return {"model": LITELLM_MODEL, "messages": MESSAGES, "api_base": self.base_url, "api_key": API_KEY}
+        return {
+            "model": self.litellm_model,
+            "messages": MESSAGES,
+            "api_base": self.base_url,
+            "api_key": API_KEY,
+        }
 
     def call(self) -> str:
         response = self.mod.completion(**self._kwargs())
@@ -183,7 +191,10 @@ class OpenAISDK(Target):
 
 
 class RawHttpx(Target):
-    """The floor for a Python HTTP client: post JSON, parse JSON, index into it."""
+    """The floor for a Python HTTP client: post JSON, parse JSON, index into it.
+
+    The other routes subclass it and change only the URLs, headers, body and the two parsers, so
+    every route's floor does the same minimal work."""
 
     name = "httpx"
     import_code = "import httpx"
@@ -193,14 +204,36 @@ class RawHttpx(Target):
         super().__init__()
         self.client: Any = None
         self.url = ""
+        self.stream_url = ""
         self.headers = {"authorization": f"Bearer {API_KEY}"}
         self.payload: Dict[str, Any] = {"model": MODEL, "messages": MESSAGES}
+        self.stream_payload: Dict[str, Any] = {**self.payload, "stream": True}
+
+    def urls(self, base_url: str) -> Tuple[str, str]:
+        """(call URL, stream URL)."""
+        url = f"{base_url}/chat/completions"
+        return url, url
+
+    @staticmethod
+    def text(body: Any) -> str:
+        """The reply text of a whole (parsed JSON) response."""
+        return str(body["choices"][0]["message"]["content"])
+
+    @staticmethod
+    def piece(data: str) -> Optional[str]:
+        """The content piece of one SSE ``data:`` payload, or None (a frame without text)."""
+        if data == "[DONE]":
+            return None  # read on to the end of the body, so the connection goes back to the pool
+        choices = json.loads(data)["choices"]
+        if choices and choices[0]["delta"].get("content"):
+            return str(choices[0]["delta"]["content"])
+        return None
 
     def setup(self, base_url: str) -> None:
         super().setup(base_url)
         import httpx
 
-        self.url = f"{base_url}/chat/completions"
+        self.url, self.stream_url = self.urls(base_url)
         self.client = httpx.Client()
 
     def version(self) -> Optional[str]:
@@ -209,22 +242,21 @@ class RawHttpx(Target):
     def call(self) -> str:
         response = self.client.post(self.url, json=self.payload, headers=self.headers)
         response.raise_for_status()
-        return str(response.json()["choices"][0]["message"]["content"])
+        return self.text(response.json())
 
     def stream(self) -> List[str]:
         pieces: List[str] = []
-        payload = {**self.payload, "stream": True}
-        with self.client.stream("POST", self.url, json=payload, headers=self.headers) as response:
+        piece_of = self.piece
+        with self.client.stream(
+            "POST", self.stream_url, json=self.stream_payload, headers=self.headers
+        ) as response:
             response.raise_for_status()
             for line in response.iter_lines():
                 if not line.startswith("data:"):
                     continue
-                data = line[5:].strip()
-                if data == "[DONE]":
-                    continue  # read on to the end of the body, so the connection goes back to the pool
-                choices = json.loads(data)["choices"]
-                if choices and choices[0]["delta"].get("content"):
-                    pieces.append(choices[0]["delta"]["content"])
+                piece = piece_of(line[5:].strip())
+                if piece:
+                    pieces.append(piece)
         return pieces
 
     @contextlib.asynccontextmanager
@@ -232,12 +264,12 @@ class RawHttpx(Target):
         import httpx
 
         async with httpx.AsyncClient() as client:
-            url, payload, headers = self.url, self.payload, self.headers
+            url, payload, headers, text = self.url, self.payload, self.headers, self.text
 
             async def acall() -> str:
                 response = await client.post(url, json=payload, headers=headers)
                 response.raise_for_status()
-                return str(response.json()["choices"][0]["message"]["content"])
+                return text(response.json())
 
             yield acall
 
