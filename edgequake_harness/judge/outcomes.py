@@ -116,6 +116,13 @@ def _crash(observation: Dict[str, Any]) -> Optional[str]:
     return None
 
 
+def _what_it_did(observation: Dict[str, Any]) -> str:
+    exc = observation.get("exception")
+    if exc:
+        return f"raised {exc.get('class')}({exc.get('status_code')})"
+    return "answered"
+
+
 def judge(
     reference: Dict[str, Any], candidate: Dict[str, Any], diffs: List[Diff], unregistered: List[Diff]
 ) -> Tuple[Outcome, Optional[str]]:
@@ -124,7 +131,12 @@ def judge(
         return Outcome.REFERENCE_ERROR, f"reference request not in the cassette: {reference['misses'][0]}"
     crash = _crash(reference)
     if crash:
-        return Outcome.REFERENCE_ERROR, f"reference raised {crash}"
+        # The reference cannot judge, but the candidate is still held to what a user needs: a
+        # litellm-family exception or an answer. A bare Python error is its failure, not the case's.
+        own = _crash(candidate)
+        if own:
+            return Outcome.CANDIDATE_ERROR, f"candidate raised {own} (the reference raised {crash})"
+        return Outcome.REFERENCE_ERROR, f"reference raised {crash}; candidate {_what_it_did(candidate)}"
     breaches = candidate.get("sandbox") or []
     if breaches:  # whatever else it did: a candidate must never reach outside or spend real keys
         return Outcome.SANDBOX, f"candidate {breaches[0]}" + (
