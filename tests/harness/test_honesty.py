@@ -50,9 +50,13 @@ def test_litellm_against_itself_is_fully_conformant(cases: List[Case]) -> None:
     with Runner(RunConfig(paths=[str(BUNDLED)], reference="litellm", candidate="litellm")) as itself:
         results = [itself.run_case(case) for case in cases]
     # A case where litellm itself crashes on real traffic (a bare ValueError on Groq's in-stream
-    # error, say) cannot judge anything, against itself included; a replay miss still fails here.
+    # error, say) cannot judge anything, against itself included (its candidate side, crashing too,
+    # is a candidate error naming the reference's crash); a replay miss still fails here.
     crashed = [
-        r for r in results if r.outcome is Outcome.REFERENCE_ERROR and "reference raised" in (r.reason or "")
+        r
+        for r in results
+        if r.outcome in (Outcome.REFERENCE_ERROR, Outcome.CANDIDATE_ERROR)
+        and "reference raised" in (r.reason or "")
     ]
     assert [
         (r.id, r.outcome.value, r.reason)
@@ -106,7 +110,10 @@ def test_async_mode_litellm_against_itself(cases: List[Case]) -> None:
     # A case where litellm itself crashes on real traffic (a bare ValueError on Groq's in-stream
     # error, say) cannot judge anything, against itself included; a replay miss still fails here.
     crashed = [
-        r for r in results if r.outcome is Outcome.REFERENCE_ERROR and "reference raised" in (r.reason or "")
+        r
+        for r in results
+        if r.outcome in (Outcome.REFERENCE_ERROR, Outcome.CANDIDATE_ERROR)
+        and "reference raised" in (r.reason or "")
     ]
     assert [
         (r.id, r.outcome.value, r.reason)
