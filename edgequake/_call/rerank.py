@@ -11,13 +11,13 @@ since it maps again what its sync call raised).
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any, Dict, Optional, Tuple
 
 from edgequake import _core
 from edgequake._call.aio import await_core
 from edgequake._call.prepare import PreparedCall, prepare_call
 from edgequake._call.routing import NotNative, Route, UnsupportedProviderError, split_model
+from edgequake._shaping.routes import call_record
 
 __all__ = ["arerank", "rerank"]
 
@@ -60,11 +60,7 @@ def _shape(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
     ms = (time.perf_counter() - call.started) * 1000.0
     hidden = {
         "_response_ms": ms,
-        "callback_duration_ms": 0.0,
-        "litellm_call_id": str(uuid.uuid4()),
-        "api_base": call.route.api_base or "https://api.cohere.com",
-        "model_id": None,
-        "response_cost": None,  # litellm's cost map, which edgequake does not ship (volatile)
+        **call_record(call.route.api_base or "https://api.cohere.com"),
         "additional_headers": {},
         "litellm_model_name": call.caller_model,
         "provider_response_model": None,

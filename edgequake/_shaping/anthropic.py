@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import Any, Dict, List, Mapping, Optional
 
-from edgequake._shaping.routes import additional_headers
+from edgequake._shaping.routes import additional_headers, call_record
 from edgequake.types import (
     ChatCompletionMessageToolCall,
     Choices,
@@ -308,11 +308,7 @@ def model_response_from_anthropic(
         "region_name": None,
         "_response_ms": response_ms,
         "litellm_overhead_time_ms": None,
-        "callback_duration_ms": 0.0,
-        "litellm_call_id": str(uuid.uuid4()),
-        "api_base": api_base,
-        "model_id": None,
-        "response_cost": None,
+        **call_record(api_base),
         "litellm_model_name": f"anthropic/{requested_model}",
         "provider_response_model": model,
     }

@@ -17,6 +17,7 @@ import uuid
 from typing import Any, Dict, List, Optional
 
 from edgequake._shaping.message import _tool_call
+from edgequake._shaping.routes import call_record
 from edgequake._shaping.stream import StreamShaper
 from edgequake.types import (
     Choices,
@@ -76,11 +77,7 @@ def _hidden(
         "custom_llm_provider": provider,
         "region_name": None,
         "_response_ms": response_ms,
-        "callback_duration_ms": 0.0,
-        "litellm_call_id": str(uuid.uuid4()),
-        "api_base": api_base,
-        "model_id": None,
-        "response_cost": None,  # litellm's cost map, which edgequake does not ship (volatile)
+        **call_record(api_base),
         "additional_headers": {},
         "litellm_model_name": caller_model,
         "provider_response_model": model,

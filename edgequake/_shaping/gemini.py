@@ -13,7 +13,7 @@ import uuid
 from typing import Any, Dict, List
 
 from edgequake._shaping.message import _tool_call
-from edgequake._shaping.routes import additional_headers
+from edgequake._shaping.routes import additional_headers, call_record
 from edgequake._shaping.usage import build_usage
 from edgequake.types import (
     Choices,
@@ -88,11 +88,7 @@ def _hidden(
         "region_name": None,
         "additional_headers": additional_headers(headers, stream=False, provider=provider),
         "_response_ms": ms,
-        "callback_duration_ms": 0.0,
-        "litellm_call_id": str(uuid.uuid4()),
-        "api_base": api_base,
-        "model_id": None,
-        "response_cost": None,
+        **call_record(api_base),
         "litellm_model_name": f"{provider}/{requested_model}",
     }
 

@@ -17,7 +17,7 @@ import uuid
 from typing import Any, Dict, List, Optional
 
 from edgequake._shaping.message import _message_direct, _tool_call
-from edgequake._shaping.routes import additional_headers, map_finish_reason
+from edgequake._shaping.routes import additional_headers, call_record, map_finish_reason
 from edgequake.types import Choices, Embedding, EmbeddingResponse, Message, ModelResponse, Usage, _new
 
 __all__ = ["embedding_response", "model_response", "request_hints", "stream_parser"]
@@ -115,11 +115,7 @@ def _hidden(
         "region_name": None,
         "additional_headers": additional_headers(headers, stream=False, provider=provider),
         "_response_ms": response_ms,
-        "callback_duration_ms": 0.0,
-        "litellm_call_id": str(uuid.uuid4()),
-        "api_base": api_base,
-        "model_id": None,
-        "response_cost": None,  # litellm's cost map: volatile in the harness
+        **call_record(api_base),
         "litellm_model_name": model,
         "provider_response_model": model,
     }
@@ -262,11 +258,7 @@ def embedding_response(
         "additional_headers": additional_headers(response_headers, stream=False, provider=provider),
         "custom_llm_provider": provider,
         "_response_ms": response_ms,
-        "callback_duration_ms": 0.0,
-        "litellm_call_id": str(uuid.uuid4()),
-        "api_base": api_base,
-        "model_id": None,
-        "response_cost": None,
+        **call_record(api_base),
         "litellm_model_name": f"{provider}/{requested_model}",
         "provider_response_model": None,
     }

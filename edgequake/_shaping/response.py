@@ -29,6 +29,7 @@ from edgequake._shaping.routes import (
     RAW_HEADERS_KEY,
     additional_headers,
     azure_o_series,
+    call_record,
     map_finish_reason,
 )
 from edgequake._shaping.stream import StreamShaper
@@ -155,11 +156,7 @@ def _hidden_nonstream(
     h["_response_ms"] = response_ms
     if provider in OVERHEAD_KEY:
         h["litellm_overhead_time_ms"] = None  # litellm's own overhead; timing, volatile
-    h["callback_duration_ms"] = 0.0
-    h["litellm_call_id"] = str(uuid.uuid4())
-    h["api_base"] = api_base
-    h["model_id"] = None
-    h["response_cost"] = None
+    h.update(call_record(api_base))
     h["litellm_model_name"] = f"{provider}/{requested_model}"
     h["provider_response_model"] = model
     return h
@@ -207,12 +204,8 @@ def embedding_response_from_openai(
         provider in OVERHEAD_KEY or provider == "mistral"
     ):  # measured: mistral embeddings time the overhead too
         hidden["litellm_overhead_time_ms"] = None
+    hidden.update(call_record(api_base))
     hidden.update(
-        callback_duration_ms=0.0,
-        litellm_call_id=str(uuid.uuid4()),
-        api_base=api_base,
-        model_id=None,
-        response_cost=None,
         litellm_model_name=f"{provider}/{requested_model}",
         provider_response_model=None,
     )

@@ -7,7 +7,8 @@ All measured against litellm 1.110.2 (``tests/fixtures/litellm/record.py``); see
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+import uuid
+from typing import Any, Dict, Optional
 
 __all__ = [
     "DIRECT_CHOICES",
@@ -18,6 +19,7 @@ __all__ = [
     "SDK_ROUTES",
     "additional_headers",
     "azure_o_series",
+    "call_record",
     "family",
     "map_finish_reason",
 ]
@@ -139,3 +141,16 @@ def additional_headers(headers: Dict[str, str], *, stream: bool, provider: str) 
             out["llm_provider-request-id"] = rid
         out["request-id"] = rid
     return out
+
+
+def call_record(api_base: str) -> Dict[str, Any]:
+    """The per-call bookkeeping litellm puts in every response's ``_hidden_params``, in its order: no
+    callbacks ran, a fresh call id, the endpoint shown, no model id, no cost (litellm prices from its
+    bundled cost map, which edgequake does not ship: volatile in the harness)."""
+    return {
+        "callback_duration_ms": 0.0,
+        "litellm_call_id": str(uuid.uuid4()),
+        "api_base": api_base,
+        "model_id": None,
+        "response_cost": None,
+    }
