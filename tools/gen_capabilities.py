@@ -16,33 +16,16 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Tuple
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from edgequake.utils import SUPPORTS_FUNCTIONS
+
 OUT = Path(__file__).resolve().parents[1] / "edgequake" / "_params" / "capabilities.json"
-# The supports_* functions with litellm's (model, custom_llm_provider) signature; bit i is FUNCTIONS[i].
-FUNCTIONS = (
-    "supports_function_calling",
-    "supports_parallel_function_calling",
-    "supports_tool_choice",
-    "supports_response_schema",
-    "supports_vision",
-    "supports_reasoning",
-    "supports_prompt_caching",
-    "supports_system_messages",
-    "supports_pdf_input",
-    "supports_audio_input",
-    "supports_audio_output",
-    "supports_video_input",
-    "supports_web_search",
-    "supports_url_context",
-    "supports_computer_use",
-    "supports_assistant_prefill",
-    "supports_native_streaming",
-    "supports_native_structured_output",
-    "supports_embedding_image_input",
-    "supports_none_reasoning_effort",
-)
+# The supports_* functions edgequake answers (edgequake.utils); bit i is FUNCTIONS[i].
+FUNCTIONS = SUPPORTS_FUNCTIONS
 UNKNOWN_MODEL = "edgequake-no-such-model"
 
 

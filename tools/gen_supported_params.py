@@ -24,7 +24,7 @@ PROVIDERS = (
     *("openai", "azure", "mistral", "xai", "openrouter", "groq", "deepseek", "together_ai", "fireworks_ai"),
     *("huggingface", "cerebras", "anthropic", "gemini", "ollama", "ollama_chat", "cohere", "cohere_chat"),
 )
-REQUEST_TYPES = ("chat_completion", "embeddings")
+REQUEST_TYPES = ("chat_completion", "embeddings")  # the two lists litellm keeps (any other type: chat)
 UNKNOWN_MODEL = "edgequake-no-such-model"
 
 

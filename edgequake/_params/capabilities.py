@@ -59,10 +59,6 @@ def _provider_default(data: Dict[str, Any], model: str, custom_llm_provider: Opt
     return int(data["defaults"].get(provider, 0))
 
 
-def function_names() -> tuple:
-    return tuple(_table()["functions"])
-
-
 def make(function: str) -> Callable[..., bool]:
     def check(model: str, custom_llm_provider: Optional[str] = None) -> bool:
         return supports(function, model, custom_llm_provider)

@@ -12,8 +12,6 @@ from typing import Any, Dict, List, Optional
 
 from edgequake._params.tables import table
 
-REQUEST_TYPES = ("chat_completion", "embeddings")
-
 
 def _table() -> Dict[str, Any]:
     return table("supported.json")
