@@ -87,7 +87,7 @@ def _run_stream(provider: str, case: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _estimated_usage_unavailable(case: Dict[str, Any]) -> bool:
-    from edgequake._shaping.chunk_builder import _encoder
+    from edgequake._shaping.tokens import encoder as _encoder
 
     events = case["sent"].get("events", [])
     sent_usage = any(e.get("usage") for e in events)

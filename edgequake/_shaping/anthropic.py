@@ -92,7 +92,8 @@ def _completion_details(
         capped = min(max(0, reported), completion)
         fields: Dict[str, Any] = {"reasoning_tokens": capped, "text_tokens": completion - capped}
     elif reasoning:
-        from edgequake._shaping.chunk_builder import _count, _encoder
+        from edgequake._shaping.tokens import count_tokens as _count
+        from edgequake._shaping.tokens import encoder as _encoder
 
         estimated = max(0, min(_count(_encoder("cl100k_base"), reasoning), completion))
         fields = {"reasoning_tokens": estimated, "text_tokens": completion - estimated}

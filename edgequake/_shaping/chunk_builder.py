@@ -19,10 +19,10 @@ A usage litellm moved into a chunk's ``_hidden_params["usage"]`` counts as repor
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Any, Dict, List, Optional
 
+from edgequake._shaping.tokens import count_tokens, encoder, encoding_name, prompt_tokens
 from edgequake.types import (
     ChatCompletionMessageToolCall,
     Choices,
@@ -37,81 +37,16 @@ from edgequake.types import (
 __all__ = ["stream_chunk_builder"]
 
 
-_ENCODERS: Dict[str, Any] = {}  # memo: encoding name -> encoder or None
-
-# OpenAI models litellm counts with o200k_base (its token_counter resolves the name through tiktoken's
-# model table, names containing ``gpt-4o``, and gpt-5+/o-series release names); others: cl100k_base
-_O200K_MODEL = re.compile(
-    r"(?:.*gpt-4o|chatgpt-4o|gpt-4\.[15]|gpt-oss|gpt-(?:[5-9]|[1-9]\d+)|o[1-9]\d*)(?:[.-]|$)"
-)
-
-
-def _encoding_name(model: Optional[str]) -> str:
-    name = (model or "").rsplit("/", 1)[-1]
-    if name.startswith("gpt-35"):  # Azure's gpt-3.5 spelling: a listed cl100k model, not a "gpt-35" release
-        return "cl100k_base"
-    return "o200k_base" if ("gpt-4o" in name or _O200K_MODEL.match(name)) else "cl100k_base"
-
-
-def _encoder(name: str = "cl100k_base") -> Any:
-    """The named encoding from the first source that works offline (see the module docstring); memoised."""
-    if name in _ENCODERS:
-        return _ENCODERS[name]
-    import os
-    import warnings
-
-    enc = None
-    if os.environ.get("TIKTOKEN_CACHE_DIR") or os.environ.get("DATA_GYM_CACHE_DIR"):
-        try:  # fast, but only from an existing cache: tiktoken would otherwise download
-            import tiktoken
-
-            enc = tiktoken.get_encoding(name)
-        except Exception:
-            enc = None
-    if enc is None:
-        try:  # exact and offline; its first load takes seconds (it builds the whole vocabulary)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)  # its importlib.resources use
-                import bpe_openai
-
-                enc = bpe_openai.get_encoding(name)
-        except Exception:
-            enc = None
-    _ENCODERS[name] = enc
-    return enc
-
-
-def _count(enc: Any, text: str) -> int:
-    if not text:
-        return 0
-    return len(enc.encode(text, disallowed_special=())) if enc is not None else max(1, (len(text) + 3) // 4)
-
-
-def _prompt_tokens(enc: Any, messages: Optional[List[Dict[str, Any]]]) -> int:
-    if not messages:
-        return 0
-    n = 3  # reply priming
-    for m in messages:
-        n += 3
-        for k, v in m.items():
-            if isinstance(v, str):
-                n += _count(enc, v)
-                if k == "name":
-                    n += 1
-    return n
-
-
-# litellm counts reasoning text with its default tokenizer whatever the model (fuzz-found).
 _REASONING_ENCODING = "cl100k_base"
 
 
 def _estimated_usage(
     messages: Optional[List[Dict[str, Any]]], text: str, reasoning: str, *, model: Optional[str], simple: bool
 ) -> Usage:
-    enc = _encoder(_encoding_name(model))
-    prompt = _prompt_tokens(enc, messages)
-    text_tokens = _count(enc, text)
-    reasoning_tokens = _count(_encoder(_REASONING_ENCODING), reasoning)
+    enc = encoder(encoding_name(model))
+    prompt = prompt_tokens(enc, messages)
+    text_tokens = count_tokens(enc, text)
+    reasoning_tokens = count_tokens(encoder(_REASONING_ENCODING), reasoning)
     completion = text_tokens + reasoning_tokens
     ctd = None
     # litellm reports the split for a plain-text stream (reasoning 0, even with nothing to count) and
@@ -157,7 +92,7 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
     split (reasoning counted from the reasoning text) where the provider gave none."""
     ctd = usage.completion_tokens_details
     if ctd is None and (simple or reasoning):
-        reasoning_tokens = _count(_encoder(_REASONING_ENCODING), reasoning)
+        reasoning_tokens = count_tokens(encoder(_REASONING_ENCODING), reasoning)
         ctd = _new(
             CompletionTokensDetailsWrapper, {k: None for k in CompletionTokensDetailsWrapper.model_fields}
         )
@@ -169,7 +104,7 @@ def _as_litellm_built(usage: Usage, reasoning: str, *, model: Optional[str], sim
         # provider's details, and the text count when that is missing too (gemini sends details
         # without thoughts)
         completion = usage.completion_tokens or 0
-        counted = min(max(0, _count(_encoder(_REASONING_ENCODING), reasoning)), completion)
+        counted = min(max(0, count_tokens(encoder(_REASONING_ENCODING), reasoning)), completion)
         ctd = ctd.model_copy()
         ctd.__dict__["reasoning_tokens"] = counted
         ctd.__pydantic_fields_set__.add("reasoning_tokens")

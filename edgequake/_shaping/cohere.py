@@ -129,7 +129,8 @@ def model_response(
 
 def _counted_usage(inputs: List[Any]) -> Usage:
     """litellm's usage when Cohere billed nothing: the texts counted with its default tokenizer."""
-    from edgequake._shaping.chunk_builder import _count, _encoder
+    from edgequake._shaping.tokens import count_tokens as _count
+    from edgequake._shaping.tokens import encoder as _encoder
 
     enc = _encoder("cl100k_base")
     n = sum(_count(enc, text) for text in inputs if isinstance(text, str))

@@ -129,7 +129,8 @@ def model_response_from_gemini(
 
 def _counted(model: str, input: Any) -> int:
     """litellm's ``token_counter(model=..., text=...)`` over the embedding inputs (cl100k_base)."""
-    from edgequake._shaping.chunk_builder import _count, _encoder
+    from edgequake._shaping.tokens import count_tokens as _count
+    from edgequake._shaping.tokens import encoder as _encoder
 
     texts: List[str] = [input] if isinstance(input, str) else [t for t in (input or []) if isinstance(t, str)]
     enc = _encoder()

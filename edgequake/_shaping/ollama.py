@@ -26,13 +26,15 @@ _JSON_CODE_FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*(?:```)?$", re.DOTALL)
 
 
 def _estimate(text: str) -> int:
-    from edgequake._shaping.chunk_builder import _count, _encoder
+    from edgequake._shaping.tokens import count_tokens as _count
+    from edgequake._shaping.tokens import encoder as _encoder
 
     return int(_count(_encoder(), text))
 
 
 def _estimate_messages(messages: Optional[List[Dict[str, Any]]]) -> int:
-    from edgequake._shaping.chunk_builder import _encoder, _prompt_tokens
+    from edgequake._shaping.tokens import encoder as _encoder
+    from edgequake._shaping.tokens import prompt_tokens as _prompt_tokens
 
     return int(_prompt_tokens(_encoder(), messages))
 
