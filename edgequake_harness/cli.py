@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, TextIO
 
+from edgequake_harness.modes import ALL_MODES
+
 # Runs write here, a git-ignored folder: running the harness never dirties a checkout. The committed
 # files (reports/baseline.json, reports/compat.md, the README table) change only when a developer
 # accepts a run as the new baseline (`make baseline`, see reports/README.md).
@@ -42,8 +44,14 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--deadline", type=float, default=60.0, help="seconds before a target call is abandoned")
     run.add_argument(
         "--mode",
-        choices=("sync", "async"),
-        help="judge only this consumption mode (default: both, each case sync and async)",
+        choices=ALL_MODES,
+        help="judge only this mode (default: each case sync and async, then its call variants)",
+    )
+    run.add_argument(
+        "--no-call-variants",
+        dest="call_variants",
+        action="store_false",
+        help="skip the call variants (module globals, environment, litellm-only arguments)",
     )
     run.add_argument("--baseline", type=Path, help="also gate against this baseline report")
     run.add_argument(
@@ -126,6 +134,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         registry=registry,
         deadline_s=args.deadline,
         mode=args.mode,
+        call_variants=args.call_variants,
     )
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:

@@ -22,6 +22,8 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
+from edgequake_harness.modes import ALL_MODES
+
 OPTION = "--compat"
 RESULT_PROPERTY = "compat_result"
 TARGETS_PROPERTY = "compat_targets"
@@ -71,9 +73,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--compat-mode",
-        choices=("sync", "async"),
+        choices=ALL_MODES,
         default=None,
-        help="judge only this consumption mode (default: both, one item per case and mode)",
+        help="judge only this mode (default: sync, async and the call variants, one item per case and mode)",
+    )
+    group.addoption(
+        "--compat-no-variants",
+        action="store_true",
+        help="skip the call variants (module globals, environment, litellm-only arguments)",
     )
 
 
@@ -101,6 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
         registry=Path(registry) if registry else (default_registry if default_registry.exists() else None),
         deadline_s=config.getoption("--compat-deadline"),
         mode=config.getoption("--compat-mode"),
+        call_variants=not config.getoption("--compat-no-variants"),
     )
     config.stash[STATE] = CompatState(
         config=run_config,

@@ -23,33 +23,50 @@ class ProviderConfig(NamedTuple):
     base_env: Tuple[str, ...]
     # litellm.api_key after the environment rather than before it (its Cohere routes)
     api_key_global_last: bool = False
+    # whether litellm reads its `api_base` / `api_key` module globals on this route at all (measured,
+    # tests/test_settings_sources.py: on several OpenAI-compatible routes it fills in the provider's
+    # host, or ignores the global key, before the globals are consulted)
+    global_base: bool = True
+    global_key: bool = True
 
 
 # The providers the Rust core speaks natively over the OpenAI wire format.
 NATIVE: dict[str, ProviderConfig] = {
     "openai": ProviderConfig(("openai_key",), ("OPENAI_API_KEY",), ("OPENAI_BASE_URL", "OPENAI_API_BASE")),
     "azure": ProviderConfig(("azure_key",), ("AZURE_OPENAI_API_KEY", "AZURE_API_KEY"), ("AZURE_API_BASE",)),
-    "mistral": ProviderConfig((), ("MISTRAL_API_KEY",), ("MISTRAL_API_BASE",)),
-    "xai": ProviderConfig(("xai_key",), ("XAI_API_KEY",), ("XAI_API_BASE",)),
+    # chat reads MISTRAL_AZURE_API_BASE (its Azure AI deployments), not MISTRAL_API_BASE
+    "mistral": ProviderConfig((), ("MISTRAL_API_KEY",), ("MISTRAL_AZURE_API_BASE",), global_base=False),
+    "xai": ProviderConfig(
+        ("xai_key",), ("XAI_API_KEY",), ("XAI_API_BASE",), global_base=False, global_key=False
+    ),
     "openrouter": ProviderConfig(
         ("openrouter_key",), ("OPENROUTER_API_KEY", "OR_API_KEY"), ("OPENROUTER_API_BASE",)
     ),
-    "groq": ProviderConfig(("groq_key",), ("GROQ_API_KEY",), ("GROQ_API_BASE",)),
-    "deepseek": ProviderConfig((), ("DEEPSEEK_API_KEY",), ("DEEPSEEK_API_BASE",)),
+    "groq": ProviderConfig(("groq_key",), ("GROQ_API_KEY",), ("GROQ_API_BASE",), global_base=False),
+    "deepseek": ProviderConfig(
+        (), ("DEEPSEEK_API_KEY",), ("DEEPSEEK_API_BASE",), global_base=False, global_key=False
+    ),
     "together_ai": ProviderConfig(
-        ("togetherai_api_key",),
+        (),  # litellm.togetherai_api_key exists but this route does not read it
         ("TOGETHERAI_API_KEY", "TOGETHER_API_KEY", "TOGETHER_AI_API_KEY", "TOGETHER_AI_TOKEN"),
-        ("TOGETHERAI_API_BASE", "TOGETHER_AI_API_BASE"),
+        ("TOGETHER_AI_API_BASE",),
+        global_base=False,
+        global_key=False,
     ),
     "fireworks_ai": ProviderConfig(
         (),
         ("FIREWORKS_API_KEY", "FIREWORKS_AI_API_KEY", "FIREWORKSAI_API_KEY", "FIREWORKS_AI_TOKEN"),
-        ("FIREWORKS_API_BASE", "FIREWORKS_AI_API_BASE"),
+        ("FIREWORKS_API_BASE",),
+        global_base=False,
+        global_key=False,
     ),
     "huggingface": ProviderConfig(
-        ("huggingface_key",), ("HF_TOKEN", "HUGGINGFACE_API_KEY"), ("HF_API_BASE", "HUGGINGFACE_API_BASE")
+        ("huggingface_key",),
+        ("HF_TOKEN", "HUGGINGFACE_API_KEY"),
+        ("HF_API_BASE", "HUGGINGFACE_API_BASE"),
+        global_base=False,
     ),
-    "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",)),
+    "cerebras": ProviderConfig((), ("CEREBRAS_API_KEY",), ("CEREBRAS_API_BASE",), global_base=False),
     # Ollama: ollama/ (and embeddings) take the call's key, else OLLAMA_API_KEY; ollama_chat/ also
     # reads litellm.ollama_key first and litellm.api_key last (main.py, measured). Both prefer
     # litellm.api_base over the call's (_ollama_route).
@@ -181,11 +198,13 @@ def resolve(
             key = getattr(pkg, name, None)
             if key:
                 break
+    key_global = getattr(pkg, "api_key", None) if config.global_key else None
     if config.api_key_global_last:
-        key = key or first_env(config.key_env) or getattr(pkg, "api_key", None)
+        key = key or first_env(config.key_env) or key_global
     else:
-        key = key or getattr(pkg, "api_key", None) or first_env(config.key_env)
-    base = api_base or getattr(pkg, "api_base", None) or first_env(config.base_env)
+        key = key or key_global or first_env(config.key_env)
+    base_global = getattr(pkg, "api_base", None) if config.global_base else None
+    base = api_base or base_global or first_env(config.base_env)
     version = None
     if provider == "azure":
         version = (

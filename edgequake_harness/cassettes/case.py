@@ -39,6 +39,7 @@ from edgequake_harness.cassettes.fixtures import FORMAT as RESPONSE_ONLY
 from edgequake_harness.cassettes.fixtures import fixture_call
 from edgequake_harness.cassettes.formats import CASSETTE_SUFFIXES, Cassette, CassetteError, load_cassette
 from edgequake_harness.cassettes.providers import Provider, provider_for_host, stated_provider
+from edgequake_harness.modes import CONSUMPTION_MODES
 
 META_SUFFIX = ".case.yaml"
 # The library's own files: they live among cassettes and are known not to be cases.
@@ -54,7 +55,7 @@ LIBRARY_FILES: Dict[str, str] = {
 RESERVED_NAMES = frozenset(LIBRARY_FILES)  # kept for callers of the old name
 # The retry policy the oracle notes recommend: one attempt, so a recorded 429 is seen as a 429.
 DEFAULT_KWARGS: Dict[str, Any] = {"max_retries": 0}
-MODES = ("sync", "async")
+MODES = CONSUMPTION_MODES
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ class Entry:
     mode: Optional[str] = None  # None: both modes
 
     def covers_case(self, case_id: str, mode: Optional[str] = None) -> bool:
-        in_mode = self.mode is None or mode is None or mode == self.mode
+        # A call variant ("sync/env") is judged in its consumption mode's entries too.
+        in_mode = self.mode is None or mode is None or self.mode in (mode, mode.partition("/")[0])
         return in_mode and fnmatch.fnmatchcase(case_id, self.case)
 
     def covers(self, diff: Diff) -> bool:

@@ -33,6 +33,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 from edgequake_harness.cassettes.case import MODES
 from edgequake_harness.judge.outcomes import FAILING, RANK, CaseResult, Outcome
+from edgequake_harness.modes import SEPARATOR
 from edgequake_harness.report import coverage as coverage_
 from edgequake_harness.report import markdown as markdown_
 
@@ -177,17 +178,29 @@ def table(report: Dict[str, Any]) -> List[str]:
         "| provider | mode | cases | " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |",
         "|---|---|---:|" + "---:|" * len(COLUMNS),
     ]
+    modes = [m for m in summary["modes"] if SEPARATOR not in m]
+    variant_modes = [m for m in summary["modes"] if SEPARATOR in m]
     providers = sorted({p for m in summary["modes"] for p in summary["by_mode"][m]["by_provider"]})
+
+    def row_line(name: str, mode: str, rows: List[Dict[str, Any]]) -> str:
+        total = sum(r["total"] for r in rows)
+        counts = " | ".join(str(sum(r["outcomes"][c] for r in rows)) for c in COLUMNS)
+        return f"| {name} | {mode} | {total} | {counts} |"
+
+    # The call variants (sync/globals, sync/env, sync/library-args) share one row per provider.
+    variants_label = "call variants" if variant_modes else ""
     for provider in providers:
-        for mode in summary["modes"]:
+        for mode in modes:
             row = summary["by_mode"][mode]["by_provider"].get(provider)
             if row is not None:
-                counts = " | ".join(str(row["outcomes"][c]) for c in COLUMNS)
-                lines.append(f"| {markdown_.text(provider)} | {mode} | {row['total']} | {counts} |")
-    for mode in summary["modes"]:
-        block = summary["by_mode"][mode]
-        totals = " | ".join(str(block["outcomes"][c]) for c in COLUMNS)
-        lines.append(f"| **all** | {mode} | {block['total']} | {totals} |")
+                lines.append(row_line(markdown_.text(provider), mode, [row]))
+        rows = [r for r in (summary["by_mode"][m]["by_provider"].get(provider) for m in variant_modes) if r]
+        if rows:
+            lines.append(row_line(markdown_.text(provider), variants_label, rows))
+    for mode in modes:
+        lines.append(row_line("**all**", mode, [summary["by_mode"][mode]]))
+    if variant_modes:
+        lines.append(row_line("**all**", variants_label, [summary["by_mode"][m] for m in variant_modes]))
     return lines
 
 
@@ -219,7 +232,9 @@ def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
         "",
         f"{_targets_line(report)}; {_modes_phrase(report)}; run {report['run'].get('started', '?')}.",
         "Each case is judged in each consumption mode: sync (`completion()`, a stream read with `for`)",
-        "and async (`acompletion()`, a stream read with `async for`).",
+        "and async (`acompletion()`, a stream read with `async for`), then in the call variants that",
+        "apply to it (sync): key and base URL from module globals (`sync/globals`), from the environment",
+        "(`sync/env`), and with the litellm-only arguments libraries pass (`sync/library-args`).",
         "",
         *table(report),
     ]

@@ -25,8 +25,10 @@ from edgequake_harness.judge.normalise import Policy, load_policy
 from edgequake_harness.judge.observation import Observation
 from edgequake_harness.judge.outcomes import COMPARED, CaseResult, Outcome, judge
 from edgequake_harness.judge.registry import Registry
+from edgequake_harness.modes import VARIANT_MODES
 from edgequake_harness.replay.server import ReplayServer
 from edgequake_harness.report import coverage
+from edgequake_harness.run import variants
 from edgequake_harness.run.sandbox import Sandbox
 from edgequake_harness.run.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, EventLoop, Target, TargetError
 
@@ -44,13 +46,18 @@ class RunConfig:
     policy: Optional[Path] = None
     registry: Optional[Path] = None
     deadline_s: float = DEFAULT_DEADLINE_S
-    mode: Optional[str] = None  # "sync" or "async" only; None: every mode (a case's metadata may name one)
+    mode: Optional[str] = None  # one mode only ("sync", "async", "sync/env", ...); None: every mode
+    call_variants: bool = True  # also judge the call variants (run.variants) that apply to a case
 
     def modes_for(self, case: Case) -> Tuple[str, ...]:
-        """The modes this run judges the case in: the run's, else the case's stated one, else all."""
+        """The modes this run judges the case in: the run's, else the case's stated one, else both
+        consumption modes and then the call variants that apply to the case (sync consumption)."""
         if self.mode:
             return (self.mode,)
-        return (case.meta.mode,) if case.meta.mode else MODES
+        if case.meta.mode:  # the case states how it must be run: that way only
+            return (case.meta.mode,)
+        extra = variants.modes(case.call) if self.call_variants and not case.skip else ()
+        return MODES + extra
 
 
 @dataclass
@@ -116,14 +123,14 @@ class Runner:
         target = self.target(role)
         if isinstance(target, TargetError):
             return target
-        mode = mode or self.config.mode or case.call.mode
+        mode, variant = variants.split(mode or self.config.mode or case.call.mode)
         call = replace(case.call, mode=mode) if mode != case.call.mode else case.call
         if call.mode == "async" and self._loop is None:
             self._loop = EventLoop()
         self._server.load(case.cassette.interactions)
         if self._sandbox is not None:
             self._sandbox.take_outside()  # what an abandoned earlier call did is not this case's
-        observation = target.run(call, self._server.url, self.config.deadline_s, self._loop)
+        observation = target.run(call, self._server.url, self.config.deadline_s, self._loop, variant)
         for received in self._server.requests:
             observation.requests.append(
                 request_view(received.method, received.target, received.headers, received.body)
@@ -241,7 +248,7 @@ def run_metadata(
             "feature": list(config.features),
             "keyword": config.keyword,
         },
-        "modes": [config.mode] if config.mode else list(MODES),
+        "modes": [config.mode] if config.mode else [*MODES, *(VARIANT_MODES if config.call_variants else ())],
         "policy": str(config.policy) if config.policy else "bundled",
         "registry": str(config.registry) if config.registry else None,
         "warnings": run_warnings(targets, refused),

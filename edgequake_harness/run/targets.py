@@ -27,6 +27,7 @@ from typing import Any, Dict, List, Optional
 from edgequake_harness.cassettes.derive import Call
 from edgequake_harness.judge.identity import RESULT_CLASSES, own_instance
 from edgequake_harness.judge.observation import Observation, attribute_mismatches, describe_exception, dump
+from edgequake_harness.run import variants
 
 PINNED_LITELLM = "1.110.2"
 # litellm releases that shipped a credential stealer (oracle section 5): never import them.
@@ -105,18 +106,25 @@ class Target:
         server_url: str,
         deadline_s: float = DEFAULT_DEADLINE_S,
         loop: Optional[EventLoop] = None,
+        variant: Optional[str] = None,
     ) -> Observation:
         """Run the call against the server; never raises (everything lands in the observation).
 
         Async-mode calls run on `loop` (one long-lived loop, as in an application: libraries that
         cache clients or workers per loop behave as they do for users), else on a temporary one.
+        `variant` (run.variants) makes the same call through module globals, the environment, or with
+        the litellm-only arguments libraries pass.
         """
         observation = Observation()
         started = time.perf_counter()
-        worker = threading.Thread(target=self._run, args=(call, server_url, observation, loop), daemon=True)
-        worker.start()
-        # A target that hangs must not hang the run: it is abandoned (daemon thread) and reported.
-        worker.join(deadline_s)
+        arguments = call.arguments(server_url)
+        with variants.applied(variant, self.module, call, arguments):
+            worker = threading.Thread(
+                target=self._run, args=(call, arguments, observation, loop), daemon=True
+            )
+            worker.start()
+            # A target that hangs must not hang the run: it is abandoned (daemon thread) and reported.
+            worker.join(deadline_s)
         if worker.is_alive():
             observation.exception = {
                 "class": "HarnessTimeout",
@@ -126,15 +134,18 @@ class Target:
         observation.duration_s = round(time.perf_counter() - started, 4)
         return observation
 
-    def _run(self, call: Call, server_url: str, observation: Observation, loop: Optional[EventLoop]) -> None:
+    def _run(
+        self, call: Call, arguments: Dict[str, Any], observation: Observation, loop: Optional[EventLoop]
+    ) -> None:
         # Targets warn about odd data (pydantic serializer warnings on base64 embeddings); that is
         # their business and must not turn into errors under `filterwarnings = error`.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._call(call, server_url, observation, loop)
+            self._call(call, arguments, observation, loop)
 
-    def _call(self, call: Call, server_url: str, observation: Observation, loop: Optional[EventLoop]) -> None:
-        arguments = call.arguments(server_url)
+    def _call(
+        self, call: Call, arguments: Dict[str, Any], observation: Observation, loop: Optional[EventLoop]
+    ) -> None:
         # Async mode uses litellm's async twins (acompletion, aembedding) and `async for`.
         name = call.function if call.mode == "sync" else f"a{call.function}"
         function = getattr(self.module, name, None)

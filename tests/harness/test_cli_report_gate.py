@@ -31,6 +31,7 @@ def run(cases: Path, report_dir: Path, candidate: str = "fake_llm", *extra: str)
         "--report-dir",
         str(report_dir),
         "--no-progress",
+        "--no-call-variants",  # the variants have tests of their own (test_runner, test_honesty)
         *extra,
     )
     return code, out

@@ -102,6 +102,50 @@ def test_one_wrong_request_parameter(runner: Runner, cases: List[Case]) -> None:
     ]
 
 
+@pytest.mark.parametrize("variant", ["sync/globals", "sync/env", "sync/library-args"])
+def test_call_variants_of_a_faithful_candidate_are_conformant(
+    runner: Runner, cases: List[Case], variant: str
+) -> None:
+    drift("none")
+    result = runner.run_case(case_named(cases, "openai/chat/pydantic-ai__test_valid_response"), variant)
+    assert (result.mode, result.outcome, result.diffs) == (variant, Outcome.CONFORMANT, [])
+
+
+def test_a_candidate_ignoring_module_globals_is_caught(runner: Runner, cases: List[Case]) -> None:
+    drift("globals")
+    case = case_named(cases, "openai/chat/pydantic-ai__test_valid_response")
+    assert runner.run_case(case, "sync").outcome is Outcome.CONFORMANT  # per-call arguments: fine
+    result = runner.run_case(case, "sync/globals")
+    assert result.outcome is Outcome.DIVERGED
+    # it went to api.openai.com instead (refused by the sandbox): nothing reached the replay server
+    assert {d.path for d in result.diffs} >= {"response", "exception", "requests[0]"}
+
+
+def test_a_candidate_leaking_a_litellm_only_argument_is_caught(runner: Runner, cases: List[Case]) -> None:
+    drift("leak")
+    case = case_named(cases, "openai/chat/pydantic-ai__test_valid_response")
+    assert runner.run_case(case, "sync").outcome is Outcome.CONFORMANT  # no such argument per call
+    result = runner.run_case(case, "sync/library-args")
+    assert result.outcome is Outcome.DIVERGED
+    assert [(d.path, d.kind, d.candidate) for d in result.diffs] == [
+        ("requests[0].json.retry_strategy", "dictionary_item_added", "exponential_backoff_retry")
+    ]
+
+
+def test_every_case_gets_the_variants_that_apply_to_it(cases: List[Case]) -> None:
+    config = RunConfig(paths=[str(BUNDLED)])
+    openai = config.modes_for(case_named(cases, "openai/chat/pydantic-ai__test_valid_response"))
+    assert openai == ("sync", "async", "sync/globals", "sync/env", "sync/library-args")
+    groq = next(c for c in cases if c.id.startswith("groq/chat/") and not c.skip)
+    assert config.modes_for(groq) == (
+        "sync",
+        "async",
+        "sync/env",
+        "sync/library-args",
+    )  # litellm ignores globals there
+    assert RunConfig(paths=[str(BUNDLED)], call_variants=False).modes_for(groq) == ("sync", "async")
+
+
 def test_async_mode_litellm_against_itself(cases: List[Case]) -> None:
     config = RunConfig(paths=[str(BUNDLED)], reference="litellm", candidate="litellm", mode="async")
     chosen = [c for c in cases if c.feature in ("stream", "error")]

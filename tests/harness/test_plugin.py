@@ -38,7 +38,7 @@ def _preimported() -> None:
 
 @pytest.fixture
 def compat(pytester: pytest.Pytester, openai_cases: Path):
-    def run(*args: str, candidate: str = "fake_llm") -> pytest.RunResult:
+    def run(*args: str, candidate: str = "fake_llm", variants: bool = False) -> pytest.RunResult:
         return pytester.runpytest(
             *_plugin_args(),
             "--compat",
@@ -46,6 +46,7 @@ def compat(pytester: pytest.Pytester, openai_cases: Path):
             "--compat-reference=fake_llm",
             f"--compat-candidate={candidate}",
             f"--compat-report-dir={pytester.path / 'reports'}",
+            *(() if variants else ("--compat-no-variants",)),
             *args,
         )
 
@@ -96,6 +97,17 @@ def test_missing_cassette_dir_is_a_usage_error(pytester: pytest.Pytester) -> Non
     result = pytester.runpytest(*_plugin_args(), "--compat", "--compat-dir=nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--compat: no such cassette path: nowhere*"])
+
+
+def test_call_variants_are_items_of_their_own_by_default(compat, pytester: pytest.Pytester) -> None:
+    result = compat("-v", "-k", "chat/chat", variants=True)
+    result.assert_outcomes(passed=5, deselected=10)
+    result.stdout.fnmatch_lines_random(
+        [
+            f"*compat::openai/chat/chat[[]{mode}] PASSED*"
+            for mode in ("sync/globals", "sync/env", "sync/library-args")
+        ]
+    )
 
 
 def test_keyword_mode_and_filters_select_items(compat, pytester: pytest.Pytester) -> None:

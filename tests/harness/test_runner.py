@@ -17,7 +17,9 @@ from edgequake_harness.run.targets import Target, TargetError
 
 
 def run(paths: List[Path], candidate: str = "fake_llm", registry: Optional[Path] = None, **kw: Any):
-    """The run's result and its results by `name[mode]` (every case is judged in each mode)."""
+    """The run's result and its results by `name[mode]` (every case is judged in each mode; the call
+    variants only where a test asks for them)."""
+    kw.setdefault("call_variants", False)
     config = RunConfig(
         paths=[str(p) for p in paths], reference="fake_llm", candidate=candidate, registry=registry, **kw
     )
@@ -40,6 +42,15 @@ def test_fake_against_itself_is_conformant_in_both_modes(openai_cases: Path) -> 
     assert by_name["stream[async]"].call.endswith("[async]")
     assert by_name["stream[sync]"].call.endswith("[sync]")
     assert result.targets["candidate"] == {"module": "fake_llm", "version": "0.0.1", "error": None}
+
+
+def test_call_variants_are_modes_of_their_own(openai_cases: Path) -> None:
+    result, by_name = run([openai_cases], call_variants=True)
+    variants = ("sync/globals", "sync/env", "sync/library-args")
+    assert {k: r.outcome for k, r in by_name.items() if "/" in r.mode} == {
+        f"{name}[{mode}]": Outcome.CONFORMANT for name in ("chat", "missing", "stream") for mode in variants
+    }
+    assert result.config.modes_for(collect([str(openai_cases)])[0])[2:] == variants
 
 
 def test_a_wrong_field_is_named(openai_cases: Path, fake_drift: Any) -> None:

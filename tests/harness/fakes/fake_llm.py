@@ -8,6 +8,7 @@ attribute-accessible objects with `model_dump()`; errors subclass openai's class
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Dict, Iterator, List, Optional
 
 import httpx
@@ -15,6 +16,8 @@ import openai
 
 __version__ = "0.0.1"
 suppress_debug_info = False
+api_key: Optional[str] = None  # module globals, read as litellm's openai route reads them
+api_base: Optional[str] = None
 
 
 class Obj:
@@ -65,8 +68,8 @@ def _raise(response: httpx.Response, model: str, provider: str) -> None:
 def completion(
     model: str,
     messages: List[Dict[str, Any]],
-    api_base: str,
-    api_key: str,
+    api_base: Optional[str] = None,
+    api_key: Optional[str] = None,
     stream: bool = False,
     max_retries: Optional[int] = None,
     _mutate_body: Optional[Any] = None,
@@ -74,6 +77,8 @@ def completion(
     **kwargs: Any,
 ) -> Any:
     provider, name = model.split("/", 1)
+    api_base = api_base or globals()["api_base"] or os.environ.get("OPENAI_API_BASE")
+    api_key = api_key or globals()["api_key"] or os.environ.get("OPENAI_API_KEY")
     body = {"model": name, "messages": messages, **kwargs}
     if stream:
         body["stream"] = True
