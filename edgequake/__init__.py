@@ -115,8 +115,26 @@ _UTILS = frozenset(
 )
 
 
+# litellm's cost and token utilities (edgequake._cost): the price table loads on first use.
+_COST = {
+    "completion_cost": "calculator",
+    "cost_per_token": "calculator",
+    "response_cost_calculator": "calculator",
+    "get_model_info": "lookup",
+    "get_max_tokens": "lookup",
+    "register_model": "lookup",
+    "token_counter": "counting",
+    "encode": "counting",
+    "decode": "counting",
+}
+
+
 def __getattr__(name: str) -> Any:
     # import_module, not `from . import x`: the latter asks this very hook for `x` first.
+    if name in _COST:
+        return getattr(import_module(f"edgequake._cost.{_COST[name]}"), name)
+    if name == "model_cost":  # litellm.model_cost: the table itself (a dict users may edit)
+        return import_module("edgequake._cost.table").model_cost()
     if name in _LAZY_TYPES:
         return getattr(import_module("edgequake.types"), name)
     if name in _SUBMODULES:
@@ -140,10 +158,19 @@ __all__: List[str] = [
     "aembedding",
     "arerank",
     "completion",
+    "completion_cost",
+    "cost_per_token",
+    "decode",
     "embedding",
+    "encode",
     "get_llm_provider",
+    "get_max_tokens",
+    "get_model_info",
     "get_supported_openai_params",
     "install_as_litellm",
+    "register_model",
     "rerank",
+    "response_cost_calculator",
     "stream_chunk_builder",
+    "token_counter",
 ]

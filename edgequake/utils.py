@@ -1,6 +1,7 @@
 """``litellm.utils``: the helpers libraries import from litellm's utils module, under that path.
 
-dspy, crewai and langchain-litellm import ``get_supported_openai_params``, ``supports_*`` and the
+dspy, crewai and langchain-litellm import ``get_supported_openai_params``, ``supports_*``, the cost
+and token utilities (``completion_cost``, ``token_counter``, ``get_model_info``, ...) and the
 response types from here (``from litellm.utils import supports_response_schema``). Everything here is
 also on the package (``edgequake.get_llm_provider``) as on litellm's.
 """
@@ -10,6 +11,9 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from edgequake._call.provider_info import get_llm_provider
+from edgequake._cost.calculator import completion_cost, cost_per_token, response_cost_calculator
+from edgequake._cost.counting import decode, encode, token_counter
+from edgequake._cost.lookup import get_max_tokens, get_model_info, register_model
 from edgequake._params.capabilities import make as _make_supports
 from edgequake.types.utils import (
     ChatCompletionDeltaToolCall,
@@ -66,8 +70,17 @@ __all__ = [
     "PromptTokensDetailsWrapper",
     "StreamingChoices",
     "Usage",
+    "completion_cost",
+    "cost_per_token",
+    "decode",
+    "encode",
     "get_llm_provider",
+    "get_max_tokens",
+    "get_model_info",
     "get_supported_openai_params",
+    "register_model",
+    "response_cost_calculator",
+    "token_counter",
     *SUPPORTS_FUNCTIONS,
 ]
 

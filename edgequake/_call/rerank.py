@@ -66,7 +66,10 @@ def _shape(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) -> Any:
         "provider_response_model": None,
     }
     fields = {k: body.get(k) for k in ("id", "results", "meta") if k in body}
-    return _new(RerankResponse, fields, None, {"_hidden_params": hidden})
+    response = _new(RerankResponse, fields, None, {"_hidden_params": hidden})
+    from edgequake._cost.stamp import set_response_cost  # litellm prices reranks per search unit
+
+    return set_response_cost(response, call.caller_model, call.route.provider)
 
 
 def _prepare(model: str, args: Dict[str, Any], kwargs: Dict[str, Any]) -> PreparedCall:

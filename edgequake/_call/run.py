@@ -18,6 +18,7 @@ from edgequake._call.aio import await_core
 from edgequake._call.arguments import include_usage
 from edgequake._call.prepare import PreparedCall, chat_body_builder, embedding_body_builder, prepare_call
 from edgequake._call.routing import NotNative, split_model
+from edgequake._cost.stamp import set_response_cost
 from edgequake._params.cohere import COHERE_PROVIDERS
 
 
@@ -98,7 +99,7 @@ def _finish(call: PreparedCall, result: Tuple[int, Dict[str, str], Any], shape: 
     _status, headers, body = result
     if not isinstance(body, dict):  # mapped by _run/_arun like any other core failure
         raise _core.CoreError(_decode_info(body))
-    return shape(
+    response = shape(
         body,
         provider=call.route.provider,
         requested_model=call.requested_model,
@@ -106,6 +107,8 @@ def _finish(call: PreparedCall, result: Tuple[int, Dict[str, str], Any], shape: 
         api_base=call.api_base_shown or call.request.url,
         response_ms=(time.perf_counter() - call.started) * 1000.0,
     )
+    # litellm prices every response from its table (edgequake._cost): _hidden_params["response_cost"]
+    return set_response_cost(response, call.requested_model, call.route.provider)
 
 
 def _stream_api_base(call: PreparedCall) -> str:
@@ -217,13 +220,16 @@ def _mocked(model: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
     from edgequake._call.mock import respond
 
     provider, wire_model = split_model(model, kwargs.get("custom_llm_provider"))
-    return respond(
+    stream = bool(params.get("stream"))
+    result = respond(
         kwargs["mock_response"],
         provider=provider,
         model=wire_model,
-        stream=bool(params.get("stream")),
+        stream=stream,
         include_usage=include_usage(params),
     )
+    # litellm prices a mocked response like a real one (its made-up usage at the model's rates)
+    return result if stream else set_response_cost(result, wire_model, provider)
 
 
 def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:

@@ -22,6 +22,7 @@ import json
 import time
 from typing import Any, Dict, List, Optional
 
+from edgequake._cost.stamp import stamp_usage
 from edgequake._shaping.tokens import count_tokens, encoder, encoding_name, prompt_tokens
 from edgequake.types import (
     ChatCompletionMessageToolCall,
@@ -353,8 +354,14 @@ def stream_chunk_builder(
         usage = assembled_usage(usage, first.model)
     elif usage is not None and usage_from_hidden:
         usage = _as_litellm_built(usage, reasoning_text, model=first.model, simple=simple)
+        # litellm's wrapper replaces the hidden usage with its logged build's, which it has priced
+        provider = (first._hidden_params or {}).get("custom_llm_provider")
+        stamp_usage(usage, first.model, provider)
     if usage is None:
         usage = _estimated_usage(messages, completion_text, reasoning_text, model=first.model, simple=simple)
+        provider = (first._hidden_params or {}).get("custom_llm_provider")
+        if provider != "gemini":  # measured: litellm leaves a gemini stream's estimate unpriced
+            stamp_usage(usage, first.model, provider)
     fields = {
         "id": next((c.id for c in chunks if c.id), ""),  # litellm: the first non-empty id
         "created": first.created if first.created is not None else int(time.time()),

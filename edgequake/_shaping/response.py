@@ -10,8 +10,8 @@ small but visible ways (key sets, hidden params):
   through litellm's own HTTP handler (dict chunks: only the keys the provider sent).
 
 ``response_cost`` (and a stream usage chunk's ``usage.cost``) come from litellm's bundled price map,
-which edgequake does not ship: we set ``response_cost=None`` and never add ``usage.cost``. Both are on
-the harness's volatile list.
+which edgequake ships too (``edgequake._cost``): the shapers leave ``response_cost=None`` and the call
+path prices the finished response (``edgequake._cost.stamp``); the harness compares both values.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ def model_response_from_openai(
     """Build litellm's ``ModelResponse`` for an OpenAI-format chat completion body.
 
     ``api_base`` is stored as given in ``_hidden_params["api_base"]``: pass the string litellm shows
-    for the route. ``_hidden_params["response_cost"]`` is always None: litellm prices the call from
-    its bundled cost map, which edgequake does not ship (volatile in the harness). A body litellm
+    for the route. ``_hidden_params["response_cost"]`` is None here; the call path prices it from
+    the price table as litellm does (``edgequake._cost.stamp``). A body litellm
     cannot read raises its exception instead (``edgequake._shaping.validate``).
     """
     check_chat_body(body, provider)  # raises where litellm cannot read the body

@@ -145,8 +145,8 @@ def additional_headers(headers: Dict[str, str], *, stream: bool, provider: str) 
 
 def call_record(api_base: str) -> Dict[str, Any]:
     """The per-call bookkeeping litellm puts in every response's ``_hidden_params``, in its order: no
-    callbacks ran, a fresh call id, the endpoint shown, no model id, no cost (litellm prices from its
-    bundled cost map, which edgequake does not ship: volatile in the harness)."""
+    callbacks ran, a fresh call id, the endpoint shown, no model id, and the cost slot the call path
+    fills once the response is built (``edgequake._cost.stamp``, litellm's price from its table)."""
     return {
         "callback_duration_ms": 0.0,
         "litellm_call_id": str(uuid.uuid4()),

@@ -11,6 +11,7 @@ import time
 import uuid
 from typing import Any, Dict, List, Optional
 
+from edgequake._cost.stamp import stamp_usage
 from edgequake._shaping.delta import build_delta, finish_choice, has_content
 from edgequake._shaping.parsers import parser_for
 from edgequake._shaping.routes import additional_headers, family, map_finish_reason
@@ -358,6 +359,7 @@ class StreamShaper:
             self.requested_model,
             fill_reasoning=self.provider == "gemini",
         )
+        stamp_usage(usage, self.requested_model, self.provider)  # litellm's _stamp_usage_cost
         extra: Dict[str, Any] = {"usage": usage}
         if self._last.get("service_tier") is not None:
             extra["service_tier"] = self._last["service_tier"]
@@ -366,7 +368,11 @@ class StreamShaper:
     def _estimated_usage_chunk(self, tail: List[ModelResponseStream]) -> ModelResponseStream:
         """The provider sent no usage (its route drops ``stream_options``): litellm ends the stream
         with a usage chunk counted by ``stream_chunk_builder`` over the chunks it returned."""
-        usage = closing_usage_estimated([*self._content_chunks, *tail], self.messages)
+        usage = stamp_usage(
+            closing_usage_estimated([*self._content_chunks, *tail], self.messages),
+            self.requested_model,
+            self.provider,
+        )
         fields = self._base(self._last)
         fields["model"] = self._end_model()
         fields["choices"] = []

@@ -1,6 +1,7 @@
 """One `compare()` around deepdiff: both observations normalised, then diffed section by section.
 
 Sections: `response` (model_dump), `attributes` (where attribute access disagrees with the dump),
+`cost` (the response's ``_hidden_params["response_cost"]``, litellm's price from its table),
 `chunks` (each stream chunk, in order), `assembled` (stream_chunk_builder), `exception` (class,
 openai base, status_code, llm_provider, model, normalised message), `requests` (what the replay
 server received: method, path, query, JSON body semantically, auth header names). Differences are
@@ -16,7 +17,7 @@ from urllib.parse import parse_qs
 
 from edgequake_harness.judge.normalise import Normaliser, render_path
 
-SECTIONS = ("response", "attributes", "chunks", "assembled", "exception", "identity", "requests")
+SECTIONS = ("response", "attributes", "cost", "chunks", "assembled", "exception", "identity", "requests")
 # Header names that carry credentials; which one a target uses is part of the wire contract.
 AUTH_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key")
 _NOT_PRESENT = "<not present>"

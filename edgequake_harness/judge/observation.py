@@ -16,6 +16,8 @@ class Observation:
 
     response: Optional[Dict[str, Any]] = None  # model_dump() of a non-stream result
     attributes: Dict[str, Any] = field(default_factory=dict)  # paths where attribute access != dump
+    # what the target priced a non-stream response at (its _hidden_params["response_cost"])
+    cost: Optional[Dict[str, Any]] = None
     chunks: Optional[List[Dict[str, Any]]] = None  # model_dump() of each stream chunk
     assembled: Optional[Dict[str, Any]] = None  # stream_chunk_builder(chunks).model_dump()
     exception: Optional[Dict[str, Any]] = None  # describe_exception(...)
@@ -48,6 +50,14 @@ def describe_exception(exc: BaseException) -> Dict[str, Any]:
         "model": _jsonable(getattr(exc, "model", None)),
         "message": str(message if isinstance(message, str) else exc),
     }
+
+
+def priced(obj: Any) -> Optional[Dict[str, Any]]:
+    """The cost a target put on a response, when it keeps litellm's ``_hidden_params`` bookkeeping."""
+    hidden = getattr(obj, "_hidden_params", None)
+    if isinstance(hidden, dict) and hidden.get("response_cost") is not None:
+        return {"response_cost": _jsonable(hidden["response_cost"])}
+    return None  # unpriced, or no bookkeeping: nothing to compare
 
 
 def dump(obj: Any) -> Any:

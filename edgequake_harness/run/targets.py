@@ -26,7 +26,13 @@ from typing import Any, Dict, List, Optional
 
 from edgequake_harness.cassettes.derive import Call
 from edgequake_harness.judge.identity import RESULT_CLASSES, own_instance
-from edgequake_harness.judge.observation import Observation, attribute_mismatches, describe_exception, dump
+from edgequake_harness.judge.observation import (
+    Observation,
+    attribute_mismatches,
+    describe_exception,
+    dump,
+    priced,
+)
 from edgequake_harness.run import variants
 
 PINNED_LITELLM = "1.110.2"
@@ -229,6 +235,7 @@ class Target:
     def _record_response(self, observation: Observation, result: Any, state: Dict[str, str]) -> None:
         observation.response = dump(result)
         observation.attributes = attribute_mismatches(result, observation.response)
+        observation.cost = priced(result)
         name = RESULT_CLASSES.get(state["function"])
         if name is not None:
             _note_foreign(observation, "response", own_instance(self.module, result, name))
