@@ -15,6 +15,7 @@ from . import _core
 from ._call.api import acompletion, aembedding, completion, embedding
 from ._call.rerank import arerank, rerank
 from ._call.routing import UnsupportedProviderError
+from ._call.text_completion import atext_completion, text_completion
 
 __version__: str = _core.__version__
 
@@ -56,6 +57,8 @@ _LAZY_TYPES = frozenset(
         "EmbeddingResponse",
         "PromptTokensDetailsWrapper",
         "CompletionTokensDetailsWrapper",
+        "TextCompletionResponse",
+        "TextChoices",
     }
 )
 
@@ -126,6 +129,8 @@ def __getattr__(name: str) -> Any:
         return import_module("edgequake.router").Router
     if name == "CustomStreamWrapper":
         return import_module("edgequake._call.stream").CustomStreamWrapper
+    if name == "TextCompletionStreamWrapper":
+        return import_module("edgequake._call.text_stream").TextCompletionStreamWrapper
     exceptions = import_module("edgequake.exceptions")
     if name in exceptions.__all__:
         return getattr(exceptions, name)
@@ -138,10 +143,12 @@ __all__: List[str] = [
     "acompletion",
     "aembedding",
     "arerank",
+    "atext_completion",
     "completion",
     "embedding",
     "get_llm_provider",
     "get_supported_openai_params",
     "rerank",
     "stream_chunk_builder",
+    "text_completion",
 ]
