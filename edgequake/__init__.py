@@ -91,6 +91,8 @@ def __compat_delegates__(
 
     if provider in NATIVE and not (provider in COHERE_PROVIDERS and uses_v1(wire_model)):
         return None
+    if function == "text_completion" and provider in ("text-completion-openai", "azure_text"):
+        return None  # their native /completions routes are edgequake's own
     return f"{function}: provider {provider!r} is not native to edgequake; the call is delegated to litellm"
 
 

@@ -289,3 +289,62 @@ def test_native_path_never_imports_litellm(server: LoopbackServer) -> None:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_azure_text_deployment_route_and_error(server: LoopbackServer) -> None:
+    kwargs = dict(
+        model="azure_text/my-dep", prompt="hello", api_key="k", api_version="2024-10-21", max_retries=0
+    )
+    pairs = _both(
+        server, lambda: [Reply(body=TEXT)], lambda m: m.text_completion(api_base=server.url, **kwargs)
+    )
+    _same(pairs)
+    assert pairs[1][1].path == "/openai/deployments/my-dep/completions?api-version=2024-10-21"
+    assert pairs[1][1].headers["api-key"] == "k"
+    error = {"error": {"message": "bad key", "code": "401"}}
+    _same(
+        _both(
+            server,
+            lambda: [Reply(status=401, body=error)],
+            lambda m: m.text_completion(api_base=server.url, **kwargs),
+        )
+    )
+
+
+def test_huggingface_echo_asks_for_top_tokens(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=CHAT))
+    edgequake.text_completion(
+        model="huggingface/together/meta-llama/L",
+        prompt="hello",
+        echo=True,
+        api_base=server.url + "/together",
+        api_key="k",
+    )
+    body = server.seen[-1].json()
+    assert body["top_n_tokens"] == 3 and body["echo"] is True
+
+
+def test_other_providers_are_handed_to_litellm_with_edgequakes_types(server: LoopbackServer) -> None:
+    kwargs = dict(model="hosted_vllm/my-model", prompt="hello", api_key="k", max_retries=0)
+    pairs = _both(
+        server, lambda: [Reply(body=TEXT)], lambda m: m.text_completion(api_base=server.url + "/v1", **kwargs)
+    )
+    _same(pairs)
+    assert isinstance(pairs[1][0], edgequake.TextCompletionResponse)
+    chunks = _both(
+        server,
+        lambda: [Reply(events=_text_events())],
+        lambda m: list(m.text_completion(api_base=server.url + "/v1", stream=True, **kwargs)),
+    )
+    _same(chunks)
+    assert all(isinstance(c, edgequake.TextCompletionResponse) for c in chunks[1][0])
+
+
+def test_signature_is_litellms() -> None:
+    import inspect
+
+    def shape(function: Any) -> List[Any]:
+        return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+    assert shape(edgequake.text_completion) == shape(litellm.text_completion)
+    assert shape(edgequake.atext_completion) == shape(litellm.atext_completion)

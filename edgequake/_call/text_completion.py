@@ -106,7 +106,7 @@ def _native_provider(provider: str, wire_model: str, model: str) -> Optional[str
         return "openai"
     if provider == "openai" and wire_model not in _openai_chat_models():
         return "openai"
-    if provider in _NATIVE_COMPATIBLE:
+    if provider in _NATIVE_COMPATIBLE or provider == "azure_text":
         return provider
     return None
 
@@ -150,22 +150,25 @@ def _prepare_native(
     kwargs: Dict[str, Any],
 ) -> PreparedCall:
     """litellm posts every native text completion with the openai SDK: the core is asked as for
-    ``openai/`` with the provider's own key and base (its defaults where none is set)."""
+    ``openai/`` with the provider's own key and base (its defaults where none is set); ``azure_text/``
+    as for ``azure/`` (the deployment URL, ``api-key``)."""
     from edgequake._call.arguments import route_for
     from edgequake._call.prepare import prepare_call
     from edgequake._call.text_body import body_builder
 
     control = {k: v for k, v in kwargs.items() if k != "custom_llm_provider"}
-    if core_provider != "openai":
+    core = "azure" if core_provider == "azure_text" else "openai"
+    if core_provider in _NATIVE_COMPATIBLE:
         route = route_for(f"{core_provider}/{wire_model}", control)
         control["api_key"] = route.api_key
         control["api_base"] = route.api_base or _DEFAULT_BASES[core_provider]
     messages = _messages(prompt, "text-completion-openai")
     call = prepare_call(
-        f"openai/{wire_model}", "text_completion", params, control, messages, body_builder(prompt)
+        f"{core}/{wire_model}", "text_completion", params, control, messages, body_builder(prompt)
     )
     call.caller_model = model
-    call.hints["shown_provider"] = "text-completion-openai" if core_provider == "openai" else core_provider
+    shown = {"openai": "text-completion-openai", "azure_text": "azure"}.get(core_provider, core_provider)
+    call.hints["shown_provider"] = shown
     return call
 
 
@@ -189,7 +192,12 @@ def _finish_native(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) 
         "litellm_model_name": call.caller_model,
         "provider_response_model": None,
     }
-    return from_body(body, hidden, ms)
+    response = from_body(body, hidden, ms)
+    if call.route.provider == "azure":
+        from edgequake._shaping.text_completion import via_chat
+
+        return via_chat(response)  # litellm's azure_text makes it a chat response and back
+    return response
 
 
 def _native_stream(call: PreparedCall, core_stream: Any, params: Dict[str, Any]) -> Any:
@@ -199,8 +207,9 @@ def _native_stream(call: PreparedCall, core_stream: Any, params: Dict[str, Any])
     chunks = TextChunks(core_stream)
     options = params.get("stream_options")
     include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+    # One stream handler in litellm for every native route: chunks named by the requested model.
     shaper = StreamShaper(
-        provider=call.route.provider,
+        provider="openai",
         requested_model=call.route.model,
         include_usage=include_usage,
         api_base=(call.route.api_base or "").rstrip("/") + "/",
@@ -236,8 +245,11 @@ async def _arun_native(call: PreparedCall, params: Dict[str, Any]) -> Any:
 # -- the chat-completion bridge ---------------------------------------------------------------
 
 
-def _chat_kwargs(params: Dict[str, Any], kwargs: Dict[str, Any]) -> Dict[str, Any]:
-    return {**kwargs, **params}
+def _chat_kwargs(provider: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    out = {**kwargs, **params}
+    if provider == "huggingface" and params.get("echo") is True:
+        out.setdefault("top_n_tokens", 3)  # litellm asks TGI for the top tokens an echo shows
+    return out
 
 
 def _bridged(response: Any, model: str, params: Dict[str, Any]) -> Any:
@@ -307,7 +319,7 @@ def text_completion(
     provider, wire_model = _split(model, kwargs)
     native = _native_provider(provider, wire_model, model)
     if native is not None:
-        _messages(prompt, "text-completion-openai")  # litellm refuses a bad prompt before the call
+        _messages(prompt, provider)  # litellm refuses a bad prompt before the call
         return _run_native(_prepare_native(native, wire_model, model, prompt, params, kwargs), params)
     if not _speaks(provider, wire_model):
         first = {"prompt": prompt, "model": model}
@@ -315,7 +327,7 @@ def text_completion(
     messages = _messages(prompt, provider)
     from edgequake._call import api
 
-    return _bridged(api.completion(model, messages, **_chat_kwargs(params, kwargs)), model, params)
+    return _bridged(api.completion(model, messages, **_chat_kwargs(provider, params, kwargs)), model, params)
 
 
 async def atext_completion(*args: Any, **kwargs: Any) -> Any:
@@ -335,7 +347,7 @@ async def atext_completion(*args: Any, **kwargs: Any) -> Any:
         provider, wire_model = _split(model, extra)
         native = _native_provider(provider, wire_model, model)
         if native is not None:
-            _messages(prompt, "text-completion-openai")
+            _messages(prompt, provider)
             call = _prepare_native(native, wire_model, model, prompt, params, extra)
             return await _arun_native(call, params)
         if not _speaks(provider, wire_model):
@@ -345,7 +357,7 @@ async def atext_completion(*args: Any, **kwargs: Any) -> Any:
         messages = _messages(prompt, provider)
         from edgequake._call import api
 
-        response = await api.acompletion(model, messages, **_chat_kwargs(params, extra))
+        response = await api.acompletion(model, messages, **_chat_kwargs(provider, params, extra))
         return _bridged(response, model, params)
     except Exception as exc:
         raise awaited_error(exc, model) from None

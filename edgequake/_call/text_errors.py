@@ -16,6 +16,7 @@ named as litellm's route names it:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Optional
 
 from edgequake._call.prepare import PreparedCall
@@ -29,19 +30,23 @@ def _label(provider: str) -> str:
     return exception_provider(provider)
 
 
+# litellm's provider label in a message: `OpenAIException - `, `Text-completion-openaiException - `,
+# and azure's `AzureException AuthenticationError - `.
+_LABEL = re.compile(r"(?P<label>[\w-]+Exception)(?P<cls> [A-Za-z]+)? - ")
+
+
 def _parts(exc: BaseException) -> Optional[tuple]:
-    """(``litellm.<Class>: `` prefix, text before the provider label, label, detail), or None."""
+    """(``litellm.<Class>: `` prefix, text before the label, label with azure's class, detail), or None."""
     message = getattr(exc, "message", None)
     if not isinstance(message, str):
         return None
     prefix = f"litellm.{type(exc).__name__}: "
     body = message[len(prefix) :] if message.startswith(prefix) else message
-    label_at = body.find("Exception - ")
-    if label_at < 0:
+    found = _LABEL.search(body)
+    if found is None:
         return prefix, "", "", body
-    start = body.rfind(" ", 0, label_at) + 1
-    head = body[:start]
-    return prefix, head, body[start : label_at + len("Exception")], body[label_at + len("Exception - ") :]
+    label = found.group("label") + (found.group("cls") or "")
+    return prefix, body[: found.start()], label, body[found.end() :]
 
 
 def _renamed(exc: BaseException, message: str, **attributes: Any) -> BaseException:
@@ -68,7 +73,7 @@ def native_error(
         info = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
         if parts is None or info.get("kind") != "status":
             return first
-        prefix, head, _label_text, detail = parts
+        prefix, head, label, detail = parts
         if awaited and stream:
             return first  # re-mapped by atext_completion, which quotes the SDK's message as it is
         if stream:  # litellm's lazy stream: its wrapper maps the SDK error with its own names
@@ -78,7 +83,8 @@ def native_error(
                 model = f"text-completion-openai/{call.route.model}"
             message = f"{prefix}{head}{_label(provider)} - Error code: {status} - {detail}"
             return _renamed(first, message, model=model, llm_provider=provider, litellm_debug_info=None)
-        message = f"{prefix}{head}{_label(shown_provider)} - Error code: {status} - {detail}"
+        shown_label = label if shown_provider == "azure" else _label(shown_provider)
+        message = f"{prefix}{head}{shown_label} - Error code: {status} - {detail}"
         return _renamed(first, message, llm_provider=shown_provider)
 
     return mapped

@@ -71,14 +71,42 @@ class TextCompletionStreamWrapper:
     def __iter__(self) -> Iterator[Any]:
         return self
 
+    def _foreign(self, exc: Exception) -> BaseException:
+        """A delegated stream's failure as edgequake's exception (litellm's chained as the cause)."""
+        from edgequake._delegate.convert import exception_from_litellm
+
+        return exception_from_litellm(exc)
+
     def __next__(self) -> Any:
-        return self._one(next(self.completion_stream))
+        try:
+            chunk = next(self.completion_stream)
+        except StopIteration:
+            raise
+        except Exception as exc:
+            if self._convert is None:
+                raise
+            converted = self._foreign(exc)
+            if converted is exc:
+                raise
+            raise converted from exc
+        return self._one(chunk)
 
     def __aiter__(self) -> TextCompletionStreamWrapper:
         return self
 
     async def __anext__(self) -> Any:
-        return self._one(await self.completion_stream.__anext__())
+        try:
+            chunk = await self.completion_stream.__anext__()
+        except StopAsyncIteration:
+            raise
+        except Exception as exc:
+            if self._convert is None:
+                raise
+            converted = self._foreign(exc)
+            if converted is exc:
+                raise
+            raise converted from exc
+        return self._one(chunk)
 
     def close(self) -> None:
         close = getattr(self.completion_stream, "close", None)

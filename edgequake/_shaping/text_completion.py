@@ -22,7 +22,7 @@ from edgequake._shaping.usage import new_usage
 from edgequake.types import Usage
 from edgequake.types.text_completion import TextChoices, TextCompletionResponse
 
-__all__ = ["chat_chunk", "from_body", "from_chat", "from_chat_chunk"]
+__all__ = ["chat_chunk", "from_body", "from_chat", "from_chat_chunk", "via_chat"]
 
 # The openai SDK's Completion / CompletionChoice / Logprobs fields (dumped even when absent).
 _COMPLETION_FIELDS = ("id", "choices", "created", "model", "object", "system_fingerprint", "usage")
@@ -108,6 +108,32 @@ def from_chat(response: Any) -> TextCompletionResponse:
         usage=getattr(response, "usage", None),
     )
     out._hidden_params = dict(getattr(response, "_hidden_params", None) or {})
+    return out
+
+
+def via_chat(response: TextCompletionResponse) -> TextCompletionResponse:
+    """litellm's azure_text route: the text completion made a chat ``ModelResponse``
+    (``convert_to_chat_model_response_object``: id, model, usage kept, ``created`` the local time,
+    each choice's text as the message, finish reasons mapped with "stop" for none) and converted
+    back (``from_chat``): provider extras and logprobs do not survive the round trip."""
+    from edgequake._shaping.routes import map_finish_reason
+
+    out = TextCompletionResponse(id=response.id, model=response.model, usage=response.usage)
+    choices = []
+    for index, choice in enumerate(response.choices):
+        text_choice = TextChoices()
+        reason = getattr(choice, "finish_reason", None)
+        _set(
+            text_choice,
+            text=getattr(choice, "text", None),
+            index=index,
+            logprobs=None,
+            finish_reason=map_finish_reason(reason) if reason is not None else "stop",
+        )
+        choices.append(text_choice)
+    out.choices = choices
+    out._hidden_params = response._hidden_params
+    out._response_ms = response._response_ms
     return out
 
 
