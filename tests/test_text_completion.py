@@ -348,3 +348,13 @@ def test_signature_is_litellms() -> None:
 
     assert shape(edgequake.text_completion) == shape(litellm.text_completion)
     assert shape(edgequake.atext_completion) == shape(litellm.atext_completion)
+
+
+def test_mock_response_never_goes_on_the_wire() -> None:
+    def dump(m: Any) -> Any:
+        data = m.text_completion(
+            model="openai/davinci-002", prompt="hi", mock_response="hello there"
+        ).model_dump()
+        return {k: v for k, v in data.items() if k not in ("id", "created")}
+
+    assert dump(edgequake) == dump(litellm)

@@ -115,6 +115,13 @@ def _split(model: Any, kwargs: Dict[str, Any]) -> Tuple[str, str]:
     return split_model(model, kwargs.get("custom_llm_provider"))
 
 
+def _native_for(provider: str, wire_model: str, model: str, kwargs: Dict[str, Any]) -> Optional[str]:
+    # litellm's completion() answers a mock_response before any route: edgequake's completion does.
+    if kwargs.get("mock_response") is not None:
+        return None
+    return _native_provider(provider, wire_model, model)
+
+
 def _arguments(local: Dict[str, Any]) -> Tuple[Any, Any, Dict[str, Any], Dict[str, Any]]:
     """(prompt, model, params, kwargs) from ``text_completion``'s locals, ``engine`` read as litellm does."""
     kwargs = dict(local.pop("kwargs"))
@@ -317,7 +324,7 @@ def text_completion(
     prompt, model, params, kwargs = _arguments(dict(locals()))
     _check_model(model)
     provider, wire_model = _split(model, kwargs)
-    native = _native_provider(provider, wire_model, model)
+    native = _native_for(provider, wire_model, model, kwargs)
     if native is not None:
         _messages(prompt, provider)  # litellm refuses a bad prompt before the call
         return _run_native(_prepare_native(native, wire_model, model, prompt, params, kwargs), params)
@@ -345,7 +352,7 @@ async def atext_completion(*args: Any, **kwargs: Any) -> Any:
     try:
         _check_model(model)
         provider, wire_model = _split(model, extra)
-        native = _native_provider(provider, wire_model, model)
+        native = _native_for(provider, wire_model, model, extra)
         if native is not None:
             _messages(prompt, provider)
             call = _prepare_native(native, wire_model, model, prompt, params, extra)
