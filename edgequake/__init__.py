@@ -16,6 +16,7 @@ from ._as_litellm import install_as_litellm
 from ._call.api import acompletion, aembedding, completion, embedding
 from ._call.rerank import arerank, rerank
 from ._call.routing import UnsupportedProviderError
+from ._call.text_completion import atext_completion, text_completion
 
 __version__: str = _core.__version__
 
@@ -57,6 +58,8 @@ _LAZY_TYPES = frozenset(
         "EmbeddingResponse",
         "PromptTokensDetailsWrapper",
         "CompletionTokensDetailsWrapper",
+        "TextCompletionResponse",
+        "TextChoices",
     }
 )
 
@@ -89,6 +92,8 @@ def __compat_delegates__(
 
     if provider in NATIVE and not (provider in COHERE_PROVIDERS and uses_v1(wire_model)):
         return None
+    if function == "text_completion" and provider in ("text-completion-openai", "azure_text"):
+        return None  # their native /completions routes are edgequake's own
     return f"{function}: provider {provider!r} is not native to edgequake; the call is delegated to litellm"
 
 
@@ -145,6 +150,8 @@ def __getattr__(name: str) -> Any:
         return import_module("edgequake.router").Router
     if name == "CustomStreamWrapper":
         return import_module("edgequake._call.stream").CustomStreamWrapper
+    if name == "TextCompletionStreamWrapper":
+        return import_module("edgequake._call.text_stream").TextCompletionStreamWrapper
     exceptions = import_module("edgequake.exceptions")
     if name in exceptions.__all__:
         return getattr(exceptions, name)
@@ -157,6 +164,7 @@ __all__: List[str] = [
     "acompletion",
     "aembedding",
     "arerank",
+    "atext_completion",
     "completion",
     "completion_cost",
     "cost_per_token",
@@ -172,5 +180,6 @@ __all__: List[str] = [
     "rerank",
     "response_cost_calculator",
     "stream_chunk_builder",
+    "text_completion",
     "token_counter",
 ]

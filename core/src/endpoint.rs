@@ -11,6 +11,8 @@ pub enum Route {
     Embeddings,
     /// litellm's `rerank()` (Cohere's `/v2/rerank`; no OpenAI-wire provider has one).
     Rerank,
+    /// litellm's `text_completion()` on providers with a native legacy `/completions` endpoint.
+    TextCompletion,
 }
 
 impl Route {
@@ -19,6 +21,7 @@ impl Route {
             "chat" => Some(Route::ChatCompletions),
             "embedding" => Some(Route::Embeddings),
             "rerank" => Some(Route::Rerank),
+            "text_completion" => Some(Route::TextCompletion),
             _ => None,
         }
     }
@@ -28,6 +31,7 @@ impl Route {
             Route::ChatCompletions => "chat/completions",
             Route::Embeddings => "embeddings",
             Route::Rerank => "rerank",
+            Route::TextCompletion => "completions",
         }
     }
 }
@@ -119,6 +123,11 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
     let path = route.path();
     Ok(match provider {
         Provider::OpenAI => join(base, path),
+        // litellm posts text completions through the openai SDK for every provider with a native
+        // `/completions` (its `openai_text_completion_compatible_providers`): the SDK's joining.
+        Provider::TogetherAi | Provider::FireworksAi if route == Route::TextCompletion => {
+            join(base, path)
+        }
         Provider::Azure => {
             let version = target.api_version.as_deref().unwrap_or("");
             if is_azure_v1_version(version) {
@@ -361,5 +370,81 @@ mod tests {
         t.api_key = None;
         let e = resolve(Provider::OpenAI, &t, Route::ChatCompletions).map(|e| e.headers);
         assert_eq!(e, Ok(vec![]));
+    }
+
+    fn text_url(provider: Provider, t: &Target) -> String {
+        resolve(provider, t, Route::TextCompletion)
+            .map(|e| e.url)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn text_completion_urls_as_litellm_builds_them() {
+        // The openai SDK's joining on every route litellm posts `/completions` to.
+        assert_eq!(
+            text_url(Provider::OpenAI, &target("http://h/v1/")),
+            "http://h/v1/completions"
+        );
+        assert_eq!(
+            text_url(Provider::TogetherAi, &target("http://h/v1")),
+            "http://h/v1/completions"
+        );
+        assert_eq!(
+            text_url(Provider::FireworksAi, &target("http://h/inference/v1")),
+            "http://h/inference/v1/completions"
+        );
+        let mut defaults = target("");
+        defaults.api_base = None;
+        assert_eq!(
+            text_url(Provider::OpenAI, &defaults),
+            "https://api.openai.com/v1/completions"
+        );
+        assert_eq!(
+            text_url(Provider::TogetherAi, &defaults),
+            "https://api.together.xyz/v1/completions"
+        );
+        assert_eq!(
+            text_url(Provider::FireworksAi, &defaults),
+            "https://api.fireworks.ai/inference/v1/completions"
+        );
+        // azure_text: the deployment URL, and the v1 surface.
+        let mut azure = target("http://h/");
+        azure.model = "my dep".into();
+        azure.api_version = Some("2024-10-21".into());
+        assert_eq!(
+            text_url(Provider::Azure, &azure),
+            "http://h/openai/deployments/my%20dep/completions?api-version=2024-10-21"
+        );
+        azure.api_version = Some("v1".into());
+        assert_eq!(
+            text_url(Provider::Azure, &azure),
+            "http://h/openai/v1/completions"
+        );
+        // Chat completions keep their own rule on those providers.
+        assert_eq!(
+            url(Provider::TogetherAi, "http://h/v1/chat/completions"),
+            "http://h/v1/chat/completions"
+        );
+    }
+
+    #[test]
+    fn text_completion_is_refused_off_the_openai_wire() {
+        for provider in [
+            Provider::Anthropic,
+            Provider::Gemini,
+            Provider::Ollama,
+            Provider::Cohere,
+        ] {
+            let out = crate::wire::outgoing(
+                provider,
+                &target("http://h"),
+                Route::TextCompletion,
+                serde_json::json!({"prompt": "x"}),
+            );
+            assert!(
+                matches!(out, Err(CoreError::InvalidRequest { .. })),
+                "{provider:?}"
+            );
+        }
     }
 }

@@ -23,6 +23,7 @@ from edgequake.types._response import (
     PromptTokensDetailsWrapper,
     Usage,
 )
+from edgequake.types.text_completion import Logprobs, TextChoices, TextCompletionResponse
 
 __all__ = [
     "ChatCompletionAudioResponse",
@@ -35,11 +36,14 @@ __all__ = [
     "EmbeddingResponse",
     "Function",
     "FunctionCall",
+    "Logprobs",
     "Message",
     "ModelResponse",
     "ModelResponseBase",
     "ModelResponseStream",
     "PromptTokensDetailsWrapper",
     "StreamingChoices",
+    "TextChoices",
+    "TextCompletionResponse",
     "Usage",
 ]

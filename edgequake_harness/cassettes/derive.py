@@ -249,7 +249,9 @@ def _azure(
     else:
         raise Unsupported(f"azure path {request.path} is neither a deployment nor the v1 API")
     kwargs = {**kwargs, "api_version": version}
-    return Call(function, f"azure/{deployment}", kwargs, "azure", "", index)
+    # litellm's azure/ text_completion() goes through chat; a deployment's /completions is azure_text/.
+    prefix = "azure_text" if function == "text_completion" else "azure"
+    return Call(function, f"{prefix}/{deployment}", kwargs, "azure", "", index)
 
 
 def _from_explicit(explicit: ExplicitCall, request: RecordedRequest, index: int) -> Call:

@@ -99,6 +99,14 @@ pub fn outgoing(
     }
 }
 
+/// litellm's `text_completion()` reaches a provider's own `/completions` only on the OpenAI wire;
+/// the Python layer sends every other provider through chat completion, so this is never built.
+pub(crate) fn no_text_completion(provider: Provider) -> CoreError {
+    CoreError::InvalidRequest {
+        detail: format!("{} has no text completion endpoint", provider.name()),
+    }
+}
+
 /// The OpenAI-shaped body for a whole success reply, or the failure litellm raises reading it.
 pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
     match provider.wire() {

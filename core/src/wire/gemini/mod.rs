@@ -52,6 +52,7 @@ fn url(provider: Provider, target: &Target, route: Route, body: &Value) -> Strin
         Route::ChatCompletions => format!("{base}/models/{model}:generateContent"),
         // Never built: routes without a rerank endpoint are refused in `outgoing`.
         Route::Rerank => format!("{base}/models/{model}:rerank"),
+        Route::TextCompletion => format!("{base}/models/{model}:completions"),
     }
 }
 
@@ -70,6 +71,7 @@ pub fn outgoing(
         Route::ChatCompletions => request::chat_body(&body)?,
         Route::Embeddings => request::embed_body(&target.model, &body)?,
         Route::Rerank => return Err(no_rerank()),
+        Route::TextCompletion => return Err(super::no_text_completion(provider)),
     };
     Ok(Outgoing {
         endpoint: Endpoint { url, headers },
@@ -91,6 +93,7 @@ pub fn incoming(route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
             response::embeddings(&reply.value, reply.raw)
         }
         Route::Rerank => Err(no_rerank()),
+        Route::TextCompletion => Err(super::no_text_completion(Provider::Gemini)),
     }
 }
 
