@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::endpoint::{Endpoint, Route, Target};
 use crate::error::CoreError;
+use crate::provider::Provider;
 
 pub use errors::{classify, own_mapper};
 pub use stream::Chunks;
@@ -54,7 +55,7 @@ fn endpoint(target: &Target, route: Route) -> Endpoint {
         (Route::Rerank, base) => rerank_url(base.unwrap_or(RERANK_BASE)),
         (_, Some(base)) => base.to_owned(),
         (Route::Embeddings, None) => EMBED_URL.to_owned(),
-        (Route::ChatCompletions, None) => CHAT_URL.to_owned(),
+        (Route::ChatCompletions | Route::Responses, None) => CHAT_URL.to_owned(),
     };
     let mut headers = Vec::with_capacity(3);
     if let Some(key) = target.api_key.as_deref().filter(|k| !k.is_empty()) {
@@ -77,6 +78,7 @@ pub fn outgoing(target: &Target, route: Route, body: Value) -> Result<Outgoing, 
         Route::ChatCompletions => request::chat(body)?,
         Route::Embeddings => request::embed(body)?,
         Route::Rerank => request::rerank(body)?,
+        Route::Responses => return Err(super::no_responses(Provider::Cohere)),
     };
     Ok(Outgoing {
         endpoint: endpoint(target, route),
@@ -89,5 +91,6 @@ pub fn incoming(route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
         Route::ChatCompletions => response::chat(reply),
         Route::Embeddings => response::embed(reply),
         Route::Rerank => response::rerank(reply),
+        Route::Responses => Err(super::no_responses(Provider::Cohere)),
     }
 }

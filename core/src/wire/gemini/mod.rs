@@ -52,6 +52,7 @@ fn url(provider: Provider, target: &Target, route: Route, body: &Value) -> Strin
         Route::ChatCompletions => format!("{base}/models/{model}:generateContent"),
         // Never built: routes without a rerank endpoint are refused in `outgoing`.
         Route::Rerank => format!("{base}/models/{model}:rerank"),
+        Route::Responses => format!("{base}/responses"),
     }
 }
 
@@ -70,6 +71,7 @@ pub fn outgoing(
         Route::ChatCompletions => request::chat_body(&body)?,
         Route::Embeddings => request::embed_body(&target.model, &body)?,
         Route::Rerank => return Err(no_rerank()),
+        Route::Responses => return Err(super::no_responses(provider)),
     };
     Ok(Outgoing {
         endpoint: Endpoint { url, headers },
@@ -91,6 +93,7 @@ pub fn incoming(route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
             response::embeddings(&reply.value, reply.raw)
         }
         Route::Rerank => Err(no_rerank()),
+        Route::Responses => Err(super::no_responses(Provider::Gemini)),
     }
 }
 

@@ -45,6 +45,7 @@ pub fn outgoing(
         (Route::ChatCompletions, Provider::Ollama) => request::generate(model, obj)?,
         (Route::ChatCompletions, _) => request::chat(model, obj)?,
         (Route::Rerank, _) => return Err(no_rerank()),
+        (Route::Responses, _) => return Err(super::no_responses(provider)),
     };
     Ok(Outgoing { endpoint, body })
 }
@@ -55,6 +56,7 @@ pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Va
         (Route::ChatCompletions, Provider::Ollama) => response::generate(&reply.value, reply.raw),
         (Route::ChatCompletions, _) => response::chat(&reply.value, reply.raw),
         (Route::Rerank, _) => Err(no_rerank()),
+        (Route::Responses, _) => Err(super::no_responses(provider)),
     }
 }
 
