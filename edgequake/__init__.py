@@ -14,6 +14,7 @@ from typing import Any, List, Optional
 from . import _core
 from ._call.api import acompletion, aembedding, completion, embedding
 from ._call.rerank import arerank, rerank
+from ._call.responses import aresponses, responses
 from ._call.routing import UnsupportedProviderError
 
 __version__: str = _core.__version__
@@ -84,6 +85,12 @@ def __compat_delegates__(
         provider, wire_model = split_model(model, custom_llm_provider)
     except Exception:
         return None  # edgequake raises litellm's own error for it: not delegated
+    if function == "responses":
+        from ._call.responses import NATIVE_RESPONSES
+
+        if provider in NATIVE_RESPONSES:
+            return None
+        return f"responses: provider {provider!r} has no native Responses route; delegated to litellm"
     from ._params.cohere import COHERE_PROVIDERS, uses_v1
 
     if provider in NATIVE and not (provider in COHERE_PROVIDERS and uses_v1(wire_model)):
@@ -138,10 +145,12 @@ __all__: List[str] = [
     "acompletion",
     "aembedding",
     "arerank",
+    "aresponses",
     "completion",
     "embedding",
     "get_llm_provider",
     "get_supported_openai_params",
     "rerank",
+    "responses",
     "stream_chunk_builder",
 ]
