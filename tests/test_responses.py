@@ -321,3 +321,65 @@ def test_a_bridged_route_is_delegated_with_edgequake_types(server: LoopbackServe
     reason = edgequake.__compat_delegates__("responses", "groq/llama-3.1-8b-instant")
     assert reason is not None and "delegated" in reason
     assert edgequake.__compat_delegates__("responses", "openai/gpt-4o") is None
+
+
+def test_replayed_output_items_and_cache_marks_go_as_litellm_sends_them(server: LoopbackServer) -> None:
+    """A previous response's output replayed as input (pydantic items), a reasoning item with nulls, and
+    Anthropic-only cache_control marks (stripped off OpenAI's API on azure): the body as litellm's."""
+    server.enqueue(Reply(body=BODY))
+    previous = _call(edgequake, server).output
+    sent = []
+    for module in (edgequake, litellm):
+        history = [
+            {
+                "role": "user",
+                "content": [{"type": "input_text", "text": "hi", "cache_control": {"type": "x"}}],
+            },
+            *previous,
+            {"type": "reasoning", "id": "rs_1", "summary": [], "status": None, "encrypted_content": None},
+            {"role": "user", "content": "and Germany?"},
+        ]
+        server.enqueue(Reply(body=BODY))
+        module.responses(
+            model="azure/dep", input=history, api_base=server.url, api_key="k", api_version="preview"
+        )
+        sent.append(server.seen[-1].json())
+    assert sent[0] == sent[1]
+    assert "cache_control" not in json.dumps(sent[0])
+
+
+def test_azure_and_xai_bodies_as_litellm_builds_them(server: LoopbackServer) -> None:
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {}}}]
+    calls = [
+        {"model": "azure/dep", "api_version": "preview", "tools": tools},
+        {
+            "model": "xai/grok-4",
+            "metadata": {"k": "v"},
+            "tools": [{"type": "code_interpreter", "container": "c"}],
+        },
+    ]
+    for extra in calls:
+        sent = []
+        for module in (edgequake, litellm):
+            server.enqueue(Reply(body=BODY))
+            module.responses(input="hi", api_base=server.url, api_key="k", **extra)
+            sent.append((server.seen[-1].path, server.seen[-1].json()))
+        assert sent[0] == sent[1]
+
+
+def test_azure_unsupported_context_management(server: LoopbackServer) -> None:
+    caught = []
+    for module in (edgequake, litellm):
+        with pytest.raises(Exception) as info:
+            module.responses(
+                model="azure/dep",
+                input="x",
+                context_management=[{"type": "compaction"}],
+                api_base=server.url,
+                api_key="k",
+                api_version="preview",
+            )
+        caught.append(info.value)
+    assert isinstance(caught[0], edgequake.UnsupportedParamsError)
+    assert (str(caught[0]), caught[0].status_code) == (str(caught[1]), caught[1].status_code)
+    assert not server.seen

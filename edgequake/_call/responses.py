@@ -75,8 +75,8 @@ def _native_provider(model: str, custom_llm_provider: Optional[str], kwargs: Dic
         return None
     if kwargs.get("text_format") is not None or kwargs.get("extra_query"):
         return None  # litellm's own handling (a pydantic model as the text format; query params)
-    if not isinstance(model, str) or model.startswith("openai/chat_completions/"):
-        return None
+    if not isinstance(model, str) or model.startswith("openai/chat_completions/") or "o_series/" in model:
+        return None  # litellm's chat bridge; its Azure o-series config
     try:
         provider, _ = split_model(model, custom_llm_provider)
     except Exception:
@@ -105,13 +105,26 @@ def azure_version(control: Dict[str, Any]) -> str:
 
 def _body_builder(input: Any, args: Dict[str, Any], extra_body: Any, faked: bool, drop: Any) -> Any:
     def build(route: Route, body_params: Dict[str, Any], control: Dict[str, Any]) -> Dict[str, Any]:
-        body: Dict[str, Any] = {"model": route.model, "input": input}
+        from edgequake._call.arguments import drop_params_on
+        from edgequake._params.responses_input import wire_input, wire_tools
+        from edgequake._params.responses_routes import azure_body, xai_body
+
+        body: Dict[str, Any] = {
+            "model": route.model,
+            "input": wire_input(input, route.provider, drop_params_on(control)),
+        }
         for name in BODY_PARAMS:
             value = args.get(name)
             if name == "stream" and faked:
                 continue  # a faked stream fetches the whole reply
+            if name == "tools":
+                value = wire_tools(value)
             if value is not None:
                 body[name] = value
+        if route.provider == "xai":
+            xai_body(body)
+        if route.provider == "azure":
+            azure_body(body, drop_params_on(control))
         if isinstance(extra_body, dict):
             body.update(extra_body)
         for name in drop if isinstance(drop, list) else []:
@@ -120,6 +133,13 @@ def _body_builder(input: Any, args: Dict[str, Any], extra_body: Any, faked: bool
         return body
 
     return build
+
+
+def _litellm_rewrites(provider: str, input: Any, args: Dict[str, Any], kwargs: Dict[str, Any]) -> bool:
+    from edgequake._params.responses_routes import litellm_rewrites
+
+    tools = args.get("tools") if args.get("tools") is not None else kwargs.get("tools")
+    return litellm_rewrites(provider, input, tools)
 
 
 def _split(kwargs: Dict[str, Any], args: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -210,7 +230,8 @@ def responses(
         kwargs["text_format"] = text_format
     if extra_query:
         kwargs["extra_query"] = extra_query
-    if _native_provider(model, custom_llm_provider, kwargs) is None:
+    native = _native_provider(model, custom_llm_provider, kwargs)
+    if native is None or _litellm_rewrites(native, input, args, kwargs):
         provider, delegated = _delegate(model, input, args, kwargs)
         named = _named({k: v for k, v in args.items() if k not in ("text_format", "extra_query")})
         result = delegated.run(provider, "responses", {"input": input, "model": model}, named, kwargs)
@@ -268,7 +289,8 @@ async def aresponses(
         kwargs["text_format"] = text_format
     if extra_query:
         kwargs["extra_query"] = extra_query
-    if _native_provider(model, custom_llm_provider, kwargs) is None:
+    native = _native_provider(model, custom_llm_provider, kwargs)
+    if native is None or _litellm_rewrites(native, input, args, kwargs):
         provider, delegated = _delegate(model, input, args, kwargs)
         named = _named({k: v for k, v in args.items() if k not in ("text_format", "extra_query")})
         first = {"input": input, "model": model}

@@ -49,6 +49,17 @@ def _created_at(value: Any) -> Any:
     return value
 
 
+_USD_TICKS_PER_DOLLAR = 10_000_000_000  # xAI bills in ticks of a dollar (docs.x.ai cost tracking)
+
+
+def _xai_cost(data: Dict[str, Any]) -> None:
+    """xAI reports its cost in ticks; litellm states it in dollars as the usage's ``cost``."""
+    usage = data.get("usage")
+    ticks = usage.get("cost_in_usd_ticks") if isinstance(usage, dict) else None
+    if isinstance(ticks, int) and not isinstance(ticks, bool) and ticks >= 0:
+        data["usage"] = {**usage, "cost": ticks / _USD_TICKS_PER_DOLLAR}
+
+
 def response_object(body: Dict[str, Any], provider: str, *, manage_id: bool = True) -> Any:
     """The body as litellm's ``ResponsesAPIResponse`` (validated; as given when it does not validate).
     ``manage_id``: the id becomes litellm's managed id (not in a faked stream, measured)."""
@@ -61,6 +72,8 @@ def response_object(body: Dict[str, Any], provider: str, *, manage_id: bool = Tr
         data["created_at"] = _created_at(data["created_at"])
     if manage_id and data.get("id") is not None:
         data["id"] = managed_id(data["id"], provider)
+    if provider == "xai":
+        _xai_cost(data)
     try:
         return ResponsesAPIResponse.model_validate(data)
     except ValidationError:
