@@ -98,6 +98,17 @@ def __compat_delegates__(
     return f"{function}: provider {provider!r} is not native to edgequake; the call is delegated to litellm"
 
 
+# litellm's Responses API names on the package (litellm re-exports them from types.llms.openai).
+_RESPONSES_TYPES = frozenset(
+    {
+        "ResponsesAPIResponse",
+        "ResponseAPIUsage",
+        "ResponsesAPIStreamEvents",
+        "ResponseInputParam",
+        "ResponsesAPIStreamingResponse",
+    }
+)
+
 # litellm's submodules that libraries reach as attributes (`litellm.utils.supports_function_calling`).
 _SUBMODULES = frozenset({"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging"})
 # litellm.utils functions litellm also has on the package (not every supports_* is there).
@@ -125,6 +136,8 @@ def __getattr__(name: str) -> Any:
     # import_module, not `from . import x`: the latter asks this very hook for `x` first.
     if name in _LAZY_TYPES:
         return getattr(import_module("edgequake.types"), name)
+    if name in _RESPONSES_TYPES:
+        return getattr(import_module("edgequake.types.llms.openai"), name)
     if name in _SUBMODULES:
         return import_module(f"edgequake.{name}")
     if name in _UTILS:

@@ -244,6 +244,10 @@ def test_a_body_that_is_not_json_is_an_api_error(server: LoopbackServer) -> None
 def test_exported() -> None:
     assert "responses" in edgequake.__all__ and "aresponses" in edgequake.__all__
     assert "responses" in dir(edgequake)
+    from edgequake.types.llms.openai import ResponsesAPIResponse
+
+    assert edgequake.ResponsesAPIResponse is ResponsesAPIResponse  # litellm's package-level name too
+    assert edgequake.ResponsesAPIStreamEvents.OUTPUT_TEXT_DELTA == "response.output_text.delta"
 
 
 def test_native_path_does_not_import_litellm(server: LoopbackServer) -> None:

@@ -15,7 +15,11 @@ from types import ModuleType
 from typing import Any, Optional
 
 # What the user gets back, by the class litellm gives it.
-RESULT_CLASSES = {"completion": "ModelResponse", "embedding": "EmbeddingResponse"}
+RESULT_CLASSES = {
+    "completion": "ModelResponse",
+    "embedding": "EmbeddingResponse",
+    "responses": "ResponsesAPIResponse",
+}
 
 
 def own_instance(module: ModuleType, obj: Any, name: Optional[str] = None) -> Optional[bool]:
