@@ -387,3 +387,19 @@ def test_azure_unsupported_context_management(server: LoopbackServer) -> None:
     assert isinstance(caught[0], edgequake.UnsupportedParamsError)
     assert (str(caught[0]), caught[0].status_code) == (str(caught[1]), caught[1].status_code)
     assert not server.seen
+
+
+def test_timeout_and_refused_connection_as_litellm_words_them(server: LoopbackServer) -> None:
+    import re
+
+    def seen(module: Any, **kwargs: Any) -> Any:
+        with pytest.raises(Exception) as info:
+            module.responses(model="openai/gpt-4o", input="hi", api_key="k", max_retries=0, **kwargs)
+        text = re.sub(r"time taken=[0-9.]+", "time taken=T", str(info.value))
+        return type(info.value).__name__, info.value.status_code, text
+
+    server.enqueue(Reply(body=BODY, delay=2), Reply(body=BODY, delay=2))
+    slow = [seen(m, api_base=server.url, timeout=0.3) for m in (edgequake, litellm)]
+    assert slow[0] == slow[1] and slow[0][0] == "Timeout"
+    refused = [seen(m, api_base="http://127.0.0.1:9") for m in (edgequake, litellm)]
+    assert refused[0] == refused[1] and refused[0][0] == "InternalServerError"

@@ -211,6 +211,13 @@ pub fn classify_responses(provider: Provider, err: &CoreError) -> Classification
             *status,
             format!("APIError: {label} - {body}"),
         ),
+        // Its own HTTP client's timeouts and connection failures, worded as on litellm's httpx routes;
+        // a reply that does not come in time is httpx's read timeout there (measured), whereas the
+        // core counts the wait for the headers as connecting.
+        CoreError::Timeout { .. } => timeout(fam, &label, "read"),
+        CoreError::Connect { detail, .. } | CoreError::Transport { detail } => {
+            connection(fam, &label, detail)
+        }
         _ => classify(provider, err),
     }
 }
