@@ -15,6 +15,7 @@ from . import _core
 from ._as_litellm import install_as_litellm
 from ._call.api import acompletion, aembedding, completion, embedding
 from ._call.rerank import arerank, rerank
+from ._call.responses import aresponses, responses
 from ._call.routing import UnsupportedProviderError
 from ._call.text_completion import atext_completion, text_completion
 
@@ -88,6 +89,12 @@ def __compat_delegates__(
         provider, wire_model = split_model(model, custom_llm_provider)
     except Exception:
         return None  # edgequake raises litellm's own error for it: not delegated
+    if function == "responses":
+        from ._call.responses import NATIVE_RESPONSES
+
+        if provider in NATIVE_RESPONSES:
+            return None
+        return f"responses: provider {provider!r} has no native Responses route; delegated to litellm"
     from ._params.cohere import COHERE_PROVIDERS, uses_v1
 
     if provider in NATIVE and not (provider in COHERE_PROVIDERS and uses_v1(wire_model)):
@@ -96,6 +103,17 @@ def __compat_delegates__(
         return None  # their native /completions routes are edgequake's own
     return f"{function}: provider {provider!r} is not native to edgequake; the call is delegated to litellm"
 
+
+# litellm's Responses API names on the package (litellm re-exports them from types.llms.openai).
+_RESPONSES_TYPES = frozenset(
+    {
+        "ResponsesAPIResponse",
+        "ResponseAPIUsage",
+        "ResponsesAPIStreamEvents",
+        "ResponseInputParam",
+        "ResponsesAPIStreamingResponse",
+    }
+)
 
 # litellm's submodules that libraries reach as attributes (`litellm.utils.supports_function_calling`).
 _SUBMODULES = frozenset({"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging"})
@@ -142,6 +160,8 @@ def __getattr__(name: str) -> Any:
         return import_module("edgequake._cost.table").model_cost()
     if name in _LAZY_TYPES:
         return getattr(import_module("edgequake.types"), name)
+    if name in _RESPONSES_TYPES:
+        return getattr(import_module("edgequake.types.llms.openai"), name)
     if name in _SUBMODULES:
         return import_module(f"edgequake.{name}")
     if name in _UTILS:
@@ -164,6 +184,7 @@ __all__: List[str] = [
     "acompletion",
     "aembedding",
     "arerank",
+    "aresponses",
     "atext_completion",
     "completion",
     "completion_cost",
@@ -179,6 +200,7 @@ __all__: List[str] = [
     "register_model",
     "rerank",
     "response_cost_calculator",
+    "responses",
     "stream_chunk_builder",
     "text_completion",
     "token_counter",

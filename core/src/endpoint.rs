@@ -13,6 +13,8 @@ pub enum Route {
     Rerank,
     /// litellm's `text_completion()` on providers with a native legacy `/completions` endpoint.
     TextCompletion,
+    /// litellm's `responses()` on the routes with a native Responses API (OpenAI's `/responses`).
+    Responses,
 }
 
 impl Route {
@@ -22,6 +24,7 @@ impl Route {
             "embedding" => Some(Route::Embeddings),
             "rerank" => Some(Route::Rerank),
             "text_completion" => Some(Route::TextCompletion),
+            "responses" => Some(Route::Responses),
             _ => None,
         }
     }
@@ -32,6 +35,7 @@ impl Route {
             Route::Embeddings => "embeddings",
             Route::Rerank => "rerank",
             Route::TextCompletion => "completions",
+            Route::Responses => "responses",
         }
     }
 }
@@ -128,6 +132,7 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
         Provider::TogetherAi | Provider::FireworksAi if route == Route::TextCompletion => {
             join(base, path)
         }
+        Provider::Azure if route == Route::Responses => azure_responses_url(base, target),
         Provider::Azure => {
             let version = target.api_version.as_deref().unwrap_or("");
             if is_azure_v1_version(version) {
@@ -184,7 +189,25 @@ fn url_for(provider: Provider, target: &Target, route: Route) -> Result<String, 
     })
 }
 
-fn auth_for(provider: Provider, target: &Target) -> Option<(String, String)> {
+/// litellm's Azure Responses URL: the resource's `/openai/responses` (or, on a base that is already
+/// the `/openai/v1` surface, its `/responses`), always with the `api-version` query.
+fn azure_responses_url(base: &str, target: &Target) -> String {
+    let version = target.api_version.as_deref().unwrap_or("");
+    let base = trim_base(base);
+    let path = path_of(base);
+    let url = if path.ends_with("/openai/v1/responses") || path.ends_with("/openai/responses") {
+        base.to_string()
+    } else if path.ends_with("/openai/v1") {
+        format!("{base}/responses")
+    } else if is_azure_v1_version(version) {
+        format!("{base}/openai/v1/responses")
+    } else {
+        format!("{base}/openai/responses")
+    };
+    format!("{url}?api-version={version}")
+}
+
+fn auth_for(provider: Provider, target: &Target, route: Route) -> Option<(String, String)> {
     if provider == Provider::Azure {
         if let Some(token) = &target.azure_ad_token {
             return Some(("authorization".into(), format!("Bearer {token}")));
@@ -196,7 +219,10 @@ fn auth_for(provider: Provider, target: &Target) -> Option<(String, String)> {
         .as_deref()
         .is_some_and(is_azure_v1_version);
     match provider.auth() {
-        Auth::ApiKeyHeader if !azure_v1 => Some(("api-key".into(), key.to_string())),
+        // litellm's Azure Responses config sends `api-key` whatever the API version.
+        Auth::ApiKeyHeader if !azure_v1 || route == Route::Responses => {
+            Some(("api-key".into(), key.to_string()))
+        }
         Auth::XApiKey => Some(("x-api-key".into(), key.to_string())),
         _ => Some(("authorization".into(), format!("Bearer {key}"))),
     }
@@ -206,7 +232,7 @@ fn auth_for(provider: Provider, target: &Target) -> Option<(String, String)> {
 pub fn resolve(provider: Provider, target: &Target, route: Route) -> Result<Endpoint, CoreError> {
     let url = url_for(provider, target, route)?;
     let mut headers = Vec::with_capacity(4);
-    if let Some(auth) = auth_for(provider, target) {
+    if let Some(auth) = auth_for(provider, target, route) {
         headers.push(auth);
     }
     if provider == Provider::OpenRouter {
@@ -362,6 +388,51 @@ mod tests {
         assert!(headers
             .iter()
             .any(|(k, v)| k == "x-title" && v == "liteLLM"));
+    }
+
+    fn responses(provider: Provider, base: &str, version: Option<&str>) -> Endpoint {
+        let mut t = target(base);
+        t.api_version = version.map(str::to_owned);
+        resolve(provider, &t, Route::Responses).unwrap_or_else(|_| Endpoint {
+            url: String::new(),
+            headers: vec![],
+        })
+    }
+
+    #[test]
+    fn responses_urls_as_litellm_builds_them() {
+        let url = |p, base| responses(p, base, None).url;
+        assert_eq!(
+            url(Provider::OpenAI, "http://h/v1/"),
+            "http://h/v1/responses"
+        );
+        assert_eq!(url(Provider::OpenAI, "http://h"), "http://h/responses");
+        assert_eq!(
+            url(Provider::OpenRouter, "http://h/api/v1"),
+            "http://h/api/v1/responses"
+        );
+        assert_eq!(url(Provider::Xai, "http://h/v1"), "http://h/v1/responses");
+        let t = Target {
+            model: "m".into(),
+            ..Target::default()
+        };
+        let e = resolve(Provider::OpenAI, &t, Route::Responses).map(|e| e.url);
+        assert_eq!(e.as_deref(), Ok("https://api.openai.com/v1/responses"));
+    }
+
+    #[test]
+    fn azure_responses_resource_route_with_api_key() {
+        let e = responses(Provider::Azure, "http://h/", Some("2025-03-01-preview"));
+        assert_eq!(
+            e.url,
+            "http://h/openai/responses?api-version=2025-03-01-preview"
+        );
+        assert_eq!(e.headers[0], ("api-key".to_string(), "k".to_string()));
+        let e = responses(Provider::Azure, "http://h", Some("v1"));
+        assert_eq!(e.url, "http://h/openai/v1/responses?api-version=v1");
+        assert_eq!(e.headers[0], ("api-key".to_string(), "k".to_string()));
+        let e = responses(Provider::Azure, "http://h/openai/v1", Some("v1"));
+        assert_eq!(e.url, "http://h/openai/v1/responses?api-version=v1");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::OwnedSemaphorePermit;
 
+use crate::endpoint::Route;
 use crate::error::CoreError;
 use crate::provider::Provider;
 use crate::sse::{SseDecoder, SseEvent};
@@ -55,7 +56,7 @@ pub struct ChunkStream {
 }
 
 impl ChunkStream {
-    pub fn new(provider: Provider, sent: Sent, read_timeout: Duration) -> Self {
+    pub fn new(provider: Provider, route: Route, sent: Sent, read_timeout: Duration) -> Self {
         let Sent { response, slot } = sent;
         let decoder = match framing(provider) {
             Framing::Sse => Decoder::Sse(SseDecoder::new()),
@@ -67,7 +68,7 @@ impl ChunkStream {
             response: Some(response),
             slot: Some(slot),
             decoder,
-            translator: translator(provider),
+            translator: translator(provider, route),
             pending: VecDeque::new(),
             read_timeout,
             failure: None,

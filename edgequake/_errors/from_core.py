@@ -102,6 +102,8 @@ def from_core(
     from edgequake import exceptions as ex
 
     family = _FAMILY.get(llm_provider, _COMPAT)
+    if family == _SDK and info.get("route") == "responses":
+        family = _COMPAT  # litellm's Responses handler is its own HTTP client, not the openai SDK
     if family == _COHERE:
         model, llm_provider = cohere.names(info, model, llm_provider)
     label = exception_provider(llm_provider)

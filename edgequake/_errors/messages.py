@@ -61,6 +61,8 @@ def _message(info: dict, family: str, label: str) -> str:
     """litellm's constructor message; rebuilt here where it quotes Python's own error text."""
     kind = info.get("kind")
     message = str(info.get("message") or "")
+    if info.get("route") == "responses" and kind in ("status", "decode", "error_body"):
+        return message  # litellm's Responses handler quotes the reply as is (core classify_responses)
     if kind == "decode" and family == _COHERE:
         # litellm's Cohere embedding route re-raises the JSON error itself; chat quotes the body.
         if info.get("route") == "embedding":

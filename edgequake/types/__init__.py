@@ -36,3 +36,15 @@ __all__ = list(_public)
 for _cls in (_Obj, *(getattr(utils, _name) for _name in _public)):
     _cls.__module__ = __name__
 del _cls
+
+# Submodules users reach as attributes (`litellm.types.llms.openai.ResponsesAPIResponse`), loaded on
+# first access: they import pydantic models and openai's types that `import edgequake` must not load.
+_LAZY_SUBMODULES = frozenset({"llms", "responses", "rerank"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY_SUBMODULES:
+        from importlib import import_module
+
+        return import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,6 +19,7 @@ RESULT_CLASSES = {
     "completion": "ModelResponse",
     "embedding": "EmbeddingResponse",
     "text_completion": "TextCompletionResponse",
+    "responses": "ResponsesAPIResponse",
 }
 
 

@@ -188,6 +188,40 @@ pub fn classify(provider: Provider, err: &CoreError) -> Classification {
     }
 }
 
+/// A failure of a Responses API call (`litellm.responses()` on its native routes). litellm's Responses
+/// handler is its own HTTP client, not the openai SDK: an error reply reaches the provider's mapper as
+/// the raw body, which is what the message quotes, and a reply that does not parse is an `APIError`
+/// quoting it with the reply's status. Other failures classify as on the route's chat call.
+pub fn classify_responses(provider: Provider, err: &CoreError) -> Classification {
+    let label = exception_provider(provider);
+    let fam = match family(provider) {
+        Family::OpenAiSdk => Family::OpenAiCompatible,
+        other => other,
+    };
+    match err {
+        CoreError::Status { status, body, .. } => {
+            classify_reply(fam, &label, Some(*status), &Reply::text(body))
+        }
+        // A 200 whose body is an error object is no response litellm can build: the same APIError.
+        CoreError::ErrorBody { body, .. } => {
+            classify_reply(fam, &label, Some(200), &Reply::text(body))
+        }
+        CoreError::Decode { status, body, .. } => done(
+            ErrorClass::APIError,
+            *status,
+            format!("APIError: {label} - {body}"),
+        ),
+        // Its own HTTP client's timeouts and connection failures, worded as on litellm's httpx routes;
+        // a reply that does not come in time is httpx's read timeout there (measured), whereas the
+        // core counts the wait for the headers as connecting.
+        CoreError::Timeout { .. } => timeout(fam, &label, "read"),
+        CoreError::Connect { detail, .. } | CoreError::Transport { detail } => {
+            connection(fam, &label, detail)
+        }
+        _ => classify(provider, err),
+    }
+}
+
 fn done(class: ErrorClass, status_code: u16, message: String) -> Classification {
     Classification {
         class,

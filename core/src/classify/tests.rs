@@ -207,3 +207,35 @@ fn every_class_has_a_distinct_name() {
     let names: std::collections::HashSet<_> = all.iter().map(|c| c.name()).collect();
     assert_eq!(names.len(), all.len());
 }
+
+#[test]
+fn responses_failures_quote_the_reply_as_litellms_responses_handler() {
+    use crate::classify::{classify_responses, ErrorClass};
+    let body = r#"{"error":{"message":"No such model","code":"model_not_found","type":"invalid_request_error"}}"#;
+    let c = classify_responses(
+        Provider::OpenAI,
+        &CoreError::Status {
+            status: 404,
+            body: body.into(),
+            headers: vec![],
+        },
+    );
+    assert_eq!(c.class, ErrorClass::NotFoundError);
+    assert_eq!(c.message, format!("OpenAIException - {body}"));
+    let c = classify_responses(
+        Provider::OpenAI,
+        &CoreError::Decode {
+            status: 200,
+            detail: "x".into(),
+            body: "event: a".into(),
+            headers: vec![],
+        },
+    );
+    assert_eq!((c.class, c.status_code), (ErrorClass::APIError, 200));
+    assert_eq!(c.message, "APIError: OpenAIException - event: a");
+    let c = classify_responses(Provider::OpenAI, &CoreError::Timeout { during: "connect" });
+    assert_eq!(
+        c.message,
+        "Timeout Error: OpenAIException - litellm.Timeout: Read timed out."
+    );
+}

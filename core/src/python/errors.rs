@@ -8,7 +8,7 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::classify::classify;
+use crate::classify::{classify, classify_responses, Classification};
 use crate::error::CoreError;
 use crate::provider::Provider;
 
@@ -29,6 +29,8 @@ pub use exception::CoreError as PyCoreError;
 /// conversion) that must propagate as it is.
 pub enum Failure {
     Wire(CoreError),
+    /// A wire error of a Responses API call, which litellm classifies its own way.
+    Responses(CoreError),
     Python(PyErr),
 }
 
@@ -49,7 +51,15 @@ pub fn info_dict<'py>(
     provider: Provider,
     err: &CoreError,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let c = classify(provider, err);
+    info_dict_as(py, provider, err, classify(provider, err))
+}
+
+fn info_dict_as<'py>(
+    py: Python<'py>,
+    provider: Provider,
+    err: &CoreError,
+    c: Classification,
+) -> PyResult<Bound<'py, PyDict>> {
     let info = PyDict::new(py);
     info.set_item("kind", err.kind())?;
     info.set_item("class", c.class.name())?;
@@ -98,5 +108,11 @@ pub fn to_pyerr(py: Python<'_>, provider: Provider, failure: Failure) -> PyErr {
             Ok(info) => PyCoreError::new_err((info.unbind(),)),
             Err(e) => e,
         },
+        Failure::Responses(err) => {
+            match info_dict_as(py, provider, &err, classify_responses(provider, &err)) {
+                Ok(info) => PyCoreError::new_err((info.unbind(),)),
+                Err(e) => e,
+            }
+        }
     }
 }

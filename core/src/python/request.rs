@@ -31,7 +31,24 @@ pub struct Request {
 /// A whole response: status, headers, parsed JSON body.
 type Whole = (u16, Vec<(String, String)>, Value);
 
+/// A failure of a Responses API call is classified as litellm's Responses handler does.
+fn on_route<T>(route: Route, result: Result<T, Failure>) -> Result<T, Failure> {
+    match (route, result) {
+        (Route::Responses, Err(Failure::Wire(e))) => Err(Failure::Responses(e)),
+        (_, other) => other,
+    }
+}
+
 async fn fetch_whole(
+    provider: Provider,
+    route: Route,
+    net: Net,
+    prepared: Prepared,
+) -> Result<Whole, Failure> {
+    on_route(route, fetch_whole_as(provider, route, net, prepared).await)
+}
+
+async fn fetch_whole_as(
     provider: Provider,
     route: Route,
     net: Net,
@@ -60,9 +77,14 @@ fn whole_into_py(py: Python<'_>, (status, headers, value): Whole) -> PyResult<Py
     Ok(tuple.into_pyobject(py)?.into_any().unbind())
 }
 
-async fn open(provider: Provider, net: Net, prepared: Prepared) -> Result<ChunkStream, Failure> {
-    let sent = net.send(&prepared).await?;
-    Ok(ChunkStream::new(provider, sent, prepared.timeout))
+async fn open(
+    provider: Provider,
+    route: Route,
+    net: Net,
+    prepared: Prepared,
+) -> Result<ChunkStream, Failure> {
+    let sent = on_route(route, net.send(&prepared).await.map_err(Failure::from))?;
+    Ok(ChunkStream::new(provider, route, sent, prepared.timeout))
 }
 
 impl Request {
@@ -110,7 +132,7 @@ impl Request {
         let stream = run_detached(
             py,
             self.provider,
-            open(self.provider, net, self.prepared.clone()),
+            open(self.provider, self.route, net, self.prepared.clone()),
         )?;
         Stream::wrap(py, self.provider, stream)
     }
@@ -123,7 +145,7 @@ impl Request {
         callback: Py<PyAny>,
     ) -> PyResult<Handle> {
         let net = self.net(py)?;
-        let fut = open(self.provider, net, self.prepared.clone());
+        let fut = open(self.provider, self.route, net, self.prepared.clone());
         let provider = self.provider;
         let into_py = move |py: Python<'_>, s: ChunkStream| Stream::wrap(py, provider, s);
         spawn_with_callback(py, provider, fut, into_py, event_loop, callback)

@@ -83,6 +83,13 @@ pub trait ChunkTranslator: Send {
     }
 }
 
+/// The Python layer sends `responses()` natively only on the OpenAI wire; any other wire refuses it.
+pub fn no_responses(provider: Provider) -> CoreError {
+    CoreError::InvalidRequest {
+        detail: format!("{} has no native Responses API route", provider.name()),
+    }
+}
+
 /// The provider's request for an OpenAI-shaped `body`.
 pub fn outgoing(
     provider: Provider,
@@ -126,7 +133,10 @@ pub fn framing(provider: Provider) -> Framing {
 }
 
 /// A fresh state machine for one stream.
-pub fn translator(provider: Provider) -> Box<dyn ChunkTranslator> {
+pub fn translator(provider: Provider, route: Route) -> Box<dyn ChunkTranslator> {
+    if route == Route::Responses {
+        return Box::new(openai::ResponsesEvents);
+    }
     match provider.wire() {
         Wire::OpenAi => Box::new(openai::Chunks::new(provider)),
         Wire::Ollama => Box::new(ollama::Chunks::new(provider)),

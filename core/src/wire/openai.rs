@@ -74,6 +74,29 @@ impl ChunkTranslator for Chunks {
     }
 }
 
+/// The Responses API's SSE: `event: <type>` + `data: {...}` pairs, each data object handed on as it
+/// is (litellm types each by its `type`); the stream ends with the body (OpenRouter adds `[DONE]`).
+/// In-band failures (`error`, `response.failed` events) and a stream that ends before its terminal
+/// event are the Python layer's to raise (`edgequake._shaping.responses`), as litellm raises them.
+pub struct ResponsesEvents;
+
+impl ChunkTranslator for ResponsesEvents {
+    fn event(&mut self, event: SseEvent, out: &mut Vec<Value>) -> Result<bool, CoreError> {
+        let data = event.data.trim();
+        if data.is_empty() {
+            return Ok(false);
+        }
+        if data == "[DONE]" {
+            return Ok(true);
+        }
+        // litellm's Responses iterator skips an event whose data does not parse.
+        if let Ok(value) = serde_json::from_str::<Value>(data) {
+            out.push(value);
+        }
+        Ok(false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +112,67 @@ mod tests {
         let mut out = Vec::new();
         let done = Chunks::new(provider).event(e, &mut out)?;
         Ok((done, out))
+    }
+
+    fn responses_events(events: &[SseEvent]) -> Result<(bool, Vec<Value>), CoreError> {
+        let mut t = ResponsesEvents;
+        let mut out = Vec::new();
+        let mut done = false;
+        for e in events {
+            done = t.event(e.clone(), &mut out)?;
+        }
+        Ok((done, out))
+    }
+
+    #[test]
+    fn responses_events_hand_each_data_object_on() {
+        let created = r#"{"type":"response.created","response":{"id":"r","error":null}}"#;
+        let failed =
+            r#"{"type":"response.failed","response":{"error":{"code":"x","message":"m"}}}"#;
+        let events = [
+            ev(Some("response.created"), created),
+            ev(
+                Some("response.output_text.delta"),
+                r#"{"type":"response.output_text.delta","delta":"Hi"}"#,
+            ),
+            ev(
+                Some("error"),
+                r#"{"type":"error","code":"x","message":"m"}"#,
+            ),
+            ev(Some("response.failed"), failed),
+        ];
+        let (done, out) = responses_events(&events).unwrap_or_default();
+        assert!(
+            !done,
+            "the Responses stream has no [DONE]: it ends with its body"
+        );
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[1]["delta"], "Hi");
+        assert_eq!(out[2]["type"], "error");
+        // OpenRouter ends its Responses stream with [DONE]; keep-alives are nothing.
+        let (done, out) =
+            responses_events(&[ev(None, " "), ev(None, "[DONE]")]).unwrap_or_default();
+        assert!(done && out.is_empty());
+        // An event whose data does not parse is skipped, as litellm skips it.
+        let (_, out) = responses_events(&[ev(Some("x"), "{cut")]).unwrap_or_default();
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn responses_sse_framing_end_to_end() {
+        use crate::sse::SseDecoder;
+        let body = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0}\n\n\
+                    event: response.completed\r\ndata: {\"type\":\"response.completed\",\r\ndata: \"sequence_number\":1}\r\n\r\n";
+        let mut decoder = SseDecoder::new();
+        let mut events = Vec::new();
+        for piece in body.as_bytes().chunks(7) {
+            assert!(decoder.feed(piece, &mut events).is_ok());
+        }
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].event.as_deref(), Some("response.created"));
+        let (_, out) = responses_events(&events).unwrap_or_default();
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1]["sequence_number"], 1);
     }
 
     #[test]

@@ -55,7 +55,9 @@ fn endpoint(target: &Target, route: Route) -> Endpoint {
         (Route::Rerank, base) => rerank_url(base.unwrap_or(RERANK_BASE)),
         (_, Some(base)) => base.to_owned(),
         (Route::Embeddings, None) => EMBED_URL.to_owned(),
-        (Route::ChatCompletions | Route::TextCompletion, None) => CHAT_URL.to_owned(),
+        (Route::ChatCompletions | Route::TextCompletion | Route::Responses, None) => {
+            CHAT_URL.to_owned()
+        }
     };
     let mut headers = Vec::with_capacity(3);
     if let Some(key) = target.api_key.as_deref().filter(|k| !k.is_empty()) {
@@ -79,6 +81,7 @@ pub fn outgoing(target: &Target, route: Route, body: Value) -> Result<Outgoing, 
         Route::Embeddings => request::embed(body)?,
         Route::Rerank => request::rerank(body)?,
         Route::TextCompletion => return Err(super::no_text_completion(Provider::Cohere)),
+        Route::Responses => return Err(super::no_responses(Provider::Cohere)),
     };
     Ok(Outgoing {
         endpoint: endpoint(target, route),
@@ -92,5 +95,6 @@ pub fn incoming(route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
         Route::Embeddings => response::embed(reply),
         Route::Rerank => response::rerank(reply),
         Route::TextCompletion => Err(super::no_text_completion(Provider::Cohere)),
+        Route::Responses => Err(super::no_responses(Provider::Cohere)),
     }
 }

@@ -53,6 +53,7 @@ fn url(provider: Provider, target: &Target, route: Route, body: &Value) -> Strin
         // Never built: routes without a rerank endpoint are refused in `outgoing`.
         Route::Rerank => format!("{base}/models/{model}:rerank"),
         Route::TextCompletion => format!("{base}/models/{model}:completions"),
+        Route::Responses => format!("{base}/responses"),
     }
 }
 
@@ -72,6 +73,7 @@ pub fn outgoing(
         Route::Embeddings => request::embed_body(&target.model, &body)?,
         Route::Rerank => return Err(no_rerank()),
         Route::TextCompletion => return Err(super::no_text_completion(provider)),
+        Route::Responses => return Err(super::no_responses(provider)),
     };
     Ok(Outgoing {
         endpoint: Endpoint { url, headers },
@@ -94,6 +96,7 @@ pub fn incoming(route: Route, reply: Reply<'_>) -> Result<Value, CoreError> {
         }
         Route::Rerank => Err(no_rerank()),
         Route::TextCompletion => Err(super::no_text_completion(Provider::Gemini)),
+        Route::Responses => Err(super::no_responses(Provider::Gemini)),
     }
 }
 

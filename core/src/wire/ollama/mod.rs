@@ -46,6 +46,7 @@ pub fn outgoing(
         (Route::ChatCompletions, _) => request::chat(model, obj)?,
         (Route::Rerank, _) => return Err(no_rerank()),
         (Route::TextCompletion, _) => return Err(super::no_text_completion(provider)),
+        (Route::Responses, _) => return Err(super::no_responses(provider)),
     };
     Ok(Outgoing { endpoint, body })
 }
@@ -57,6 +58,7 @@ pub fn incoming(provider: Provider, route: Route, reply: Reply<'_>) -> Result<Va
         (Route::ChatCompletions, _) => response::chat(&reply.value, reply.raw),
         (Route::Rerank, _) => Err(no_rerank()),
         (Route::TextCompletion, _) => Err(super::no_text_completion(provider)),
+        (Route::Responses, _) => Err(super::no_responses(provider)),
     }
 }
 
