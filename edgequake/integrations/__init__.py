@@ -1,0 +1,1 @@
+"""``litellm.integrations``: the module path libraries import ``CustomLogger`` from."""
