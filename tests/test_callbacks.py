@@ -275,3 +275,24 @@ def test_custom_logger_importable_at_litellms_path() -> None:
 
     assert custom_logger.CustomLogger is CustomLogger
     assert edgequake.integrations.custom_logger.CustomLogger is CustomLogger
+
+
+def test_a_stream_cut_mid_way_fires_failure_once(server: LoopbackServer) -> None:
+    rec = Recorder()
+    server.enqueue(Reply(events=sse(*payloads.text_stream("a", "b"), done=False)[:2], cut=True))
+    stream = _call(server, stream=True, callbacks=[rec])
+    with pytest.raises(edgequake.MidStreamFallbackError) as raised:
+        for _ in stream:
+            pass
+    assert [e[0] for e in rec.events] == ["failure"]
+    assert rec.events[0][1]["exception"] is raised.value
+
+
+def test_input_callback_gets_model_messages_kwargs(server: LoopbackServer, monkeypatch: Any) -> None:
+    seen: List[tuple] = []
+    monkeypatch.setattr(
+        edgequake, "input_callback", [lambda model, messages, kwargs: seen.append((model, messages))]
+    )
+    server.enqueue(Reply(body=payloads.chat()))
+    _call(server)
+    assert seen == [("gpt-4o-mini", payloads.USER)]
