@@ -40,6 +40,14 @@ openrouter_key: Optional[str] = None
 huggingface_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
 cohere_key: Optional[str] = None
+# Callbacks (edgequake._callbacks): read at call time, never written by edgequake.
+callbacks: List[Any] = []
+success_callback: List[Any] = []
+failure_callback: List[Any] = []
+input_callback: List[Any] = []
+_async_success_callback: List[Any] = []
+_async_failure_callback: List[Any] = []
+model_fallbacks: Optional[List[Any]] = None
 
 # Before finalisation: from then on no core thread enters the interpreter (docs/adr/0006).
 atexit.register(_core.shutdown)
@@ -116,7 +124,11 @@ _RESPONSES_TYPES = frozenset(
 )
 
 # litellm's submodules that libraries reach as attributes (`litellm.utils.supports_function_calling`).
-_SUBMODULES = frozenset({"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging"})
+_SUBMODULES = frozenset(
+    {"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging", "integrations"}
+)
+# litellm's logging helpers that it also has on the package.
+_LOGGING = frozenset({"_turn_on_debug", "verbose_logger", "print_verbose", "_is_debugging_on"})
 # litellm.utils functions litellm also has on the package (not every supports_* is there).
 _UTILS = frozenset(
     {
@@ -166,6 +178,8 @@ def __getattr__(name: str) -> Any:
         return import_module(f"edgequake.{name}")
     if name in _UTILS:
         return getattr(import_module("edgequake.utils"), name)
+    if name in _LOGGING:
+        return getattr(import_module("edgequake._logging"), name)
     if name == "Router":
         return import_module("edgequake.router").Router
     if name == "CustomStreamWrapper":

@@ -34,7 +34,7 @@ ROUTES = {
 }
 
 # Owned names edgequake reads, given values that keep the call on the loopback server; `base` is
-# filled in per test. mock_response answers without a request (its own test below).
+# filled in per test. The mock names answer without a request (mock_response's own test below).
 STEERING: Dict[str, Any] = {
     "api_key": "k",
     "api_version": "2024-10-21",
@@ -44,7 +44,7 @@ STEERING: Dict[str, Any] = {
     "num_retries": 0,
     "headers": {"x-test": "1"},
 }
-NO_REQUEST = ("mock_response",)
+NO_REQUEST = ("mock_response", "mock_timeout", "mock_tool_calls")
 
 
 def _value(name: str) -> Any:
@@ -53,6 +53,8 @@ def _value(name: str) -> Any:
         return 0.5
     if name in ("metadata", "litellm_metadata", "model_info", "proxy_server_request", "cache"):
         return {"k": "v"}
+    if name in ("callbacks", "success_callback", "failure_callback", "_async_success_callback"):
+        return []  # read by edgequake._callbacks: a list of callbacks (none here)
     if name in ("fallbacks", "tags", "guardrails", "model_list", "litellm_disabled_callbacks"):
         return ["x"]
     if name in ("caching", "verbose", "acompletion", "aembedding", "turn_off_message_logging", "no-log"):

@@ -382,7 +382,7 @@ def test_module_success_callback_is_passed_per_call(server: LoopbackServer,
     called: List[Any] = []
 
     def callback(kwargs: Any, response: Any, start: Any, end: Any) -> None:
-        called.append(response)  # litellm's callbacks see litellm's own objects
+        called.append(response)  # run by edgequake around the delegated call, on edgequake's objects
 
     callbacks = [callback]
     before = list(litellm.success_callback)  # other tests may have set litellm's own (e.g. "cache")

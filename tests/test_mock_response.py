@@ -46,10 +46,47 @@ def test_mock_stream_in_three_character_pieces() -> None:
     assert chunks[-1].choices[0].finish_reason == "stop"
 
 
-def test_mock_exception_is_raised_as_is() -> None:
+def test_mock_exception_goes_through_litellms_mapping() -> None:
     err = ValueError("mocked")
-    with pytest.raises(ValueError, match="mocked"):
+    with pytest.raises(edgequake.InternalServerError) as raised:
         edgequake.completion(model="gpt-4o-mini", messages=payloads.USER, mock_response=err)
+    assert str(raised.value) == (
+        "litellm.InternalServerError: InternalServerError: OpenAIException - litellm.MockException: mocked"
+    )
+    limited = edgequake.RateLimitError(message="mocked", llm_provider="openai", model="gpt-4o-mini")
+    with pytest.raises(edgequake.RateLimitError) as again:
+        edgequake.completion(model="gpt-4o-mini", messages=payloads.USER, mock_response=limited)
+    assert again.value is limited, "a litellm (openai.APIError) exception is raised as it is"
+
+
+def test_mock_errors_match_litellm() -> None:
+    pytest.importorskip("litellm")
+    from tools.measure_mock_errors import measure
+
+    assert measure("edgequake") == measure("litellm")
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["gpt-4o-mini", "anthropic/c", "gemini/g", "groq/g", "mistral/m", "azure/d", "ollama/l", "deepseek/d",
+     "xai/x", "openrouter/o", "cohere/c", "huggingface/h", "together_ai/t", "fireworks_ai/f", "cerebras/c"],
+)  # fmt: skip
+def test_mock_exception_wording_per_provider_matches_litellm(model: str) -> None:
+    litellm = pytest.importorskip("litellm")
+
+    class Limited(Exception):
+        status_code = 429
+
+    def outcome(lt: object, mock: object) -> tuple:
+        try:
+            lt.completion(model=model, messages=payloads.USER, mock_response=mock)  # type: ignore[attr-defined]
+        except Exception as exc:
+            status, provider = getattr(exc, "status_code", None), getattr(exc, "llm_provider", None)
+            return type(exc).__name__, str(exc), status, provider
+        return ("no error",)
+
+    for mock in (ValueError("mocked"), "Exception: content_filter_policy x", Limited("rl")):
+        assert outcome(edgequake, mock) == outcome(litellm, mock), mock
 
 
 def test_async_mock() -> None:

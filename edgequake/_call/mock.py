@@ -1,6 +1,7 @@
 """``mock_response=``: litellm's test hook. No request is made: the canned text comes back as a
 ``ModelResponse`` (or a stream cut in 3-character pieces, as litellm cuts it) with litellm's fixed
-usage of 10/20/30 tokens; an exception instance is raised as it is.
+usage of 10/20/30 tokens; ``mock_tool_calls`` become the message's tool calls. Exceptions, and
+the strings that name one, are ``edgequake._call.mock_errors``'.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ _USAGE = {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30}
 
 
 def _body(model: str, text: Any) -> Dict[str, Any]:
+    message: Dict[str, Any] = {"role": "assistant", "content": text}
     return {
         "id": f"chatcmpl-{uuid.uuid4()}",
         "created": int(time.time()),
         "model": model,
         "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
         "usage": dict(_USAGE),
     }
 
@@ -67,14 +69,21 @@ class _ListStream:
         self._chunks = iter(())
 
 
-def respond(mock: Any, *, provider: str, model: str, stream: bool, include_usage: bool) -> Any:
+def respond(
+    mock: Any, *, provider: str, model: str, stream: bool, include_usage: bool, tool_calls: Any = None
+) -> Any:
     """The mocked result of a chat call (``model`` without its provider prefix)."""
-    if isinstance(mock, BaseException):
-        raise mock
+    from edgequake._call.mock_errors import mock_exception
+
+    failure = mock_exception(mock, provider=provider, model=model)
+    if failure is not None:
+        raise failure
+    if mock is None:
+        mock = "This is a mock request"  # litellm's text when only mock_tool_calls/mock_timeout is given
     from edgequake._shaping.response import StreamShaper, model_response_from_openai
 
     if not stream:
-        return model_response_from_openai(
+        response = model_response_from_openai(
             _body(model, mock),
             provider=provider,
             requested_model=model,
@@ -82,6 +91,15 @@ def respond(mock: Any, *, provider: str, model: str, stream: bool, include_usage
             api_base="",
             response_ms=0.0,
         )
+        for choice in response.choices:  # litellm's mock choice has none (the openai shaper adds {})
+            if getattr(choice, "provider_specific_fields", None) == {}:
+                delattr(choice, "provider_specific_fields")
+        if tool_calls:  # set on the built message, as litellm does: finish_reason stays "stop"
+            from edgequake.types import ChatCompletionMessageToolCall
+
+            calls = [ChatCompletionMessageToolCall(**tc) for tc in tool_calls]
+            response.choices[0].message.tool_calls = calls
+        return response
     from edgequake._call.stream import CustomStreamWrapper
 
     shaper = StreamShaper(
@@ -98,3 +116,57 @@ def respond(mock: Any, *, provider: str, model: str, stream: bool, include_usage
         model=model,
         custom_llm_provider=provider,
     )
+
+
+def _respond_for(model: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    from edgequake._call.arguments import include_usage
+    from edgequake._call.routing import split_model
+    from edgequake._cost.stamp import set_response_cost
+
+    provider, wire_model = split_model(model, kwargs.get("custom_llm_provider"))
+    stream = bool(params.get("stream"))
+    result = respond(
+        kwargs.get("mock_response"),
+        provider=provider,
+        model=wire_model,
+        stream=stream,
+        include_usage=include_usage(params),
+        tool_calls=kwargs.get("mock_tool_calls"),
+    )
+    # litellm prices a mocked response like a real one (its made-up usage at the model's rates)
+    return result if stream else set_response_cost(result, wire_model, provider)
+
+
+def run(model: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    """A mocked ``completion``: ``mock_timeout`` waits then raises, ``mock_delay`` waits first."""
+    from edgequake._call import mock_errors
+
+    if kwargs.get("mock_timeout") is True:
+        time.sleep(mock_errors.timeout_seconds(params, kwargs))
+        raise mock_errors.timeout_error(_wire_model(model, kwargs))
+    if kwargs.get("mock_delay"):
+        time.sleep(float(kwargs["mock_delay"]))
+    return _respond_for(model, params, kwargs)
+
+
+async def arun(model: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    """A mocked ``acompletion``: the waits are ``asyncio.sleep``, so the loop keeps running."""
+    import asyncio
+
+    from edgequake._call import mock_errors
+
+    if kwargs.get("mock_timeout") is True:
+        await asyncio.sleep(mock_errors.timeout_seconds(params, kwargs))
+        raise mock_errors.timeout_error(_wire_model(model, kwargs))
+    if kwargs.get("mock_delay"):
+        await asyncio.sleep(float(kwargs["mock_delay"]))
+    return _respond_for(model, params, kwargs)
+
+
+def _wire_model(model: str, kwargs: Dict[str, Any]) -> str:
+    from edgequake._call.routing import split_model
+
+    try:
+        return split_model(model, kwargs.get("custom_llm_provider"))[1]
+    except Exception:
+        return model

@@ -17,7 +17,8 @@ from edgequake import _core
 from edgequake._call.aio import await_core
 from edgequake._call.arguments import include_usage
 from edgequake._call.prepare import PreparedCall, chat_body_builder, embedding_body_builder, prepare_call
-from edgequake._call.routing import NotNative, split_model
+from edgequake._call.routing import NotNative
+from edgequake._callbacks.gate import wanted as _extras_wanted
 from edgequake._cost.stamp import set_response_cost
 from edgequake._params.cohere import COHERE_PROVIDERS
 
@@ -69,9 +70,7 @@ def _finish_embedding(call: PreparedCall, result: Tuple[int, Dict[str, str], Any
     if call.route.provider in COHERE_PROVIDERS:
         from edgequake._shaping import cohere
 
-        shape = partial(
-            cohere.embedding_response, caller_model=call.caller_model, inputs=call.inputs
-        )
+        shape = partial(cohere.embedding_response, caller_model=call.caller_model, inputs=call.inputs)
         return _finish(call, result, shape)
     from edgequake._shaping.response import embedding_response_from_openai
 
@@ -213,28 +212,33 @@ def _delegate() -> Any:
     return call
 
 
+def _wants_mock(kwargs: Dict[str, Any]) -> bool:
+    """litellm mocks the call when any of its three mock arguments is set."""
+    if kwargs.get("mock_response") is not None:
+        return True
+    return bool(kwargs.get("mock_tool_calls") or kwargs.get("mock_timeout"))
+
+
+def _extras() -> Any:
+    from edgequake import _callbacks
+
+    return _callbacks
+
+
 # -- entry points used by _api -----------------------------------------------------------------------
 
 
-def _mocked(model: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
-    from edgequake._call.mock import respond
-
-    provider, wire_model = split_model(model, kwargs.get("custom_llm_provider"))
-    stream = bool(params.get("stream"))
-    result = respond(
-        kwargs["mock_response"],
-        provider=provider,
-        model=wire_model,
-        stream=stream,
-        include_usage=include_usage(params),
-    )
-    # litellm prices a mocked response like a real one (its made-up usage at the model's rates)
-    return result if stream else set_response_cost(result, wire_model, provider)
-
-
 def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
-    if kwargs.get("mock_response") is not None:
-        return _mocked(model, params, kwargs)
+    if _extras_wanted(kwargs):  # callbacks, fallbacks, debug logging: edgequake._callbacks
+        return _extras().run_chat(_run_chat, model, messages, params, kwargs)
+    return _run_chat(model, messages, params, kwargs)
+
+
+def _run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    if _wants_mock(kwargs):
+        from edgequake._call import mock
+
+        return mock.run(model, params, kwargs)
     try:
         call = prepare_call(model, "chat", params, kwargs, messages, chat_body_builder(messages))
     except NotNative as exc:
@@ -244,8 +248,16 @@ def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str
 
 
 async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
-    if kwargs.get("mock_response") is not None:
-        return _mocked(model, params, kwargs)
+    if _extras_wanted(kwargs):
+        return await _extras().arun_chat(_arun_chat, model, messages, params, kwargs)
+    return await _arun_chat(model, messages, params, kwargs)
+
+
+async def _arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    if _wants_mock(kwargs):
+        from edgequake._call import mock
+
+        return await mock.arun(model, params, kwargs)
     try:
         build = chat_body_builder(messages)
         call = prepare_call(model, "chat", params, kwargs, messages, build, awaited=True)

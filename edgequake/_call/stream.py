@@ -24,6 +24,9 @@ def _kind(exc: BaseException) -> Optional[str]:
 class CustomStreamWrapper:
     """Iterates ``ModelResponseStream`` chunks, sync (``for``) or async (``async for``)."""
 
+    # Set by edgequake._callbacks when the call has callbacks: told when the stream ends or fails.
+    _observer: Any = None
+
     def __init__(
         self,
         core_stream: Any,
@@ -101,11 +104,16 @@ class CustomStreamWrapper:
     def __next__(self) -> Any:
         while not self._ready:
             if self._ended:
+                if self._observer is not None:
+                    self._observer.ended(self)
                 raise StopIteration
             try:
                 raw = self._stream.next()
             except _core.CoreError as exc:
-                raise self._fail(exc, "sync") from None
+                failure = self._fail(exc, "sync")
+                if self._observer is not None:
+                    self._observer.failed(failure)
+                raise failure from None
             self._take(raw)
         return self._hand_out()
 
@@ -116,11 +124,16 @@ class CustomStreamWrapper:
     async def __anext__(self) -> Any:
         while not self._ready:
             if self._ended:
+                if self._observer is not None:
+                    self._observer.ended(self)
                 raise StopAsyncIteration
             try:
                 raw = await await_core(self._stream.next_async)
             except _core.CoreError as exc:
-                raise self._fail(exc, "async") from None
+                failure = self._fail(exc, "async")
+                if self._observer is not None:
+                    await self._observer.afailed(failure)
+                raise failure from None
             self._take(raw)
         return self._hand_out()
 

@@ -5,15 +5,18 @@ Users configure edgequake the way they configure litellm (``edgequake.api_key = 
 module globals, so edgequake's are read at call time and handed over in one of two ways:
 
 * **as call arguments**, wherever litellm accepts one (``api_key``, ``api_base``, ``api_version``,
-  ``organization``, ``num_retries``, ``drop_params``, ``timeout`` from ``request_timeout``,
-  ``success_callback`` / ``failure_callback``): only when the call did not pass that argument itself,
-  so the precedence is litellm's (call argument, then module setting). Nothing global is touched.
+  ``organization``, ``num_retries``, ``drop_params``, ``timeout`` from ``request_timeout``): only
+  when the call did not pass that argument itself, so the precedence is litellm's (call argument,
+  then module setting). Nothing global is touched.
 * **on the real litellm module, for the duration of the call**, where litellm has only a global:
   ``suppress_debug_info``, ``set_verbose`` and provider keys (``openai_key``, ``anthropic_key``, any
   ``*_key`` global litellm has that is set on edgequake). :func:`overlay` sets the ones that differ
   and puts the previous values back when the last overlapping delegated call ends, so nothing leaks
   into later calls or into code that uses litellm directly. While a delegated call runs, other
   threads using litellm directly see the same values (a module global has no per-call scope).
+
+Callbacks are not handed over: ``edgequake._callbacks`` runs them around the delegated call as around
+any other (litellm would not recognise edgequake's ``CustomLogger``, and would fire them twice).
 """
 
 from __future__ import annotations
@@ -32,8 +35,6 @@ _AS_ARGUMENT: Tuple[Tuple[str, str], ...] = (
     ("num_retries", "num_retries"),
     ("drop_params", "drop_params"),
     ("request_timeout", "timeout"),
-    ("success_callback", "success_callback"),
-    ("failure_callback", "failure_callback"),
 )
 _DEFAULT_TIMEOUT = 600.0  # edgequake's (and litellm's documented) default: not worth passing
 _GLOBAL_ONLY = ("suppress_debug_info", "set_verbose")

@@ -1,0 +1,5 @@
+"""``litellm.integrations``: the module path libraries import ``CustomLogger`` from."""
+
+from edgequake.integrations import custom_logger
+
+__all__ = ["custom_logger"]
