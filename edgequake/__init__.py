@@ -8,8 +8,9 @@ load on first use and exception classes (which subclass ``openai``'s) on first a
 from __future__ import annotations
 
 import atexit
+import os
 from importlib import import_module
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 from . import _core
 from ._call.api import acompletion, aembedding, completion, embedding
@@ -37,6 +38,14 @@ openrouter_key: Optional[str] = None
 huggingface_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
 cohere_key: Optional[str] = None
+# Settings libraries read before a call (langchain-litellm, dspy), with litellm's defaults. edgequake
+# has no response cache, alias map, model fallbacks or proxy mode: a call with one of them set raises
+# NotImplementedError saying so (edgequake._call.settings), never ignores it.
+cache: Any = None
+model_alias_map: Dict[str, str] = {}
+model_fallbacks: Optional[List[Any]] = None
+use_litellm_proxy: bool = False
+modify_params: bool = bool(os.getenv("LITELLM_MODIFY_PARAMS", False))
 
 # Before finalisation: from then on no core thread enters the interpreter (docs/adr/0006).
 atexit.register(_core.shutdown)
@@ -92,7 +101,18 @@ def __compat_delegates__(
 
 
 # litellm's submodules that libraries reach as attributes (`litellm.utils.supports_function_calling`).
-_SUBMODULES = frozenset({"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging"})
+_SUBMODULES = frozenset(
+    {"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging"}
+    | {"constants", "secret_managers"}
+)
+# names litellm re-exports on the package from other modules: name -> module
+_REEXPORTS = {
+    "OPENAI_CHAT_COMPLETION_PARAMS": "edgequake.constants",
+    "OPENAI_FINISH_REASONS": "edgequake.constants",
+    "get_secret": "edgequake.secret_managers.main",
+    "get_secret_str": "edgequake.secret_managers.main",
+    "get_secret_bool": "edgequake.secret_managers.main",
+}
 # litellm.utils functions litellm also has on the package (not every supports_* is there).
 _UTILS = frozenset(
     {
@@ -122,6 +142,8 @@ def __getattr__(name: str) -> Any:
         return import_module(f"edgequake.{name}")
     if name in _UTILS:
         return getattr(import_module("edgequake.utils"), name)
+    if name in _REEXPORTS:
+        return getattr(import_module(_REEXPORTS[name]), name)
     if name == "Router":
         return import_module("edgequake.router").Router
     if name == "CustomStreamWrapper":

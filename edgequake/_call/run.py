@@ -18,6 +18,7 @@ from edgequake._call.aio import await_core
 from edgequake._call.arguments import include_usage
 from edgequake._call.prepare import PreparedCall, chat_body_builder, embedding_body_builder, prepare_call
 from edgequake._call.routing import NotNative, split_model
+from edgequake._call.settings import apply_settings
 from edgequake._params.cohere import COHERE_PROVIDERS
 
 
@@ -227,6 +228,7 @@ def _mocked(model: str, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
 
 
 def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model)
     if kwargs.get("mock_response") is not None:
         return _mocked(model, params, kwargs)
     try:
@@ -238,6 +240,7 @@ def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str
 
 
 async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model)
     if kwargs.get("mock_response") is not None:
         return _mocked(model, params, kwargs)
     try:
@@ -250,6 +253,7 @@ async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: D
 
 
 def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model, aliases=False)
     try:
         call = prepare_call(model, "embedding", params, kwargs, None, embedding_body_builder(input))
     except NotNative as exc:
@@ -259,6 +263,7 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
 
 
 async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model, aliases=False)
     try:
         call = prepare_call(
             model, "embedding", params, kwargs, None, embedding_body_builder(input), awaited=True

@@ -36,3 +36,12 @@ __all__ = list(_public)
 for _cls in (_Obj, *(getattr(utils, _name) for _name in _public)):
     _cls.__module__ = __name__
 del _cls
+
+
+def present_as_litellm() -> None:
+    """With edgequake installed as ``litellm``: the classes name ``litellm.types.utils`` as their module,
+    as litellm's own do. Libraries recognise litellm's objects by that name (dspy's ``streamify`` takes a
+    chunk for a stream chunk only if ``type(chunk).__module__.startswith("litellm")``), and pickles then
+    load through the alias, which answers ``litellm.types.utils`` with this package's ``utils``."""
+    for name in _public:
+        getattr(utils, name).__module__ = "litellm.types.utils"
