@@ -34,9 +34,12 @@ PYTHON = ROOT / ".venv-dependents" / "bin" / "python"
 @dataclass(frozen=True)
 class Suite:
     library: str
-    requirement: str  # the sdist to unpack (the pinned version)
+    requirement: str  # the sdist to unpack (the pinned version), or "vendor/<dir>" kept in the repo
     paths: Tuple[str, ...]  # test files or directories inside it
     deselect: Tuple[str, ...] = ()  # node ids left out, each for a reason given beside it
+    args: Tuple[str, ...] = ()
+    env: Tuple[Tuple[str, str], ...] = ()
+    python: Path = PYTHON
 
 
 SUITES = [
@@ -53,7 +56,21 @@ SUITES = [
             "tests/unit_tests/test_release_notes.py",
         ),
     ),
-    Suite("instructor", "instructor==1.17.0", ("tests/llm/test_litellm.py", "tests/test_utils.py")),
+    Suite(
+        "dspy",
+        "vendor/dspy-3.3.1",  # dspy's sdists ship no tests: see vendor/dspy-3.3.1/PROVENANCE.md
+        ("tests/clients",),
+        python=ROOT / ".venv-dependents-dspy" / "bin" / "python",
+    ),
+    Suite(
+        "instructor",
+        "instructor==1.17.0",
+        # its litellm tests: client construction (skipped without a key, so a fake one is set) and the
+        # auto-client's litellm builder; the rest of its suite is about other providers
+        ("tests/llm/test_litellm.py", "tests/coverage/test_auto_client_tail_coverage.py"),
+        args=("-k", "litellm"),
+        env=(("OPENAI_API_KEY", "sk-fake-dependents"),),
+    ),
 ]
 
 
@@ -68,7 +85,9 @@ class Outcomes:
 
 
 def unpack(suite: Suite) -> Path:
-    """The sdist's tree, downloaded and unpacked on first use."""
+    """The sdist's tree, downloaded and unpacked on first use (or the vendored tree)."""
+    if suite.requirement.startswith("vendor/"):
+        return HERE / suite.requirement
     name, version = suite.requirement.split("==")
     CACHE.mkdir(exist_ok=True)
     for stem in (f"{name.replace('-', '_')}-{version}", f"{name}-{version}"):
@@ -101,15 +120,18 @@ def run_suite(suite: Suite, source: Path, impl: str, timeout: float = 900) -> Ou
     fd, junit = tempfile.mkstemp(suffix=".xml")
     os.close(fd)
     command = [
-        str(PYTHON),
+        str(suite.python),
         str(HERE / "launch.py"),
         impl,
         "-m",
         "pytest",
         *suite.paths,
+        *suite.args,
         "-q",
         "-p",
         "no:cacheprovider",
+        # a module that cannot be imported on one side fails alone; the others still run
+        "--continue-on-collection-errors",
         f"--junitxml={junit}",
         "-o",
         "junit_family=xunit1",
@@ -126,6 +148,7 @@ def run_suite(suite: Suite, source: Path, impl: str, timeout: float = 900) -> Ou
     for name in list(env):
         if name.endswith("_API_KEY"):
             env.pop(name)
+    env.update(dict(suite.env))
     start = time.monotonic()
     try:
         done = subprocess.run(command, cwd=source, env=env, capture_output=True, text=True, timeout=timeout)
@@ -176,6 +199,9 @@ def litellm_patches(source: Path, paths: Sequence[str]) -> Dict[str, List[str]]:
                 continue
             for test, targets in _patches_in(tree):
                 found.setdefault(f"{file.relative_to(source)}::{test}", []).extend(targets)
+            internals = _internal_imports(tree)
+            if internals:  # a module-level import of litellm's insides: every test in the file needs it
+                found.setdefault(f"{file.relative_to(source)} (imports)", []).extend(internals)
     return {k: sorted(set(v)) for k, v in found.items()}
 
 
@@ -188,6 +214,17 @@ def _patches_in(tree: ast.Module) -> List[Tuple[str, List[str]]]:
             if targets:
                 results.append((node.name, targets))
     return results
+
+
+def _internal_imports(tree: ast.Module) -> List[str]:
+    """``from litellm.llms.x import Y`` at module level: litellm's insides, not its public surface."""
+    public = ("litellm.types", "litellm.utils", "litellm.exceptions")
+    out = []
+    for node in tree.body:
+        module = node.module if isinstance(node, ast.ImportFrom) else None
+        if module and module.startswith("litellm.") and not module.startswith(public):
+            out += [f"{module}.{a.name}" for a in node.names]
+    return out
 
 
 def _targets(call: ast.Call) -> List[str]:
@@ -218,6 +255,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for suite in SUITES:
         if wanted and suite.library not in wanted:
             continue
+        if not suite.python.exists():
+            print(f"{suite.library}: skipped, {suite.python} missing (make dependents creates it)")
+            continue
         source = unpack(suite)
         runs = {impl: run_suite(suite, source, impl) for impl in ("litellm", "edgequake")}
         ref, cand = runs["litellm"], runs["edgequake"]
@@ -226,7 +266,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         results.append(
             {
                 "library": suite.library,
-                "source": suite.requirement + " sdist",
+                "source": suite.requirement if "/" in suite.requirement else suite.requirement + " sdist",
                 "paths": list(suite.paths),
                 "deselected": list(suite.deselect),
                 "runs": {impl: vars(run) for impl, run in runs.items()},
@@ -238,6 +278,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         counts = " / ".join(f"{impl} {_counts(run)}" for impl, run in runs.items())
         print(f"{suite.library}: {counts}; {len(worse)} pass only on litellm")
     out = Path(args.report_dir)
+    out.mkdir(parents=True, exist_ok=True)
     (out / "unit_tests.json").write_text(json.dumps({"schema": 1, "suites": results}, indent=2) + "\n")
     from dependents.report import write_unit_tests
 
