@@ -9,6 +9,30 @@ from typing import Any, Dict, List, Mapping
 
 from dependents.compare import Verdict
 
+# names another helper's feature provides: an edgequake step error naming one is blocked on it
+BLOCKED_ON = {
+    "success_callback": "callbacks",
+    "failure_callback": "callbacks",
+    "_async_success_callback": "callbacks",
+    "'callbacks'": "callbacks",
+    "CustomLogger": "callbacks",
+    "token_counter": "cost functions",
+    "completion_cost": "cost functions",
+    "model_cost": "cost functions",
+    "get_model_info": "cost functions",
+    "aresponses": "responses",
+    "'responses'": "responses",
+    "text_completion": "text_completion",
+    "litellm.Router": "Router (refused by design: edgequake.router)",
+}
+
+
+def blocked_on(error: str) -> str:
+    for name, feature in BLOCKED_ON.items():
+        if name in error:
+            return feature
+    return ""
+
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -42,9 +66,18 @@ def render(verdicts: List[Verdict], details: Mapping[str, Mapping[str, Any]]) ->
         lines.append(f"### {v.library}")
         for side, errors in (("litellm", v.reference_errors), ("edgequake", v.candidate_errors)):
             for step, error in errors.items():
-                lines.append(f"- {side}, `{step}`: {_cell(error)}")
+                blocked = blocked_on(error) if side == "edgequake" else ""
+                note = f" **(blocked on: {blocked})**" if blocked else ""
+                lines.append(f"- {side}, `{step}`: {_cell(error)}{note}")
         lines.append("")
-    lines += ["## Run times", "", "| library | litellm | edgequake |", "|---|---:|---:|"]
+    lines += [
+        "The libraries' own unit tests, both ways: `unit_tests.md` (`python -m dependents.unit_tests`).",
+        "",
+        "## Run times",
+        "",
+        "| library | litellm | edgequake |",
+        "|---|---:|---:|",
+    ]
     for library, runs in details.items():
         times = [f"{runs[i].seconds:.1f} s" for i in ("litellm", "edgequake")]
         lines.append(f"| {library} | {times[0]} | {times[1]} |")

@@ -39,13 +39,14 @@ huggingface_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
 cohere_key: Optional[str] = None
 # Settings libraries read before a call (langchain-litellm, dspy), with litellm's defaults. edgequake
-# has no response cache, alias map, model fallbacks or proxy mode: a call with one of them set raises
+# has no response cache, model fallbacks, proxy mode or custom providers: a call that needs one raises
 # NotImplementedError saying so (edgequake._call.settings), never ignores it.
 cache: Any = None
 model_alias_map: Dict[str, str] = {}
 model_fallbacks: Optional[List[Any]] = None
 use_litellm_proxy: bool = False
 modify_params: bool = bool(os.getenv("LITELLM_MODIFY_PARAMS", False))
+custom_provider_map: List[Dict[str, Any]] = []
 
 # Before finalisation: from then on no core thread enters the interpreter (docs/adr/0006).
 atexit.register(_core.shutdown)
@@ -103,7 +104,7 @@ def __compat_delegates__(
 # litellm's submodules that libraries reach as attributes (`litellm.utils.supports_function_calling`).
 _SUBMODULES = frozenset(
     {"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging"}
-    | {"constants", "secret_managers"}
+    | {"constants", "secret_managers", "llms"}
 )
 # names litellm re-exports on the package from other modules: name -> module
 _REEXPORTS = {
@@ -112,6 +113,7 @@ _REEXPORTS = {
     "get_secret": "edgequake.secret_managers.main",
     "get_secret_str": "edgequake.secret_managers.main",
     "get_secret_bool": "edgequake.secret_managers.main",
+    "CustomLLM": "edgequake.llms.custom_llm",
 }
 # litellm.utils functions litellm also has on the package (not every supports_* is there).
 _UTILS = frozenset(

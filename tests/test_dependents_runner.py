@@ -103,3 +103,13 @@ def test_an_edgequake_run_that_imported_litellm_is_a_broken_swap(swap_ok: bool) 
     cand = {"_litellm_is": "edgequake" if swap_ok else "litellm"}
     verdict = judge("lib", "p.py", {"_litellm_is": "litellm"}, cand, [], [])
     assert verdict.swap_ok is swap_ok and verdict.ok is swap_ok
+
+
+def test_an_error_naming_another_features_name_is_marked_blocked() -> None:
+    from dependents.report import blocked_on
+
+    assert blocked_on("AttributeError: module 'edgequake' has no attribute 'success_callback'") == "callbacks"
+    assert (
+        blocked_on("AttributeError: module 'edgequake' has no attribute 'token_counter'") == "cost functions"
+    )
+    assert blocked_on("KeyError: 'answer'") == ""

@@ -40,7 +40,14 @@ def test_secrets_read_like_litellms(monkeypatch: pytest.MonkeyPatch, value: str,
 
 
 def test_module_settings_have_litellms_defaults() -> None:
-    for name in ("cache", "model_alias_map", "model_fallbacks", "use_litellm_proxy", "modify_params"):
+    for name in (
+        "cache",
+        "model_alias_map",
+        "model_fallbacks",
+        "use_litellm_proxy",
+        "modify_params",
+        "custom_provider_map",
+    ):
         assert getattr(edgequake, name) == getattr(litellm, name), name
 
 
@@ -119,3 +126,23 @@ def test_installed_as_litellm_types_name_litellms_module_and_still_pickle() -> N
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     done = subprocess.run([sys.executable, "-c", code, root], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_custom_llm_is_importable_and_a_custom_provider_is_refused(restore_settings: None) -> None:
+    from edgequake.llms.custom_llm import CustomLLM, CustomLLMError
+
+    assert edgequake.CustomLLM is CustomLLM
+    with pytest.raises(CustomLLMError, match="Not implemented yet!"):
+        CustomLLM().completion()
+
+    class Mine(CustomLLM):
+        def completion(self, *args: object, **kwargs: object) -> str:
+            return "mine"
+
+    saved = list(edgequake.custom_provider_map)
+    edgequake.custom_provider_map = [{"provider": "my-llm", "custom_handler": Mine()}]
+    try:
+        with pytest.raises(NotImplementedError, match="my-llm"):
+            edgequake.completion(model="my-llm/x", messages=[{"role": "user", "content": "hi"}])
+    finally:
+        edgequake.custom_provider_map = saved

@@ -2,7 +2,8 @@
 
 ``model_alias_map`` renames a chat call's model as litellm's ``completion`` does (an exact key match,
 before routing). Settings
-edgequake does not implement (a response cache, deprecated ``model_fallbacks``, proxy mode) raise
+edgequake does not implement (a response cache, deprecated ``model_fallbacks``, proxy mode, a custom
+provider the model names) raise
 NotImplementedError when set, rather than being ignored: a program that relies on one would otherwise
 run silently differently (e.g. pay for calls it expects to be cached).
 """
@@ -33,6 +34,12 @@ def apply_settings(model: str, aliases: bool = True) -> str:
     if getattr(eq, "use_litellm_proxy", False) is True:
         raise NotImplementedError(
             "edgequake does not implement litellm's proxy mode (litellm.use_litellm_proxy)"
+        )
+    custom = {entry.get("provider") for entry in getattr(eq, "custom_provider_map", None) or ()}
+    if custom and isinstance(model, str) and model.split("/", 1)[0] in custom:
+        raise NotImplementedError(
+            f"edgequake does not call litellm custom providers (custom_provider_map names "
+            f"{model.split('/', 1)[0]!r}); run this program on litellm itself"
         )
     alias_map = getattr(eq, "model_alias_map", None) if aliases else None
     if alias_map and isinstance(model, str) and model in alias_map:
