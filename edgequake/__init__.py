@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import Any, Dict, List, Optional
 
 from . import _core
+from ._as_litellm import install_as_litellm
 from ._call.api import acompletion, aembedding, completion, embedding
 from ._call.rerank import arerank, rerank
 from ._call.routing import UnsupportedProviderError
@@ -166,6 +167,7 @@ __all__: List[str] = [
     "embedding",
     "get_llm_provider",
     "get_supported_openai_params",
+    "install_as_litellm",
     "rerank",
     "stream_chunk_builder",
 ]

@@ -14,8 +14,12 @@ attribute machinery reads ``sys.modules["litellm"]`` directly. What this module 
 * **call-time imports** made *by litellm's own code* are answered from :data:`_REAL` by a
   ``builtins.__import__`` wrapper (the importing module's globals tell who asks), so they get litellm
   while every other caller keeps getting edgequake. It decides by caller, not by time window, so it
-  holds across threads and asyncio tasks. A direct child of ``litellm`` that is not loaded yet is
-  loaded under the real package, never under edgequake.
+  holds across threads and asyncio tasks. A submodule of litellm that is not loaded yet is imported
+  the way the first import is, with litellm's names given back to litellm for that one import (its
+  namespace packages find their paths through their parents' entries in ``sys.modules``).
+* **afterwards** litellm's modules that an import published under a name edgequake also has
+  (``litellm.utils``) are withdrawn from ``sys.modules``, so ``from litellm.utils import x`` keeps
+  giving edgequake's.
 * **``litellm._lazy_imports``**, which reads ``sys.modules["litellm"]`` and calls
   ``importlib.import_module`` on litellm's names, gets views of ``sys`` and ``importlib`` that answer
   litellm's names from :data:`_REAL`.
@@ -27,6 +31,7 @@ starts, so a process that never swaps pays nothing.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import importlib
 import importlib.machinery
 import importlib.util
@@ -34,7 +39,9 @@ import os
 import sys
 import threading
 from types import ModuleType
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterator, Optional
+
+from edgequake._as_litellm import suspended
 
 _NAME = "litellm"
 _PREFIX = _NAME + "."
@@ -42,8 +49,7 @@ _PREFIX = _NAME + "."
 _lock = threading.RLock()
 # litellm's own modules by name: what its code must get when it imports itself.
 _REAL: Dict[str, ModuleType] = {}
-_executing: Dict[str, int] = {}  # modules this module is executing -> thread id (partial until done)
-_state: Dict[str, Any] = {"root": None, "shielded": False}
+_state: Dict[str, Any] = {"root": None, "shielded": False, "importing": 0}
 
 
 class LitellmMissing(Exception):
@@ -81,26 +87,74 @@ def _first_import() -> ModuleType:
         current = sys.modules.get(_NAME, _lock)
         if current is None:  # `sys.modules["litellm"] = None`: Python's own "unimportable" marker
             raise LitellmMissing("sys.modules['litellm'] is None")
-        lifted = {
-            name: module
-            for name, module in list(sys.modules.items())
-            if _ours(name) and not _genuine(name, module)
-        }
-        for name in lifted:
-            del sys.modules[name]
         try:
-            top = importlib.import_module(_NAME)
+            with _litellms_names() as lifted:
+                top = importlib.import_module(_NAME)
         except ImportError as exc:
             raise LitellmMissing(str(exc)) from None
-        finally:
-            _record()
-            sys.modules.update(lifted)  # the aliases keep the public names
         if not _genuine(_NAME, top):  # a finder handed back an alias again: there is no real one
             raise LitellmMissing("the module importable as 'litellm' is not litellm")
         _state["root"] = os.path.dirname(top.__file__ or "") + os.sep
         if lifted:
             _shield(top)
         return top
+
+
+@contextlib.contextmanager
+def _litellms_names() -> Iterator[Dict[str, ModuleType]]:
+    """While litellm imports itself or one of its submodules: its names are its own modules (edgequake's
+    aliases lifted, litellm's recorded modules back, edgequake's alias finder standing aside), so
+    Python's import machinery, module locks and namespace-package paths work as without edgequake.
+    Yields the aliases lifted. Afterwards the aliases are back, and litellm's modules published under a
+    name edgequake also has are withdrawn (see :func:`_vacate_shared_names`)."""
+    with _lock, suspended():
+        lifted = {n: m for n, m in list(sys.modules.items()) if _ours(n) and not _genuine(n, m)}
+        for name in lifted:
+            del sys.modules[name]
+        for name, module in _REAL.items():
+            sys.modules.setdefault(name, module)
+        try:
+            yield lifted
+        finally:
+            _record()
+            sys.modules.update(lifted)  # the aliases keep the public names
+            if lifted and not _state["importing"]:
+                _vacate_shared_names()
+
+
+def adopt_imported() -> None:
+    """litellm was imported for real before edgequake took its name: keep its modules as litellm's own."""
+    with _lock:
+        _record()
+        top = _REAL.get(_NAME)
+        if top is not None:
+            _state["root"] = os.path.dirname(top.__file__ or "") + os.sep
+
+
+def _vacate_shared_names() -> None:
+    """With litellm's name taken by edgequake, the real import just published litellm's own modules
+    under names edgequake also has (``litellm.utils``, ``litellm.types.rerank``): a later
+    ``from litellm.utils import x`` would get litellm's module. Those entries are withdrawn (litellm's
+    code keeps reaching them through :data:`_REAL`), so the next import of the name finds edgequake's."""
+    for name, module in list(sys.modules.items()):  # a copy: other threads import meanwhile
+        shared = name.startswith(_PREFIX) and _genuine(name, module) and _edgequake_has(name)
+        if shared and sys.modules.get(name) is module:
+            del sys.modules[name]
+
+
+_SHARED: Dict[str, bool] = {}  # memo: litellm module name -> whether edgequake has a module of that name
+
+
+def _edgequake_has(name: str) -> bool:
+    known = _SHARED.get(name)
+    if known is None:
+        ours = "edgequake" + name[len(_NAME) :]
+        try:
+            known = ours in sys.modules or importlib.util.find_spec(ours) is not None
+        except (ImportError, ValueError):  # a parent that is not a package, or not importable
+            known = False
+        _SHARED[name] = known
+    return known
 
 
 def _record() -> None:
@@ -169,31 +223,52 @@ def real_module(name: str) -> ModuleType:
     """litellm's own module ``name`` (``litellm.x.y``), importing it under the real package if needed."""
     module = _REAL.get(name)
     if module is not None:
-        owner = _executing.get(name)
-        if owner is not None and owner != threading.get_ident():
-            with _lock:  # another thread is still executing it: wait, as Python's module locks do
+        if getattr(getattr(module, "__spec__", None), "_initializing", False):
+            with _lock:  # another thread is still executing it (it holds the lock): wait, as Python does
                 pass
         return module
     parent_name, _, child = name.rpartition(".")
-    parent = real_module(parent_name) if parent_name else None
-    if parent is None:
+    if not parent_name:
         return real_litellm()
-    if sys.modules.get(parent_name) is parent and not _displaced(name):
-        module = importlib.import_module(name)  # parent in place: Python's own machinery and locks
-        _REAL.setdefault(name, module)
-        return module
-    return _load_under(parent, name, child)
+    parent = real_module(parent_name)
+    if parent_name == _NAME and sys.modules.get(_NAME) is not parent:
+        return _load_under(parent, name, child)  # the top name stays edgequake's, even for a moment
+    with _lineage(name):
+        module = _REAL.get(name) or importlib.import_module(name)  # Python's own machinery and locks
+    _REAL.setdefault(name, module)
+    return module
 
 
-def _displaced(name: str) -> bool:
-    present = sys.modules.get(name)
-    return present is not None and not _genuine(name, present)
+@contextlib.contextmanager
+def _lineage(name: str) -> Iterator[None]:
+    """For importing ``litellm.a.b.c``: litellm's own ``litellm.a``, ``litellm.a.b`` (and ``.c``, if
+    loaded) under their names for the import (never the top name). Python finds a child on its parent's
+    entry in ``sys.modules``, and a namespace package recomputes its path from its parent's entry."""
+    parts = name.split(".")
+    names = [".".join(parts[:i]) for i in range(2, len(parts) + 1)]
+    with _lock, suspended():
+        stashed = {n: sys.modules.get(n) for n in names if n in _REAL and sys.modules.get(n) is not _REAL[n]}
+        sys.modules.update({n: _REAL[n] for n in stashed})
+        _state["importing"] += 1
+        try:
+            yield
+        finally:
+            _state["importing"] -= 1
+            _record()
+            for n, previous in stashed.items():
+                if previous is None:
+                    sys.modules.pop(n, None)
+                else:
+                    sys.modules[n] = previous
+            # Only once the outermost import is done: a nested one still needs its ancestors' entries.
+            if not _state["importing"] and sys.modules.get(_NAME) is not _REAL.get(_NAME):
+                _vacate_shared_names()
 
 
 def _load_under(parent: ModuleType, name: str, child: str) -> ModuleType:
-    """Import ``name`` as litellm's submodule when ``sys.modules`` holds an alias for its parent (or
-    for it): found on the real parent's ``__path__``, set on the real parent, never on edgequake."""
-    with _lock:
+    """Import ``litellm.x`` while ``sys.modules["litellm"]`` is edgequake: found on the real package's
+    ``__path__``, set on the real package, never on edgequake."""
+    with _lock, suspended():
         module = _REAL.get(name)
         if module is not None:
             return module
@@ -205,7 +280,7 @@ def _load_under(parent: ModuleType, name: str, child: str) -> ModuleType:
         # Published while it runs: dataclasses and pydantic look classes' modules up by name.
         sys.modules[name] = module
         _REAL[name] = module
-        _executing[name] = threading.get_ident()
+        spec._initializing = True  # type: ignore[attr-defined]  # importlib's own mark of a module still executing (see real_module)
         try:
             spec.loader.exec_module(module)
         except BaseException:
@@ -213,10 +288,12 @@ def _load_under(parent: ModuleType, name: str, child: str) -> ModuleType:
             sys.modules.pop(name, None)
             raise
         finally:
-            _executing.pop(name, None)
+            spec._initializing = False  # type: ignore[attr-defined]
             if displaced is not None:
                 sys.modules[name] = displaced
         setattr(parent, child, module)
+        if not _state["importing"]:
+            _vacate_shared_names()
         return module
 
 
