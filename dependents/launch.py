@@ -1,10 +1,10 @@
 """Runs one suite program with the real litellm or with edgequake as ``litellm``: the one place the
-suite swaps implementations:
+suite chooses the implementation:
 ``python dependents/launch.py {litellm|edgequake} PROGRAM.py`` (or ``-m MODULE ARGS``).
 
-The swap is edgequake's supported way when this edgequake has it (``install_as_litellm``, which also
-answers ``litellm.types.utils`` and the other submodule imports with edgequake's own modules), else the
-bare ``sys.modules["litellm"] = edgequake`` alias.
+With ``edgequake`` it is edgequake's supported way, ``python -m edgequake run PROGRAM.py`` (which
+installs edgequake as ``litellm`` before the program imports anything); with ``litellm`` the program
+runs as ``python PROGRAM.py`` would.
 """
 
 from __future__ import annotations
@@ -14,34 +14,22 @@ import runpy
 import sys
 
 
-def swap_in_edgequake() -> None:
-    import edgequake
-
-    install = getattr(edgequake, "install_as_litellm", None)
-    if install is not None:
-        install()
-    else:
-        sys.modules["litellm"] = edgequake
-        import edgequake.types
-
-        edgequake.types.present_as_litellm()
-
-
 def main() -> None:
-    impl, program = sys.argv[1], sys.argv[2]
+    impl, rest = sys.argv[1], sys.argv[2:]
     if impl == "edgequake":
-        swap_in_edgequake()
-    elif impl != "litellm":
+        from edgequake.__main__ import main as edgequake_run
+
+        sys.exit(edgequake_run(["run", *rest]))
+    if impl != "litellm":
         raise SystemExit(f"unknown implementation {impl!r}: litellm or edgequake")
-    if program == "-m":  # a module, as `python -m`: the libraries' own test suites (`-m pytest`)
-        module = sys.argv[3]
-        sys.argv = [module, *sys.argv[4:]]
+    if rest[0] == "-m":  # a module, as `python -m`: the libraries' own test suites (`-m pytest`)
+        sys.argv = [rest[1], *rest[2:]]
         sys.path.insert(0, os.getcwd())
-        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        runpy.run_module(rest[1], run_name="__main__", alter_sys=True)
         return
-    sys.argv = [program, *sys.argv[3:]]
-    sys.path.insert(0, os.path.dirname(os.path.abspath(program)))
-    runpy.run_path(program, run_name="__main__")
+    sys.argv = list(rest)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(rest[0])))
+    runpy.run_path(rest[0], run_name="__main__")
 
 
 if __name__ == "__main__":

@@ -108,9 +108,8 @@ def test_installed_as_litellm_types_name_litellms_module_and_still_pickle() -> N
     code = textwrap.dedent(
         """
         import copy, pickle, sys
-        sys.path.insert(0, sys.argv[1])
-        from dependents.launch import swap_in_edgequake
-        swap_in_edgequake()
+        import edgequake
+        edgequake.install_as_litellm()
         import litellm
         from litellm.types.utils import ModelResponse, ModelResponseStream
         chunk = ModelResponseStream()
