@@ -173,8 +173,11 @@ def _parse_junit(path: Path) -> Outcomes:
         for child in case:
             if child.tag in ("failure", "error", "skipped"):
                 outcome = {"failure": "failed"}.get(child.tag, child.tag)
-                message = (child.get("message") or "").strip().splitlines()[0:1]
-                message = message[0][:300] if message else ""
+                lines = (child.get("message") or "").strip().splitlines()
+                message = lines[0][:300] if lines else ""
+                if message == "collection failure":  # the module's import error is in the body
+                    raised = [x for x in (child.text or "").splitlines() if x.startswith("E   ")]
+                    message = "not importable: " + (raised[-1][4:].strip() if raised else "?")
                 break
         out.tests[node] = outcome
         out.counts[outcome] = out.counts.get(outcome, 0) + 1
@@ -262,6 +265,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         runs = {impl: run_suite(suite, source, impl) for impl in ("litellm", "edgequake")}
         ref, cand = runs["litellm"], runs["edgequake"]
         worse = sorted(t for t, o in ref.tests.items() if o == "passed" and cand.tests.get(t) != "passed")
+        # a test whose module did not import on edgequake has no outcome there: the module's error says why
+        unimportable = {
+            t.split("::")[0]: m for t, m in cand.messages.items() if m.startswith("not importable")
+        }
         better = sorted(t for t, o in cand.tests.items() if o == "passed" and ref.tests.get(t) != "passed")
         results.append(
             {
@@ -269,8 +276,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "source": suite.requirement if "/" in suite.requirement else suite.requirement + " sdist",
                 "paths": list(suite.paths),
                 "deselected": list(suite.deselect),
-                "runs": {impl: vars(run) for impl, run in runs.items()},
-                "only_on_litellm": {t: cand.messages.get(t, cand.tests.get(t, "missing")) for t in worse},
+                "runs": {
+                    impl: {k: v for k, v in vars(run).items() if k != "tests"} for impl, run in runs.items()
+                },
+                "only_on_litellm": {
+                    t: cand.messages.get(t)
+                    or unimportable.get(t.split("::")[0])
+                    or cand.tests.get(t, "not run")
+                    for t in worse
+                },
+                "unimportable_on_edgequake": unimportable,
                 "only_on_edgequake": better,
                 "patches_litellm": litellm_patches(source, suite.paths),
             }
