@@ -1,5 +1,5 @@
 # Each target documents itself: `make help`.
-.PHONY: help install test test-rust lint compat baseline bench clean
+.PHONY: help install test test-rust lint compat baseline bench dependents clean
 
 PY ?= python3
 
@@ -29,6 +29,23 @@ baseline:  ## accept reports/latest/ as the committed baseline: reports/baseline
 
 bench:  ## edgequake vs litellm vs the openai SDK vs raw httpx on one loopback server
 	$(PY) -m bench --quick
+
+DEP_VENV ?= .venv-dependents
+DEP_CREWAI_VENV ?= .venv-dependents-crewai
+DEP_DSPY_VENV ?= .venv-dependents-dspy
+
+dependents:  ## dspy, instructor, langchain-litellm, smolagents, crewai on litellm and on edgequake: dependents/report.md
+	test -x $(DEP_VENV)/bin/python || $(PY) -m venv $(DEP_VENV)
+	test -x $(DEP_CREWAI_VENV)/bin/python || $(PY) -m venv $(DEP_CREWAI_VENV)
+	test -x $(DEP_DSPY_VENV)/bin/python || $(PY) -m venv $(DEP_DSPY_VENV)
+	$(DEP_VENV)/bin/python -m pip install -q -r dependents/requirements.txt
+	$(DEP_CREWAI_VENV)/bin/python -m pip install -q -r dependents/requirements-crewai.txt
+	$(DEP_DSPY_VENV)/bin/python -m pip install -q -r dependents/requirements-dspy.txt
+	$(DEP_VENV)/bin/python -m pip install -q --no-deps -e .
+	$(DEP_CREWAI_VENV)/bin/python -m pip install -q --no-deps -e .
+	$(DEP_DSPY_VENV)/bin/python -m pip install -q --no-deps -e .
+	LITELLM_LOCAL_MODEL_COST_MAP=True $(DEP_VENV)/bin/python -m dependents.runner
+	LITELLM_LOCAL_MODEL_COST_MAP=True $(DEP_VENV)/bin/python -m dependents.unit_tests
 
 clean:  ## remove build outputs
 	cargo clean

@@ -8,8 +8,9 @@ load on first use and exception classes (which subclass ``openai``'s) on first a
 from __future__ import annotations
 
 import atexit
+import os
 from importlib import import_module
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 from . import _core
 from ._as_litellm import install_as_litellm
@@ -48,6 +49,15 @@ input_callback: List[Any] = []
 _async_success_callback: List[Any] = []
 _async_failure_callback: List[Any] = []
 model_fallbacks: Optional[List[Any]] = None
+
+# Settings libraries read before a call (langchain-litellm, dspy), with litellm's defaults. edgequake
+# has no response cache, model fallbacks, proxy mode or custom providers: a call that needs one raises
+# NotImplementedError saying so (edgequake._call.settings), never ignores it.
+cache: Any = None
+model_alias_map: Dict[str, str] = {}
+use_litellm_proxy: bool = False
+modify_params: bool = bool(os.getenv("LITELLM_MODIFY_PARAMS", False))
+custom_provider_map: List[Dict[str, Any]] = []
 
 # Before finalisation: from then on no core thread enters the interpreter (docs/adr/0006).
 atexit.register(_core.shutdown)
@@ -126,9 +136,19 @@ _RESPONSES_TYPES = frozenset(
 # litellm's submodules that libraries reach as attributes (`litellm.utils.supports_function_calling`).
 _SUBMODULES = frozenset(
     {"types", "exceptions", "utils", "router", "litellm_core_utils", "_logging", "integrations"}
+    | {"constants", "secret_managers", "llms"}
 )
 # litellm's logging helpers that it also has on the package.
 _LOGGING = frozenset({"_turn_on_debug", "verbose_logger", "print_verbose", "_is_debugging_on"})
+# names litellm re-exports on the package from other modules: name -> module
+_REEXPORTS = {
+    "OPENAI_CHAT_COMPLETION_PARAMS": "edgequake.constants",
+    "OPENAI_FINISH_REASONS": "edgequake.constants",
+    "get_secret": "edgequake.secret_managers.main",
+    "get_secret_str": "edgequake.secret_managers.main",
+    "get_secret_bool": "edgequake.secret_managers.main",
+    "CustomLLM": "edgequake.llms.custom_llm",
+}
 # litellm.utils functions litellm also has on the package (not every supports_* is there).
 _UTILS = frozenset(
     {
@@ -180,6 +200,8 @@ def __getattr__(name: str) -> Any:
         return getattr(import_module("edgequake.utils"), name)
     if name in _LOGGING:
         return getattr(import_module("edgequake._logging"), name)
+    if name in _REEXPORTS:
+        return getattr(import_module(_REEXPORTS[name]), name)
     if name == "Router":
         return import_module("edgequake.router").Router
     if name == "CustomStreamWrapper":

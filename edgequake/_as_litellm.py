@@ -119,4 +119,7 @@ def install_as_litellm() -> ModuleType:
             if name == _OURS or name.startswith(_OURS + "."):
                 sys.modules[_NAME + name[len(_OURS) :]] = module
         sys.modules[_NAME] = ours
+        types = sys.modules.get(_OURS + ".types")
+        if types is not None:  # else edgequake.types presents itself so when it is first imported
+            types.present_as_litellm()
         return ours

@@ -43,7 +43,6 @@ def prepare(
     max_retries: int = 0,
 ) -> Request: ...
 def shutdown() -> None: ...
-
 def redact_url(url: str) -> str:
     """``url`` without userinfo, credential-like query values replaced by ``REDACTED``."""
 

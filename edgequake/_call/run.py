@@ -18,6 +18,7 @@ from edgequake._call.aio import await_core
 from edgequake._call.arguments import include_usage
 from edgequake._call.prepare import PreparedCall, chat_body_builder, embedding_body_builder, prepare_call
 from edgequake._call.routing import NotNative
+from edgequake._call.settings import apply_settings
 from edgequake._callbacks.gate import wanted as _extras_wanted
 from edgequake._cost.stamp import set_response_cost
 from edgequake._params.cohere import COHERE_PROVIDERS
@@ -235,6 +236,7 @@ def run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str
 
 
 def _run_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model)
     if _wants_mock(kwargs):
         from edgequake._call import mock
 
@@ -254,6 +256,7 @@ async def arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: D
 
 
 async def _arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model)
     if _wants_mock(kwargs):
         from edgequake._call import mock
 
@@ -268,6 +271,7 @@ async def _arun_chat(model: str, messages: Any, params: Dict[str, Any], kwargs: 
 
 
 def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model, aliases=False)
     try:
         call = prepare_call(model, "embedding", params, kwargs, None, embedding_body_builder(input))
     except NotNative as exc:
@@ -277,6 +281,7 @@ def run_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[s
 
 
 async def arun_embedding(model: str, input: Any, params: Dict[str, Any], kwargs: Dict[str, Any]) -> Any:
+    model = apply_settings(model, aliases=False)
     try:
         call = prepare_call(
             model, "embedding", params, kwargs, None, embedding_body_builder(input), awaited=True

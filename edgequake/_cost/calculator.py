@@ -93,9 +93,7 @@ def cost_per_token(
             }
             usage["cache_read_input_tokens"] = cache_read_input_tokens
             usage["cache_creation_input_tokens"] = cache_creation_input_tokens
-    anthropic, cached, creation = (
-        _anthropic_style(usage) if usage_object is not None else (False, 0.0, 0.0)
-    )
+    anthropic, cached, creation = _anthropic_style(usage) if usage_object is not None else (False, 0.0, 0.0)
     if not cached and cache_read_input_tokens:
         cached, anthropic = float(cache_read_input_tokens), True
     if not creation and cache_creation_input_tokens:

@@ -255,8 +255,7 @@ def register_model(model_cost: Any) -> Dict[str, Any]:
     is updated key by key, as litellm merges it), so completion_cost and get_model_info see it."""
     if isinstance(model_cost, str):
         raise ValueError(
-            "register_model(url) downloads a price map; edgequake never downloads at run time: "
-            "pass the dict"
+            "register_model(url) downloads a price map; edgequake never downloads at run time: pass the dict"
         )
     cost = table.model_cost()
     for key, value in dict(model_cost).items():

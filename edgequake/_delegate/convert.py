@@ -33,7 +33,8 @@ def from_litellm(value: Any) -> Any:
         return value
     if isinstance(value, BaseModel):
         target = _edgequake_types().get(type(value).__name__)
-        if target is None or not type(value).__module__.startswith("litellm."):
+        # isinstance: with edgequake installed as litellm its own classes name litellm's module too
+        if target is None or isinstance(value, target) or not type(value).__module__.startswith("litellm."):
             return value
         return _model(value, target)
     if isinstance(value, list):

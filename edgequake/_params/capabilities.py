@@ -29,6 +29,9 @@ def supports(function: str, model: str, custom_llm_provider: Optional[str] = Non
     bits = answers.get(f"{model}|{custom_llm_provider or ''}")
     if bits is None and custom_llm_provider:
         bits = answers.get(f"{custom_llm_provider}/{model}|")
+        if bits is None and model.startswith(custom_llm_provider + "/"):
+            # dspy's form: the prefixed name and its provider again; litellm strips the prefix first.
+            bits = answers.get(f"{model}|")
     if bits is None:
         # Not in the map: the map's capability rules for new models, else the provider's default.
         if _rules_say(data, function, model):

@@ -22,6 +22,8 @@ import path for the same classes. Every class is re-homed to this module (``__mo
 tracebacks and ``type(x).__module__`` name ``edgequake.types`` whatever file defines the class.
 """
 
+import sys
+
 # `import edgequake as litellm; litellm.types.utils.ModelResponse` needs the submodule as an attribute.
 from edgequake.types import utils as utils
 from edgequake.types._base import _new as _new
@@ -48,3 +50,19 @@ def __getattr__(name: str) -> object:
 
         return import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def present_as_litellm() -> None:
+    """With edgequake installed as ``litellm``: the classes name ``litellm.types.utils`` as their module,
+    as litellm's own do. Libraries recognise litellm's objects by that name (dspy's ``streamify`` takes a
+    chunk for a stream chunk only if ``type(chunk).__module__.startswith("litellm")``), and pickles then
+    load through the alias, which answers ``litellm.types.utils`` with this package's ``utils``."""
+    held = sys.modules.get("litellm.types.utils")
+    if held is not None and held is not utils:
+        return  # the real litellm's module holds the name: a pickle naming it would load litellm's class
+    for name in _public:
+        getattr(utils, name).__module__ = "litellm.types.utils"
+
+
+if sys.modules.get("litellm") is sys.modules.get("edgequake"):  # imported after install_as_litellm()
+    present_as_litellm()

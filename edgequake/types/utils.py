@@ -2,6 +2,7 @@
 litellm import from here, so ``import edgequake as litellm`` keeps ``from litellm.types.utils import ...``
 working. The classes are the ones in ``edgequake.types``."""
 
+from edgequake.types._dicts import GenericStreamingChunk
 from edgequake.types._message import (
     ChatCompletionAudioResponse,
     ChatCompletionDeltaToolCall,
@@ -36,6 +37,7 @@ __all__ = [
     "EmbeddingResponse",
     "Function",
     "FunctionCall",
+    "GenericStreamingChunk",
     "Logprobs",
     "Message",
     "ModelResponse",
