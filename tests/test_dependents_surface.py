@@ -85,9 +85,7 @@ def test_model_alias_map_renames_a_chat_model(server: LoopbackServer, restore_se
     assert server.seen[0].json()["model"] == "gpt-4o-mini"
 
 
-@pytest.mark.parametrize(
-    "name,value", [("cache", object()), ("model_fallbacks", ["openai/gpt-4o"]), ("use_litellm_proxy", True)]
-)
+@pytest.mark.parametrize("name,value", [("cache", object()), ("use_litellm_proxy", True)])
 def test_a_setting_edgequake_lacks_is_refused_not_ignored(
     server: LoopbackServer, restore_settings: None, name: str, value: object
 ) -> None:

@@ -1,10 +1,8 @@
 """Module settings litellm applies to every call, read when a call starts.
 
 ``model_alias_map`` renames a chat call's model as litellm's ``completion`` does (an exact key match,
-before routing). Settings
-edgequake does not implement (a response cache, deprecated ``model_fallbacks``, proxy mode, a custom
-provider the model names) raise
-NotImplementedError when set, rather than being ignored: a program that relies on one would otherwise
+before routing). Settings edgequake does not implement (a response cache, proxy mode, a custom
+provider the model names) raise NotImplementedError when set, rather than being ignored: a program that relies on one would otherwise
 run silently differently (e.g. pay for calls it expects to be cached).
 """
 
@@ -27,10 +25,7 @@ def apply_settings(model: str, aliases: bool = True) -> str:
             "edgequake does not implement litellm's response cache (litellm.cache is set); "
             "set it to None, or run this program on litellm itself"
         )
-    if getattr(eq, "model_fallbacks", None):
-        raise NotImplementedError(
-            "edgequake does not implement litellm.model_fallbacks; pass fallbacks per call or set it to None"
-        )
+    # litellm.model_fallbacks is honoured (edgequake._callbacks: fallbacks), not refused
     if getattr(eq, "use_litellm_proxy", False) is True:
         raise NotImplementedError(
             "edgequake does not implement litellm's proxy mode (litellm.use_litellm_proxy)"
