@@ -106,7 +106,7 @@ def azure_version(control: Dict[str, Any]) -> str:
 def _body_builder(input: Any, args: Dict[str, Any], extra_body: Any, faked: bool, drop: Any) -> Any:
     def build(route: Route, body_params: Dict[str, Any], control: Dict[str, Any]) -> Dict[str, Any]:
         from edgequake._call.arguments import drop_params_on
-        from edgequake._params.responses_input import wire_input, wire_tools
+        from edgequake._params.responses_input import wire_input, wire_metadata, wire_tools
         from edgequake._params.responses_routes import azure_body, xai_body
 
         body: Dict[str, Any] = {
@@ -119,6 +119,8 @@ def _body_builder(input: Any, args: Dict[str, Any], extra_body: Any, faked: bool
                 continue  # a faked stream fetches the whole reply
             if name == "tools":
                 value = wire_tools(value)
+            if name == "metadata" and value is not None:
+                value = wire_metadata(value)
             if value is not None:
                 body[name] = value
         if route.provider == "xai":

@@ -2,8 +2,8 @@
 
 ``model_alias_map`` renames a chat call's model as litellm's ``completion`` does (an exact key match,
 before routing). Settings edgequake does not implement (a response cache, proxy mode, a custom
-provider the model names) raise NotImplementedError when set, rather than being ignored: a program that relies on one would otherwise
-run silently differently (e.g. pay for calls it expects to be cached).
+provider the model names) raise NotImplementedError when set, rather than being ignored: a program
+that relies on one would otherwise run silently differently (e.g. pay for calls it expects cached).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, List
+from typing import Any, Dict, List, Optional
 
 __all__ = ["has_cache_marks", "keeps_cache_marks", "wire_input", "wire_tools"]
 
@@ -90,3 +90,13 @@ def wire_tools(tools: Any) -> Any:
         return tools
     out: List[Any] = [_without_cache_control(tool) for tool in tools]
     return out
+
+
+def wire_metadata(metadata: Any) -> Optional[Dict[str, str]]:
+    """litellm's ``add_openai_metadata`` for the Responses body: OpenAI's ``metadata`` takes string
+    values only, so only those are sent (never litellm's ``hidden_params``), at most the first 16; a
+    value that is not a dict is not sent at all (None)."""
+    if not isinstance(metadata, dict):
+        return None
+    visible = {str(k): v for k, v in metadata.items() if k != "hidden_params" and isinstance(v, str)}
+    return dict(list(visible.items())[:16])

@@ -109,6 +109,20 @@ def _decode_failure(body: Any) -> Exception:
     )
 
 
+def _stamp_cost(response: Any, call: Any) -> None:
+    """litellm's ``stamp_responses_usage_cost``: the completed event's ``usage.cost`` is litellm's bill
+    for it (written when positive, or over a cost the upstream stated)."""
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return
+    from edgequake._cost.stamp import responses_cost
+
+    bill = responses_cost(response, call.route.model, call.route.provider)
+    stated = isinstance(getattr(usage, "cost", None), (int, float))
+    if isinstance(bill, (int, float)) and (bill > 0 or stated):
+        usage.cost = float(bill)
+
+
 def finish(call: Any, result: Tuple[int, Dict[str, str], Any], *, stream: bool = False) -> Any:
     """A whole reply as litellm returns it: the response, or (a faked stream) its events."""
     _status, headers, body = result
@@ -117,6 +131,11 @@ def finish(call: Any, result: Tuple[int, Dict[str, str], Any], *, stream: bool =
     response = response_object(body, call.route.provider, manage_id=not stream)
     response._hidden_params = _hidden(call, headers, stream=stream)
     if not stream:
+        from edgequake._cost.stamp import responses_cost
+
+        response._hidden_params["response_cost"] = responses_cost(
+            response, call.route.model, call.route.provider
+        )
         return response
     from edgequake._shaping.responses_fake import synthetic_events
 
@@ -236,6 +255,7 @@ class ResponsesAPIStreamingIterator:
             hidden = getattr(shaped, "_hidden_params", None)
             if isinstance(hidden, dict):
                 hidden.update(_hidden(self._call, self._headers, stream=True))
+            _stamp_cost(getattr(shaped, "response", None), self._call)
         return shaped
 
     def close(self) -> None:

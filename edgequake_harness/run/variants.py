@@ -15,6 +15,7 @@ environment variables below are the ones litellm 1.110.2 reads for each route (i
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Tuple
@@ -99,7 +100,8 @@ def applied(
         yield
         return
     if variant == "library-args":
-        arguments.update(LIBRARY_ARGS)
+        # a copy per call: litellm writes into the caller's `metadata` (hidden params, timings)
+        arguments.update(copy.deepcopy(LIBRARY_ARGS))
         yield
         return
     key, base = arguments.pop("api_key", None), arguments.pop("api_base", None)
