@@ -14,7 +14,10 @@ What is authored:
 - context-window errors for OpenAI, Anthropic, Gemini, Mistral;
 - xAI chat, stream, tools and reasoning (no HTTP xAI recording exists);
 - streams with an error event mid-stream, truncated streams, malformed JSON, empty bodies and
-  non-JSON content types; reasoning and vision where the corpus has none for a Core provider.
+  non-JSON content types; reasoning and vision where the corpus has none for a Core provider;
+- Cohere v2 errors, streams, embeddings, rerank (tools/authored_cohere.py, authored_cohere_other.py);
+- text_completion() on /v1/completions (stream, truncated stream, prompt list, 401, error body
+  under 200), Azure's deployment and Anthropic's chat bridge (tools/authored_text_completion.py).
 """
 
 # ruff: noqa: E501  (provider messages and case notes are data, kept on one line each)
@@ -67,6 +70,7 @@ class Authored:
     call: Optional[Json] = None  # explicit call (case metadata) when derivation is not enough
     # further recorded exchanges the reference makes after the call (e.g. Ollama's /api/show)
     extra: List[Tuple[Tuple[str, str, Json], Response]] = field(default_factory=list)
+    volatile: List[str] = field(default_factory=list)  # extra normalisation paths for this case
 
     @property
     def stem(self) -> str:
@@ -1728,9 +1732,11 @@ def filler_cases() -> List[Authored]:
 
 def all_cases() -> List[Authored]:
     from authored_cohere import cohere_cases  # beside this file (tools/ is on sys.path when run)
+    from authored_text_completion import text_completion_cases
 
     return (
         cohere_cases(Authored, Response)
+        + text_completion_cases(Authored, Response)
         + error_cases()
         + context_window_cases()
         + xai_cases()
@@ -1810,6 +1816,8 @@ def meta_text(case: Authored) -> str:
     if case.call is not None:
         meta["interaction"] = 0
         meta["call"] = case.call
+    if case.volatile:
+        meta["volatile"] = case.volatile
     return GENERATED_BY + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
 
 
