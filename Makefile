@@ -17,7 +17,7 @@ test-rust:  ## the pure Rust core's tests (no Python needed)
 
 lint:  ## clippy (deny unwrap/expect/panic), ruff
 	cargo clippy -p edgequake-core --all-targets --features python -- -D warnings
-	$(PY) -m ruff check edgequake edgequake_harness tests bench tools
+	$(PY) -m ruff check edgequake edgequake_harness tests bench tools dependents
 
 compat:  ## the main job: replay the bundled cassettes through litellm and edgequake, write reports/latest/
 	$(PY) -m pip install -e ".[compat]"

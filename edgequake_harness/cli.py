@@ -79,7 +79,7 @@ def parser() -> argparse.ArgumentParser:
         "--require-mode",
         action="append",
         default=[],
-        choices=("sync", "async"),
+        choices=ALL_MODES,
         help="fail unless baseline and report both judged this mode (repeatable)",
     )
 

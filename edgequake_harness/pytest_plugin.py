@@ -78,6 +78,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="judge only this mode (default: sync, async and the call variants, one item per case and mode)",
     )
     group.addoption(
+        "--compat-allow-empty",
+        action="store_true",
+        help="a selection with no case is not a failure (default: pytest's exit 5, saying why)",
+    )
+    group.addoption(
         "--compat-no-variants",
         action="store_true",
         help="skip the call variants (module globals, environment, litellm-only arguments)",
@@ -150,6 +155,24 @@ class CompatSession:
             report=pytest.CollectReport(suite.nodeid, "passed", None, list(items))
         )
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if not session.items and not hasattr(self.config, "workerinput"):
+            run_config = self.state.config
+            filters = [f"provider={p}" for p in run_config.providers]
+            filters += [f"feature={f}" for f in run_config.features]
+            keyword = self.config.getoption("keyword") or self.config.getoption("markexpr")
+            filters += [f"-k/-m {keyword!r}"] if keyword else []
+            where = ", ".join(str(p) for p in run_config.paths)
+            self.state.summary = [
+                f"no conformance case selected from {where}"
+                + (f" with {'; '.join(filters)}" if filters else "")
+                + (
+                    " (--compat-allow-empty: not a failure)"
+                    if self.config.getoption("--compat-allow-empty")
+                    else ""
+                )
+            ]
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # Also runs on the controller for worker reports (xdist): that is how results are gathered.
         for name, value in report.user_properties:
@@ -163,6 +186,8 @@ class CompatSession:
         if state.runner is not None:
             state.runner.__exit__(None, None, None)
             state.runner = None
+        if not session.items and self.config.getoption("--compat-allow-empty"):
+            session.exitstatus = pytest.ExitCode.OK  # asked for: an empty selection is not a failure
         if hasattr(self.config, "workerinput") or not state.results:
             return  # xdist workers report to the controller; the controller writes the reports
         _finish(state)

@@ -198,3 +198,12 @@ def test_under_xdist(compat, pytester) -> None:
         for case_id in ("openai/chat/chat", "openai/error/missing", "openai/stream/stream")
         for mode in ("sync", "async")
     }
+
+
+def test_an_empty_selection_says_so_and_fails_unless_allowed(compat) -> None:
+    result = compat("-k", "no-such-case")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(["*no conformance case selected from *-k/-m 'no-such-case'*"])
+    allowed = compat("-k", "no-such-case", "--compat-allow-empty")
+    assert allowed.ret == pytest.ExitCode.OK
+    allowed.stdout.fnmatch_lines(["*no conformance case selected*not a failure*"])
