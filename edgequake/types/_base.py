@@ -8,7 +8,7 @@ then be resolved against that module's namespace by ``typing.get_type_hints`` an
 
 from typing import Any, ClassVar, Dict, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 
 def _new(
@@ -69,3 +69,18 @@ class _Obj(BaseModel):
     def json(self, **kwargs: Any) -> Any:  # type: ignore[override]
         # litellm's .json() returns the model_dump() dict, not a string.
         return self.model_dump(**kwargs)
+
+
+class _WithHiddenParams(_Obj):
+    """A result carrying litellm's per-call bookkeeping in ``_hidden_params``, which litellm also
+    exposes as the ``hidden_params`` property (responses, rerank and text completion results)."""
+
+    _hidden_params: Dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def hidden_params(self) -> Dict[str, Any]:
+        return self._hidden_params
+
+    @hidden_params.setter
+    def hidden_params(self, value: Dict[str, Any]) -> None:
+        self._hidden_params = value

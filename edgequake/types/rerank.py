@@ -6,27 +6,16 @@ hidden params litellm attaches."""
 
 from typing import Any, Dict, List, Optional
 
-from pydantic import PrivateAttr
-
-from edgequake.types._base import _Obj
+from edgequake.types._base import _WithHiddenParams
 
 __all__ = ["RerankResponse"]
 
 
-class RerankResponse(_Obj):
+class RerankResponse(_WithHiddenParams):
     id: Optional[str] = None
     results: Optional[List[Dict[str, Any]]] = None
     meta: Optional[Dict[str, Any]] = None
 
-    _hidden_params: Dict[str, Any] = PrivateAttr(default_factory=dict)
-
-    @property
-    def hidden_params(self) -> Dict[str, Any]:
-        return self._hidden_params
-
-    @hidden_params.setter
-    def hidden_params(self, value: Dict[str, Any]) -> None:
-        self._hidden_params = value
 
 
 RerankResponse.__module__ = __name__

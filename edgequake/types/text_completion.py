@@ -18,7 +18,7 @@ from pydantic import (
     PrivateAttr,
 )
 
-from edgequake.types._base import _new, _Obj
+from edgequake.types._base import _new, _Obj, _WithHiddenParams
 from edgequake.types._response import Usage
 
 __all__ = ["Logprobs", "TextChoices", "TextCompletionResponse"]
@@ -53,7 +53,7 @@ class TextChoices(_Obj):
         self.logprobs = Logprobs(**logprobs) if isinstance(logprobs, dict) else logprobs
 
 
-class TextCompletionResponse(_Obj):
+class TextCompletionResponse(_WithHiddenParams):
     """litellm's ``TextCompletionResponse``; ``stream=True`` builds an empty stream chunk as litellm's
     constructor does (``object="text_completion.chunk"``)."""
 
@@ -64,7 +64,6 @@ class TextCompletionResponse(_Obj):
     choices: List[Any] = Field(default_factory=list)
     usage: Any = None
 
-    _hidden_params: Dict[str, Any] = PrivateAttr(default_factory=dict)
     _response_ms: Optional[float] = PrivateAttr(default=None)
 
     def __init__(
@@ -97,14 +96,6 @@ class TextCompletionResponse(_Obj):
             **params,
         )
         self._response_ms = response_ms or None
-
-    @property
-    def hidden_params(self) -> Dict[str, Any]:
-        return self._hidden_params
-
-    @hidden_params.setter
-    def hidden_params(self, value: Dict[str, Any]) -> None:
-        self._hidden_params = value
 
 
 for _cls in (Logprobs, TextChoices, TextCompletionResponse):
