@@ -45,8 +45,6 @@ KNOWN_KEY_DIFFERENCES: Dict[tuple, tuple] = {
 RACY_KEYS = {"has_logged_sync_success", "has_logged_async_success"}
 # kwargs values whose type differs, and why.
 KNOWN_TYPE_DIFFERENCES = {
-    "response_cost",  # litellm prices from its bundled cost map; edgequake has none (None) unless
-    # edgequake.completion_cost exists
     "original_response",  # an async stream's is a coroutine in litellm, the stream object here
     "api_key",  # litellm's mock logs a literal "mock-key"; edgequake the call's key (None here)
 }
@@ -103,7 +101,7 @@ def test_kwargs_keys_and_types_match_litellm(measured: Dict[str, Any], scenario:
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_standard_logging_object_values_match_litellm(measured: Dict[str, Any], scenario: str) -> None:
     volatile = {"startTime", "endTime", "completionStartTime", "response_time", "hidden_params", "trace_id",
-                "id", "api_base", "response_cost", "metadata", "error_information"}  # fmt: skip
+                "id", "api_base", "metadata", "error_information"}  # fmt: skip
     ref, got = _by_hook(measured["litellm"][scenario]), _by_hook(measured["edgequake"][scenario])
     for hook, event in ref.items():
         theirs = event.get("kwargs", {}).get("slo", {})

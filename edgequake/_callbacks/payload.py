@@ -220,18 +220,15 @@ def _headers(response: Any) -> Dict[str, Any]:
 
 
 def response_cost(response: Any, model: str) -> Optional[float]:
-    """litellm's cost of the call; edgequake's ``completion_cost`` when it has one, else the
-    response's own ``_hidden_params['response_cost']`` (None: edgequake ships no price map)."""
-    import sys
-
+    """litellm's cost of the call: the response's own ``_hidden_params['response_cost']`` when the
+    call path priced it, else the price table's bill for it (an assembled stream); None if unpriced."""
     hidden = getattr(response, "_hidden_params", None)
     known = hidden.get("response_cost") if isinstance(hidden, dict) else None
     if known is not None:
         return known
-    cost = getattr(sys.modules["edgequake"], "__dict__", {}).get("completion_cost")
-    if cost is None:
-        return None
+    from edgequake._cost.calculator import completion_cost
+
     try:
-        return float(cost(completion_response=response, model=model))
-    except Exception:
+        return float(completion_cost(completion_response=response, model=model))
+    except Exception:  # an unpriced model: None, as litellm leaves it
         return None
