@@ -144,7 +144,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         took = " / ".join(f"{impl} {run.seconds:.1f}s" for impl, run in runs.items())
         print(f"{program.library}: {mark} ({took}) {verdict.first_difference}")
     write_report(Path(args.report_dir), verdicts, details)
-    return 0
+    different = [v.library for v in verdicts if not v.ok]
+    if different:
+        print(f"FAIL: not the same on edgequake as on litellm: {', '.join(different)} (dependents/report.md)")
+    return 1 if different else 0
 
 
 if __name__ == "__main__":

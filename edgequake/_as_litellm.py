@@ -119,7 +119,9 @@ def install_as_litellm() -> ModuleType:
             if name == _OURS or name.startswith(_OURS + "."):
                 sys.modules[_NAME + name[len(_OURS) :]] = module
         sys.modules[_NAME] = ours
-        types = sys.modules.get(_OURS + ".types")
-        if types is not None:  # else edgequake.types presents itself so when it is first imported
-            types.present_as_litellm()
+        # Modules not loaded yet present themselves so when they are first imported.
+        for name in (".types", ".types.llms.openai"):
+            loaded = sys.modules.get(_OURS + name)
+            if loaded is not None:
+                loaded.present_as_litellm()
         return ours

@@ -113,3 +113,21 @@ def test_an_error_naming_another_features_name_is_marked_blocked() -> None:
         blocked_on("AttributeError: module 'edgequake' has no attribute 'token_counter'") == "cost functions"
     )
     assert blocked_on("KeyError: 'answer'") == ""
+
+
+def test_a_test_passing_only_on_litellm_without_a_reason_fails_the_suite() -> None:
+    from dependents.unit_tests import unexplained
+
+    lost = "not importable: ModuleNotFoundError: No module named 'litellm.llms.x'"
+    result = {
+        "only_on_litellm": {
+            "t/test_a.py::patches": "failed",
+            "t/test_b.py::lost_with_module": lost,
+            "t/test_c.py::plain": "failed",
+        },
+        "patches_litellm": {"t/test_a.py::patches": ["litellm.completion"]},
+        "unimportable_on_edgequake": {"t/test_b.py": lost},
+    }
+    assert unexplained(result) == ["t/test_c.py::plain"]
+    result["only_on_litellm"].pop("t/test_c.py::plain")
+    assert unexplained(result) == []

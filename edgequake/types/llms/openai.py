@@ -2,6 +2,7 @@
 and event types (``edgequake.types.responses``), litellm's event-type enum, and the request param types
 litellm re-exports from the ``openai`` SDK (``ResponseInputParam``, ``ToolParam``, ...)."""
 
+import sys
 from enum import Enum
 from typing import Union
 
@@ -66,3 +67,20 @@ __all__ = [
     "ToolChoice",
     "ToolParam",
 ]
+
+
+def present_as_litellm() -> None:
+    """With edgequake installed as ``litellm``: the Responses types name ``litellm.types.llms.openai``
+    as their module, as litellm's do (dspy's disk cache admits only classes from litellm's modules;
+    a pickle then loads through the alias, which answers that name with this module)."""
+    held = sys.modules.get("litellm.types.llms.openai")
+    if held is not None and held is not sys.modules[__name__]:
+        return  # the real litellm's module holds the name: a pickle naming it would load litellm's class
+    for name in _responses_all:
+        cls = globals().get(name)
+        if isinstance(cls, type) and cls.__module__ == "edgequake.types.responses":
+            cls.__module__ = "litellm.types.llms.openai"
+
+
+if sys.modules.get("litellm") is sys.modules.get("edgequake"):  # imported after install_as_litellm()
+    present_as_litellm()
