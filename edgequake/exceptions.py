@@ -60,28 +60,12 @@ __all__ = list(_PUBLIC_NAMES)
 
 # litellm's list of "already mapped" classes, in its order (InternalServerError appears twice there too).
 _EXCEPTION_TYPE_NAMES = (
-    "AuthenticationError",
-    "NotFoundError",
-    "BadRequestError",
-    "UnprocessableEntityError",
-    "UnsupportedParamsError",
-    "UnsupportedEndpointError",
-    "Timeout",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "ContextWindowExceededError",
-    "PaymentRequiredError",
-    "RejectedRequestError",
+    "AuthenticationError", "NotFoundError", "BadRequestError", "UnprocessableEntityError",
+    "UnsupportedParamsError", "UnsupportedEndpointError", "Timeout", "PermissionDeniedError",
+    "RateLimitError", "ContextWindowExceededError", "PaymentRequiredError", "RejectedRequestError",
     "ContentPolicyViolationError",
-    "InternalServerError",
-    "ServiceUnavailableError",
-    "BadGatewayError",
-    "APIError",
-    "APIConnectionError",
-    "APIResponseValidationError",
-    "OpenAIError",
-    "InternalServerError",
-    "JSONSchemaValidationError",
+    "InternalServerError", "ServiceUnavailableError", "BadGatewayError", "APIError", "APIConnectionError",
+    "APIResponseValidationError", "OpenAIError", "InternalServerError", "JSONSchemaValidationError",
 )
 
 _lock = threading.Lock()

@@ -32,19 +32,9 @@ def openai_bases() -> SimpleNamespace:
     except ImportError:  # openai is a declared dependency; this only protects stripped-down installs
         return _local_bases()
     names = (
-        "OpenAIError",
-        "APIError",
-        "APIStatusError",
-        "APIConnectionError",
-        "APITimeoutError",
-        "APIResponseValidationError",
-        "BadRequestError",
-        "AuthenticationError",
-        "PermissionDeniedError",
-        "NotFoundError",
-        "UnprocessableEntityError",
-        "RateLimitError",
-        "InternalServerError",
+        "OpenAIError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
+        "APIResponseValidationError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
+        "NotFoundError", "UnprocessableEntityError", "RateLimitError", "InternalServerError",
     )
     return SimpleNamespace(**{name: getattr(openai, name) for name in names})
 
@@ -80,9 +70,8 @@ def _local_bases() -> SimpleNamespace:
         def __init__(
             self, response: httpx.Response, body: object | None, *, message: str | None = None
         ) -> None:
-            super().__init__(
-                message or "Data returned by API invalid for expected schema.", response.request, body=body
-            )
+            super().__init__(message or "Data returned by API invalid for expected schema.", response.request,
+                             body=body)
             self.response = response
             self.status_code = response.status_code
 
@@ -153,9 +142,8 @@ def scrubbed_response(status_code: int, upstream: object, fallback_url: str) -> 
             content = b""
         if has_request(upstream):
             original = upstream.request
-            request = httpx.Request(
-                method=original.method, url=original.url.copy_with(userinfo=b"", query=None, fragment=None)
-            )
+            request = httpx.Request(method=original.method,
+                                    url=original.url.copy_with(userinfo=b"", query=None, fragment=None))
         headers = upstream.headers
         try:
             elapsed = upstream.elapsed

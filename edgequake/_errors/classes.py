@@ -68,17 +68,8 @@ def build() -> dict[str, Any]:
         return minimal_400[0]
 
     class AuthenticationError(o.AuthenticationError):
-        def __init__(
-            self,
-            message,
-            llm_provider,
-            model,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            body=None,
-        ):
+        def __init__(self, message, llm_provider, model, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None, body=None):
             self.status_code = 401
             self.message = f"litellm.AuthenticationError: {message}"
             self.llm_provider, self.model = llm_provider, model
@@ -93,17 +84,8 @@ def build() -> dict[str, Any]:
         """A 401 scoped to the caller's own stored credential (litellm proxy feature)."""
 
     class NotFoundError(o.NotFoundError):
-        def __init__(
-            self,
-            message,
-            model,
-            llm_provider,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            body=None,
-        ):
+        def __init__(self, message, model, llm_provider, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None, body=None):
             self.status_code = 404
             self.message = f"litellm.NotFoundError: {message}"
             self.model, self.llm_provider = model, llm_provider
@@ -115,17 +97,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class BadRequestError(o.BadRequestError):
-        def __init__(
-            self,
-            message,
-            model,
-            llm_provider,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            body=None,
-        ):
+        def __init__(self, message, model, llm_provider, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None, body=None):
             self.status_code = 400
             self.message = f"litellm.BadRequestError: {message}"
             self.model, self.llm_provider = model, llm_provider
@@ -138,16 +111,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class UnprocessableEntityError(o.UnprocessableEntityError):
-        def __init__(
-            self,
-            message,
-            model,
-            llm_provider,
-            response,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-        ):
+        def __init__(self, message, model, llm_provider, response, litellm_debug_info=None,
+                     max_retries=None, num_retries=None):
             self.status_code = 422
             self.message = f"litellm.UnprocessableEntityError: {message}"
             self.model, self.llm_provider = model, llm_provider
@@ -158,18 +123,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class Timeout(o.APITimeoutError):
-        def __init__(
-            self,
-            message,
-            model,
-            llm_provider,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            headers=None,
-            exception_status_code=None,
-            response=None,
-        ):
+        def __init__(self, message, model, llm_provider, litellm_debug_info=None, max_retries=None,
+                     num_retries=None, headers=None, exception_status_code=None, response=None):
             super().__init__(request=httpx.Request(method="POST", url=OPENAI_STUB_URL))
             self.status_code = exception_status_code or 408
             self.message = f"litellm.Timeout: {message}"
@@ -183,16 +138,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class PermissionDeniedError(o.PermissionDeniedError):
-        def __init__(
-            self,
-            message,
-            llm_provider,
-            model,
-            response,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-        ):
+        def __init__(self, message, llm_provider, model, response, litellm_debug_info=None,
+                     max_retries=None, num_retries=None):
             self.status_code = 403
             self.message = f"litellm.PermissionDeniedError: {message}"
             self.llm_provider, self.model = llm_provider, model
@@ -206,21 +153,9 @@ def build() -> dict[str, Any]:
     vendor_rate_limit = enums["RateLimitErrorCategory"].VENDOR_RATE_LIMIT
 
     class RateLimitError(o.RateLimitError):
-        def __init__(
-            self,
-            message,
-            llm_provider,
-            model,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            category=vendor_rate_limit,
-            rate_limit_type=None,
-            headers=None,
-            detail=None,
-            body=None,
-        ):
+        def __init__(self, message, llm_provider, model, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None, category=vendor_rate_limit,
+                     rate_limit_type=None, headers=None, detail=None, body=None):
             self.status_code = 429
             self.message = f"litellm.RateLimitError: {message}"
             self.llm_provider, self.model = llm_provider, model
@@ -246,14 +181,8 @@ def build() -> dict[str, Any]:
             self.status_code = 400
             self.model, self.llm_provider = model, llm_provider
             self.litellm_debug_info = litellm_debug_info
-            super().__init__(
-                message=message,
-                model=model,
-                llm_provider=llm_provider,
-                response=response,
-                litellm_debug_info=litellm_debug_info,
-                body=body,
-            )
+            super().__init__(message=message, model=model, llm_provider=llm_provider, response=response,
+                             litellm_debug_info=litellm_debug_info, body=body)
             # Prefixed after the base did its own: litellm's messages read
             # "litellm.ContextWindowExceededError: litellm.BadRequestError: ...".
             self.message = f"litellm.ContextWindowExceededError: {self.message}"
@@ -264,13 +193,8 @@ def build() -> dict[str, Any]:
         def __init__(self, message, model, llm_provider, response=None, litellm_debug_info=None):
             if not has_request(response):
                 response = stub_response(402)
-            super().__init__(
-                message=message,
-                model=model,
-                llm_provider=llm_provider,
-                response=response,
-                litellm_debug_info=litellm_debug_info,
-            )
+            super().__init__(message=message, model=model, llm_provider=llm_provider, response=response,
+                             litellm_debug_info=litellm_debug_info)
             self.status_code = 402
             self.message = f"litellm.PaymentRequiredError: {message}"
 
@@ -283,55 +207,28 @@ def build() -> dict[str, Any]:
             self.model, self.llm_provider = model, llm_provider
             self.litellm_debug_info = litellm_debug_info
             self.request_data = request_data
-            super().__init__(
-                message=self.message,
-                model=model,
-                llm_provider=llm_provider,
-                response=stub_response(400, OPENAI_STUB_URL, "POST"),
-                litellm_debug_info=litellm_debug_info,
-            )
+            super().__init__(message=self.message, model=model, llm_provider=llm_provider,
+                             response=stub_response(400, OPENAI_STUB_URL, "POST"),
+                             litellm_debug_info=litellm_debug_info)
 
         __str__ = __repr__ = _litellm_str
 
     class ContentPolicyViolationError(BadRequestError):
-        def __init__(
-            self,
-            message,
-            model,
-            llm_provider,
-            response=None,
-            litellm_debug_info=None,
-            provider_specific_fields=None,
-            body=None,
-        ):
+        def __init__(self, message, model, llm_provider, response=None, litellm_debug_info=None,
+                     provider_specific_fields=None, body=None):
             self.status_code = 400
             self.message = f"litellm.ContentPolicyViolationError: {message}"
             self.model, self.llm_provider = model, llm_provider
             self.litellm_debug_info = litellm_debug_info
             self.provider_specific_fields = provider_specific_fields
-            super().__init__(
-                message=self.message,
-                model=model,
-                llm_provider=llm_provider,
-                response=response,
-                litellm_debug_info=litellm_debug_info,
-                body=body,
-            )
+            super().__init__(message=self.message, model=model, llm_provider=llm_provider, response=response,
+                             litellm_debug_info=litellm_debug_info, body=body)
 
         __str__ = __repr__ = _litellm_str
 
     class UnsupportedParamsError(BadRequestError):
-        def __init__(
-            self,
-            message,
-            llm_provider=None,
-            model=None,
-            status_code=400,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-        ):
+        def __init__(self, message, llm_provider=None, model=None, status_code=400, response=None,
+                     litellm_debug_info=None, max_retries=None, num_retries=None):
             # litellm never calls the base constructor here, so `args`, `response` and `body` stay
             # unset; only the attributes below exist.
             self.status_code = 400
@@ -343,16 +240,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class ServiceUnavailableError(o.APIStatusError):
-        def __init__(
-            self,
-            message,
-            llm_provider,
-            model,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-        ):
+        def __init__(self, message, llm_provider, model, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None):
             self.status_code = 503
             self.message = f"litellm.ServiceUnavailableError: {message}"
             self.llm_provider, self.model = llm_provider, model
@@ -364,16 +253,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class BadGatewayError(o.APIStatusError):
-        def __init__(
-            self,
-            message,
-            llm_provider,
-            model,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-        ):
+        def __init__(self, message, llm_provider, model, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None):
             self.status_code = 502
             self.message = f"litellm.BadGatewayError: {message}"
             self.llm_provider, self.model = llm_provider, model
@@ -385,18 +266,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class InternalServerError(o.InternalServerError):
-        def __init__(
-            self,
-            message,
-            llm_provider,
-            model,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            body=None,
-            provider_status_code=None,
-        ):
+        def __init__(self, message, llm_provider, model, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None, body=None, provider_status_code=None):
             self.status_code = 500
             self.provider_status_code = provider_status_code
             self.message = f"litellm.InternalServerError: {message}"
@@ -410,19 +281,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class APIError(o.APIError):
-        def __init__(
-            self,
-            status_code,
-            message,
-            llm_provider,
-            model,
-            request=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            body=None,
-            response=None,
-        ):
+        def __init__(self, status_code, message, llm_provider, model, request=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None, body=None, response=None):
             self.status_code = status_code
             self.message = f"litellm.APIError: {message}"
             self.llm_provider, self.model = llm_provider, model
@@ -437,16 +297,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class APIConnectionError(o.APIConnectionError):
-        def __init__(
-            self,
-            message,
-            llm_provider,
-            model,
-            request=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-        ):
+        def __init__(self, message, llm_provider, model, request=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None):
             self.message = f"litellm.APIConnectionError: {message}"
             self.llm_provider, self.model = llm_provider, model
             self.status_code = 500
@@ -459,9 +311,8 @@ def build() -> dict[str, Any]:
         __str__ = __repr__ = _litellm_str
 
     class APIResponseValidationError(o.APIResponseValidationError):
-        def __init__(
-            self, message, llm_provider, model, litellm_debug_info=None, max_retries=None, num_retries=None
-        ):
+        def __init__(self, message, llm_provider, model, litellm_debug_info=None, max_retries=None,
+                     num_retries=None):
             self.message = f"litellm.APIResponseValidationError: {message}"
             self.llm_provider, self.model = llm_provider, model
             self.litellm_debug_info = litellm_debug_info
@@ -474,11 +325,9 @@ def build() -> dict[str, Any]:
     class JSONSchemaValidationError(APIResponseValidationError):
         def __init__(self, model, llm_provider, raw_response, schema):
             self.raw_response, self.schema, self.model = raw_response, schema, model
-            message = (
-                f"litellm.JSONSchemaValidationError: model={model}, returned an invalid "
-                f"response={raw_response}, for schema={schema}.\n"
-                "Access raw response with `e.raw_response`"
-            )
+            message = (f"litellm.JSONSchemaValidationError: model={model}, returned an invalid "
+                       f"response={raw_response}, for schema={schema}.\n"
+                       "Access raw response with `e.raw_response`")
             self.message = message
             super().__init__(model=model, message=message, llm_provider=llm_provider)
 
@@ -490,28 +339,13 @@ def build() -> dict[str, Any]:
     classes: dict[str, Any] = {
         cls.__name__: cls
         for cls in (
-            AuthenticationError,
-            CallerCredentialAuthenticationError,
-            NotFoundError,
-            BadRequestError,
-            UnprocessableEntityError,
-            Timeout,
-            PermissionDeniedError,
-            RateLimitError,
-            CallerCredentialRateLimitError,
-            ContextWindowExceededError,
-            PaymentRequiredError,
-            RejectedRequestError,
-            ContentPolicyViolationError,
-            UnsupportedParamsError,
+            AuthenticationError, CallerCredentialAuthenticationError, NotFoundError, BadRequestError,
+            UnprocessableEntityError, Timeout, PermissionDeniedError, RateLimitError,
+            CallerCredentialRateLimitError, ContextWindowExceededError, PaymentRequiredError,
+            RejectedRequestError, ContentPolicyViolationError, UnsupportedParamsError,
             ServiceUnavailableError,
-            BadGatewayError,
-            InternalServerError,
-            APIError,
-            APIConnectionError,
-            APIResponseValidationError,
-            JSONSchemaValidationError,
-            OpenAIError,
+            BadGatewayError, InternalServerError, APIError, APIConnectionError, APIResponseValidationError,
+            JSONSchemaValidationError, OpenAIError,
         )
     }
     classes.update(enums)

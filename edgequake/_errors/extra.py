@@ -46,39 +46,20 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
     ServiceUnavailableError = core["ServiceUnavailableError"]
 
     class ImageFetchError(BadRequestError):
-        def __init__(
-            self,
-            message,
-            model=None,
-            llm_provider=None,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            body=None,
-        ):
-            super().__init__(
-                message=message,
-                model=model,
-                llm_provider=llm_provider,
-                response=response,
-                litellm_debug_info=litellm_debug_info,
-                max_retries=max_retries,
-                num_retries=num_retries,
-                body=body,
-            )
+        def __init__(self, message, model=None, llm_provider=None, response=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None, body=None):
+            super().__init__(message=message, model=model, llm_provider=llm_provider, response=response,
+                             litellm_debug_info=litellm_debug_info, max_retries=max_retries,
+                             num_retries=num_retries, body=body)
 
     class VectorStoreSearchError(BadRequestError):
         def __init__(self, failures, model=None, llm_provider=None):
             self.failures = tuple(failures)
             detail = "; ".join(f"{f['vector_store_id']}: {f['error']}" for f in self.failures)
             super().__init__(
-                message=(
-                    "The request could not be grounded in every configured vector store. "
-                    f"{len(self.failures)} vector store search(es) failed: {detail}"
-                ),
-                model=model,
-                llm_provider=llm_provider,
+                message=("The request could not be grounded in every configured vector store. "
+                         f"{len(self.failures)} vector store search(es) failed: {detail}"),
+                model=model, llm_provider=llm_provider,
                 body={"type": "invalid_request_error", "code": "vector_store_search_failed"},
             )
 
@@ -115,17 +96,8 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
             super().__init__(message=self.message, response=self.response, body=None)
 
     class MockException(o.APIError):
-        def __init__(
-            self,
-            status_code,
-            message,
-            llm_provider,
-            model,
-            request=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-        ):
+        def __init__(self, status_code, message, llm_provider, model, request=None, litellm_debug_info=None,
+                     max_retries=None, num_retries=None):
             self.status_code = status_code
             self.message = f"litellm.MockException: {message}"
             self.llm_provider, self.model = llm_provider, model
@@ -136,20 +108,9 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
             super().__init__(self.message, request=request, body=None)
 
     class MidStreamFallbackError(ServiceUnavailableError):
-        def __init__(
-            self,
-            message,
-            model,
-            llm_provider,
-            original_exception=None,
-            response=None,
-            litellm_debug_info=None,
-            max_retries=None,
-            num_retries=None,
-            generated_content="",
-            is_pre_first_chunk=False,
-            emitted_disqualifying_content=False,
-        ):
+        def __init__(self, message, model, llm_provider, original_exception=None, response=None,
+                     litellm_debug_info=None, max_retries=None, num_retries=None, generated_content="",
+                     is_pre_first_chunk=False, emitted_disqualifying_content=False):
             original_status = getattr(original_exception, "status_code", None)
             status = int(original_status) if original_status is not None else 503
             self.status_code = status
@@ -167,15 +128,9 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
             saved_request = getattr(saved_response, "request", None) or httpx.Request(
                 method="POST", url=fake_url
             )
-            super().__init__(
-                message=self.message,
-                llm_provider=llm_provider,
-                model=model,
-                response=self.response,
-                litellm_debug_info=litellm_debug_info,
-                max_retries=max_retries,
-                num_retries=num_retries,
-            )
+            super().__init__(message=self.message, llm_provider=llm_provider, model=model,
+                             response=self.response, litellm_debug_info=litellm_debug_info,
+                             max_retries=max_retries, num_retries=num_retries)
             # The base forces 503 and re-prefixes; the original status, response and message win.
             self.status_code = status
             self.response, self.request, self.message = saved_response, saved_request, saved_message
@@ -197,9 +152,8 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
         pass
 
     class BudgetExceededError(Exception):
-        def __init__(
-            self, current_cost, max_budget, message=None, llm_provider=None, entity_type=None, entity_id=None
-        ):
+        def __init__(self, current_cost, max_budget, message=None, llm_provider=None, entity_type=None,
+                     entity_id=None):
             self.current_cost, self.max_budget = current_cost, max_budget
             # litellm reads its module global at raise time; ours lives on the edgequake module.
             self.status_code = getattr(sys.modules.get("edgequake"), "budget_exceeded_status_code", 422)
@@ -213,14 +167,8 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
             super().__init__(self.message)
 
     class GuardrailRaisedException(Exception):
-        def __init__(
-            self,
-            guardrail_name=None,
-            message="",
-            should_wrap_with_default_message=True,
-            status_code=400,
-            blocked_content=False,
-        ):
+        def __init__(self, guardrail_name=None, message="", should_wrap_with_default_message=True,
+                     status_code=400, blocked_content=False):
             self.guardrail_name = guardrail_name
             self.status_code = status_code
             self.blocked_content = blocked_content
@@ -231,22 +179,13 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
     class BlockedPiiEntityError(Exception):
         def __init__(self, entity_type, guardrail_name=None, status_code=400):
             self.entity_type, self.guardrail_name, self.status_code = entity_type, guardrail_name, status_code
-            self.message = (
-                f"Blocked entity detected: {entity_type} by Guardrail: {guardrail_name}. "
-                "This entity is not allowed to be used in this request."
-            )
+            self.message = (f"Blocked entity detected: {entity_type} by Guardrail: {guardrail_name}. "
+                            "This entity is not allowed to be used in this request.")
             super().__init__(self.message)
 
     class ModifyResponseException(Exception):
-        def __init__(
-            self,
-            message,
-            model,
-            request_data,
-            guardrail_name=None,
-            detection_info=None,
-            original_response=None,
-        ):
+        def __init__(self, message, model, request_data, guardrail_name=None, detection_info=None,
+                     original_response=None):
             self.message, self.model, self.request_data = message, model, request_data
             self.guardrail_name = guardrail_name
             self.detection_info = detection_info or {}
@@ -254,15 +193,8 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
             super().__init__(message)
 
     class SensitiveDataRouteException(Exception):
-        def __init__(
-            self,
-            route_to_model,
-            session_id,
-            guardrail_name=None,
-            detection_info=None,
-            message=None,
-            sticky_session_routing=True,
-        ):
+        def __init__(self, route_to_model, session_id, guardrail_name=None, detection_info=None, message=None,
+                     sticky_session_routing=True):
             self.route_to_model, self.session_id = route_to_model, session_id
             self.guardrail_name = guardrail_name
             self.detection_info = detection_info or {}
@@ -275,20 +207,9 @@ def build_dependents(o: Any, core: dict[str, Any]) -> dict[str, Any]:
     return {
         cls.__name__: cls
         for cls in (
-            ImageFetchError,
-            VectorStoreSearchError,
-            MalformedRequestFieldError,
-            UnsupportedEndpointError,
-            EndpointNotSupportedByModelError,
-            LiteLLMUnknownProvider,
-            InvalidRequestError,
-            MockException,
-            MidStreamFallbackError,
-            ModelNotMappedError,
-            BudgetExceededError,
-            GuardrailRaisedException,
-            BlockedPiiEntityError,
-            ModifyResponseException,
-            SensitiveDataRouteException,
+            ImageFetchError, VectorStoreSearchError, MalformedRequestFieldError, UnsupportedEndpointError,
+            EndpointNotSupportedByModelError, LiteLLMUnknownProvider, InvalidRequestError, MockException,
+            MidStreamFallbackError, ModelNotMappedError, BudgetExceededError, GuardrailRaisedException,
+            BlockedPiiEntityError, ModifyResponseException, SensitiveDataRouteException,
         )
     }

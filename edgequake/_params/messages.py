@@ -38,10 +38,8 @@ def rewrite_messages(messages: List[Any], rules: Mapping[str, object], no_system
         msg = _as_dict(message)
         changed = msg is not message
         role = msg.get("role")
-        if (
-            drop_empty
-            and role == "assistant"
-            and not (msg.get("content") or msg.get("tool_calls") or msg.get("function_call"))
+        if drop_empty and role == "assistant" and not (
+            msg.get("content") or msg.get("tool_calls") or msg.get("function_call")
         ):
             continue
         if no_system and role == "system":

@@ -42,7 +42,6 @@ def carried_grounding(previous: Any, usage: Dict[str, Any]) -> Dict[str, Any]:
         return usage
     return {**usage, "prompt_tokens_details": {**details, **carried}}
 
-
 _OWN_KEYS = frozenset({"id", "created", "model", "object", "choices", "usage", "flagged"})
 
 

@@ -167,8 +167,6 @@ def _ollama(raw: Chunk, model: str) -> Chunk:
     from edgequake._shaping.ollama import stream_parser  # the core already translated the line
 
     return stream_parser(raw, model)
-
-
 def _gemini(raw: Chunk, model: str) -> Chunk:
     """The gemini wire's chunks are litellm's already; its ``vertex_ai_*`` lists stay on them."""
     out = _openai_compatible(raw, model)
