@@ -25,7 +25,7 @@ from typing import Any, Dict, Optional, Tuple
 from edgequake import _core
 from edgequake._call.aio import await_core
 from edgequake._call.prepare import prepare_call
-from edgequake._call.routing import NotNative, Route, split_model
+from edgequake._call.routing import Route, split_model
 
 __all__ = ["aresponses", "responses"]
 
@@ -193,6 +193,26 @@ def _named(args: Dict[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in args.items() if v is not None or k == "custom_llm_provider"}
 
 
+def _litellms(
+    input: Any, model: str, args: Dict[str, Any], kwargs: Dict[str, Any]
+) -> Optional[Tuple[str, Any, Any]]:
+    """The start ``responses`` and ``aresponses`` share: ``args`` (their ``locals()``) reduced to the
+    Responses parameters, the ones only litellm acts on moved into ``kwargs``; then, when litellm serves
+    the call (a route edgequake does not speak, or a rewrite only litellm makes), the provider, the
+    delegate and the named arguments to hand it. None: edgequake makes the call."""
+    del args["kwargs"], args["input"], args["model"]
+    if args.get("text_format") is not None:
+        kwargs["text_format"] = args["text_format"]
+    if args.get("extra_query"):
+        kwargs["extra_query"] = args["extra_query"]
+    native = _native_provider(model, args.get("custom_llm_provider"), kwargs)
+    if native is not None and not _litellm_rewrites(native, input, args, kwargs):
+        return None
+    provider, delegated = _delegate(model, input, args, kwargs)
+    named = _named({k: v for k, v in args.items() if k not in ("text_format", "extra_query")})
+    return provider, delegated, named
+
+
 def responses(
     input: Any,
     model: str,
@@ -227,21 +247,12 @@ def responses(
 ) -> Any:
     """litellm.responses: one Responses API call (a ``ResponsesAPIResponse``, or its event stream)."""
     args = dict(locals())
-    del args["kwargs"], args["input"], args["model"]
-    if text_format is not None:
-        kwargs["text_format"] = text_format
-    if extra_query:
-        kwargs["extra_query"] = extra_query
-    native = _native_provider(model, custom_llm_provider, kwargs)
-    if native is None or _litellm_rewrites(native, input, args, kwargs):
-        provider, delegated = _delegate(model, input, args, kwargs)
-        named = _named({k: v for k, v in args.items() if k not in ("text_format", "extra_query")})
+    litellms = _litellms(input, model, args, kwargs)
+    if litellms is not None:
+        provider, delegated, named = litellms
         result = delegated.run(provider, "responses", {"input": input, "model": model}, named, kwargs)
         return _edgequake_types(result)
-    try:
-        call, is_stream, faked = _prepare(model, input, args, kwargs, awaited=False)
-    except NotNative:  # pragma: no cover - _native_provider said it is native
-        raise
+    call, is_stream, faked = _prepare(model, input, args, kwargs, awaited=False)
     from edgequake._shaping import responses as shaping
 
     try:
@@ -286,15 +297,9 @@ async def aresponses(
 ) -> Any:
     """litellm.aresponses: ``responses`` for asyncio."""
     args = dict(locals())
-    del args["kwargs"], args["input"], args["model"]
-    if text_format is not None:
-        kwargs["text_format"] = text_format
-    if extra_query:
-        kwargs["extra_query"] = extra_query
-    native = _native_provider(model, custom_llm_provider, kwargs)
-    if native is None or _litellm_rewrites(native, input, args, kwargs):
-        provider, delegated = _delegate(model, input, args, kwargs)
-        named = _named({k: v for k, v in args.items() if k not in ("text_format", "extra_query")})
+    litellms = _litellms(input, model, args, kwargs)
+    if litellms is not None:
+        provider, delegated, named = litellms
         first = {"input": input, "model": model}
         return _edgequake_types(await delegated.arun(provider, "aresponses", first, named, kwargs))
     call, is_stream, faked = _prepare(model, input, args, kwargs, awaited=True)
