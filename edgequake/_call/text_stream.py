@@ -71,11 +71,15 @@ class TextCompletionStreamWrapper:
     def __iter__(self) -> Iterator[Any]:
         return self
 
-    def _foreign(self, exc: Exception) -> BaseException:
-        """A delegated stream's failure as edgequake's exception (litellm's chained as the cause)."""
+    def _foreign(self, exc: Exception) -> Optional[BaseException]:
+        """A delegated stream's failure as edgequake's exception (to raise with litellm's chained as the
+        cause); None when it is to be raised as it is."""
+        if self._convert is None:
+            return None
         from edgequake._delegate.convert import exception_from_litellm
 
-        return exception_from_litellm(exc)
+        converted = exception_from_litellm(exc)
+        return None if converted is exc else converted
 
     def __next__(self) -> Any:
         try:
@@ -83,10 +87,8 @@ class TextCompletionStreamWrapper:
         except StopIteration:
             raise
         except Exception as exc:
-            if self._convert is None:
-                raise
             converted = self._foreign(exc)
-            if converted is exc:
+            if converted is None:
                 raise
             raise converted from exc
         return self._one(chunk)
@@ -100,10 +102,8 @@ class TextCompletionStreamWrapper:
         except StopAsyncIteration:
             raise
         except Exception as exc:
-            if self._convert is None:
-                raise
             converted = self._foreign(exc)
-            if converted is exc:
+            if converted is None:
                 raise
             raise converted from exc
         return self._one(chunk)

@@ -201,16 +201,8 @@ class ResponseInProgressEvent(_LifecycleEvent):
     pass
 
 
-class ResponseCompletedEvent(_LifecycleEvent):
-    _hidden_params: Dict[str, Any] = PrivateAttr(default_factory=dict)
-
-    @property
-    def hidden_params(self) -> Dict[str, Any]:
-        return self._hidden_params
-
-    @hidden_params.setter
-    def hidden_params(self, value: Dict[str, Any]) -> None:
-        self._hidden_params = value
+class ResponseCompletedEvent(_LifecycleEvent, _Hidden):
+    pass
 
 
 class ResponseFailedEvent(_LifecycleEvent):
