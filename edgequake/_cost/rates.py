@@ -44,7 +44,8 @@ def _num(value: Any) -> int:
 
 
 def usage_view(usage: Any) -> Dict[str, Any]:
-    """A usage object (pydantic or dict) as a plain dict, details as dicts."""
+    """A usage object (pydantic or dict) as a plain dict, details as dicts; a Responses API usage in
+    chat terms (see :func:`_chat_terms`)."""
     if usage is None:
         return {}
     if hasattr(usage, "model_dump"):
@@ -52,8 +53,32 @@ def usage_view(usage: Any) -> Dict[str, Any]:
         for extra in ("cache_read_input_tokens", "cache_creation_input_tokens"):
             if extra not in data and getattr(usage, extra, None) is not None:
                 data[extra] = getattr(usage, extra)
-        return data
-    return dict(usage) if isinstance(usage, Mapping) else {}
+    else:
+        data = dict(usage) if isinstance(usage, Mapping) else {}
+    if "output_tokens" in data and "prompt_tokens" not in data:
+        return _chat_terms(data)
+    return data
+
+
+def _chat_terms(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A Responses API usage (``input_tokens``, ``output_tokens``, their details) as litellm prices it,
+    converted to chat usage first (``_transform_response_api_usage_to_chat_usage``); a bill the
+    upstream states (OpenRouter's ``cost``) is kept."""
+    prompt, completion = int(data.get("input_tokens") or 0), int(data.get("output_tokens") or 0)
+    out: Dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": int(data.get("total_tokens") or prompt + completion),
+    }
+    cached = (data.get("input_tokens_details") or {}).get("cached_tokens")
+    reasoning = (data.get("output_tokens_details") or {}).get("reasoning_tokens")
+    if cached is not None:
+        out["prompt_tokens_details"] = {"cached_tokens": cached}
+    if reasoning is not None:
+        out["completion_tokens_details"] = {"reasoning_tokens": reasoning}
+    if isinstance(data.get("cost"), (int, float)):
+        out["cost"] = data["cost"]
+    return out
 
 
 def _rate(info: Mapping[str, Any], key: str, default: Optional[float] = 0.0) -> Optional[float]:

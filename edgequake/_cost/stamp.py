@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-__all__ = ["response_cost", "responses_cost", "set_response_cost", "stamp_usage"]
+__all__ = ["response_cost", "set_response_cost", "stamp_usage"]
 
 
 def response_cost(response: Any, model: Optional[str], provider: Optional[str]) -> Optional[float]:
@@ -52,46 +52,3 @@ def stamp_usage(usage: Any, model: Optional[str], provider: Optional[str]) -> An
         usage.__pydantic_fields_set__.add("cost")
     return usage
 
-
-def chat_usage(usage: Any) -> Optional[dict]:
-    """A Responses API usage (``input_tokens``, ``output_tokens``, their details) in chat terms, as
-    litellm converts it before pricing (``_transform_response_api_usage_to_chat_usage``)."""
-    data = usage.model_dump() if hasattr(usage, "model_dump") else usage
-    if not isinstance(data, dict):
-        return None
-    prompt, completion = int(data.get("input_tokens") or 0), int(data.get("output_tokens") or 0)
-    out: dict = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": int(data.get("total_tokens") or prompt + completion),
-    }
-    cached = (data.get("input_tokens_details") or {}).get("cached_tokens")
-    reasoning = (data.get("output_tokens_details") or {}).get("reasoning_tokens")
-    if cached is not None:
-        out["prompt_tokens_details"] = {"cached_tokens": cached}
-    if reasoning is not None:
-        out["completion_tokens_details"] = {"reasoning_tokens": reasoning}
-    if isinstance(data.get("cost"), (int, float)):
-        out["cost"] = data["cost"]  # a bill the upstream states (OpenRouter) is litellm's bill
-    return out
-
-
-def responses_cost(response: Any, model: Optional[str], provider: Optional[str]) -> Optional[float]:
-    """litellm's bill for a ``ResponsesAPIResponse``: its usage in chat terms at the model's rates."""
-    from edgequake._cost.calculator import completion_cost
-
-    usage = chat_usage(getattr(response, "usage", None))
-    if usage is None:
-        return None
-    tier = getattr(response, "service_tier", None)  # the tier that served it ("flex" halves the bill)
-    if not isinstance(tier, str) or tier.lower() in ("default", "auto", "standard", "on_demand"):
-        tier = None
-    try:
-        return completion_cost(
-            completion_response={"usage": usage, "model": getattr(response, "model", None)},
-            model=model,
-            custom_llm_provider=provider,
-            service_tier=tier.lower() if tier else None,
-        )
-    except Exception:  # an unpriced model: None, as litellm leaves it
-        return None

@@ -115,9 +115,9 @@ def _stamp_cost(response: Any, call: Any) -> None:
     usage = getattr(response, "usage", None)
     if usage is None:
         return
-    from edgequake._cost.stamp import responses_cost
+    from edgequake._cost.stamp import response_cost
 
-    bill = responses_cost(response, call.route.model, call.route.provider)
+    bill = response_cost(response, call.route.model, call.route.provider)
     stated = isinstance(getattr(usage, "cost", None), (int, float))
     if isinstance(bill, (int, float)) and (bill > 0 or stated):
         usage.cost = float(bill)
@@ -131,9 +131,9 @@ def finish(call: Any, result: Tuple[int, Dict[str, str], Any], *, stream: bool =
     response = response_object(body, call.route.provider, manage_id=not stream)
     response._hidden_params = _hidden(call, headers, stream=stream)
     if not stream:
-        from edgequake._cost.stamp import responses_cost
+        from edgequake._cost.stamp import response_cost
 
-        response._hidden_params["response_cost"] = responses_cost(
+        response._hidden_params["response_cost"] = response_cost(
             response, call.route.model, call.route.provider
         )
         return response
