@@ -34,7 +34,7 @@ PYTHON = ROOT / ".venv-dependents" / "bin" / "python"
 @dataclass(frozen=True)
 class Suite:
     library: str
-    requirement: str  # the sdist to unpack (the pinned version), or "vendor/<dir>" kept in the repo
+    requirement: str  # the sdist to unpack (the pinned version), or "env:<VAR>": a source tree named there
     paths: Tuple[str, ...]  # test files or directories inside it
     deselect: Tuple[str, ...] = ()  # node ids left out, each for a reason given beside it
     args: Tuple[str, ...] = ()
@@ -58,7 +58,9 @@ SUITES = [
     ),
     Suite(
         "dspy",
-        "vendor/dspy-3.3.1",  # dspy's sdists ship no tests: see vendor/dspy-3.3.1/PROVENANCE.md
+        # dspy's sdists ship no tests, and its repository is not copied into this one: point this at a
+        # dspy 3.3.1 checkout (git clone --branch 3.3.1 https://github.com/stanfordnlp/dspy) to run them
+        "env:DEPENDENTS_DSPY_SOURCE",
         ("tests/clients",),
         python=ROOT / ".venv-dependents-dspy" / "bin" / "python",
     ),
@@ -85,9 +87,9 @@ class Outcomes:
 
 
 def unpack(suite: Suite) -> Path:
-    """The sdist's tree, downloaded and unpacked on first use (or the vendored tree)."""
-    if suite.requirement.startswith("vendor/"):
-        return HERE / suite.requirement
+    """The sdist's tree, downloaded and unpacked on first use (or the source tree an env var names)."""
+    if suite.requirement.startswith("env:"):
+        return Path(os.environ[suite.requirement[len("env:") :]])
     name, version = suite.requirement.split("==")
     CACHE.mkdir(exist_ok=True)
     for stem in (f"{name.replace('-', '_')}-{version}", f"{name}-{version}"):
@@ -261,6 +263,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             continue
         if not suite.python.exists():
             print(f"{suite.library}: skipped, {suite.python} missing (make dependents creates it)")
+            continue
+        variable = suite.requirement[len("env:") :] if suite.requirement.startswith("env:") else None
+        if variable and not os.environ.get(variable):
+            print(f"{suite.library}: skipped, its tests are not on PyPI: set {variable} to a source tree")
             continue
         source = unpack(suite)
         runs = {impl: run_suite(suite, source, impl) for impl in ("litellm", "edgequake")}
