@@ -1,7 +1,7 @@
 """Command line: `edgequake-harness` / `python -m edgequake_harness` with `run`, `report` and `gate`.
 
     run  [PATH ...]   replay cassettes through both targets, sync and async, write reports/latest/
-    report            re-render the Markdown and terminal summary from a compat.json
+    report            re-render the Markdown and terminal summary (and with --html the dashboard)
     gate --baseline   exit 1 if any case got worse than the baseline report (per mode), listing each
     fuzz              property-based differential tests on generated traffic (docs/fuzzing.md)
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence, TextIO
+from typing import List, Optional, Sequence, TextIO
 
 from edgequake_harness.modes import ALL_MODES
 
@@ -60,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
+    run.add_argument("--history", type=Path, help="past reports under this dir: the dashboard's trend")
     run.add_argument("--exit-zero", action="store_true", help="exit 0 even when cases diverge")
     run.add_argument("--allow-empty", action="store_true", help="exit 0 when nothing is selected")
 
@@ -71,6 +72,15 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--readme", type=Path, help="rewrite the table between compat-table markers in this file"
     )
+    report.add_argument(
+        "--html",
+        nargs="?",
+        const="",
+        type=str,
+        metavar="PATH",
+        help="also write the HTML dashboard (default path: compat.html beside the JSON)",
+    )
+    report.add_argument("--history", type=Path, help="past reports under this dir: the dashboard's trend")
 
     gate = sub.add_parser("gate", help="fail if any case got worse than the baseline")
     gate.add_argument("--baseline", type=Path, required=True)
@@ -120,6 +130,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from edgequake_harness.cassettes.select import check_selection, select
     from edgequake_harness.judge.outcomes import FAILING
     from edgequake_harness.report import compat as reports
+    from edgequake_harness.report import console
     from edgequake_harness.run.runner import RunConfig, Runner, run_metadata
 
     registry = args.registry or _default_registry(args.paths)
@@ -143,12 +154,12 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     cases = select(collected, args.provider, args.feature, args.keyword)
     check_selection(args.paths, collected, cases, args.provider, args.feature, args.keyword, args.allow_empty)
     show = err.isatty() if args.progress is None else args.progress
-    with Runner(config) as runner:
-        result = runner.run(cases, progress=_progress_bar(err) if show else None)
+    with Runner(config) as runner, console.progress(err, show) as progress:
+        result = runner.run(cases, progress=progress)
     run_meta = run_metadata(config, result.started, result.duration_s, result.targets, result.refused)
     report = reports.build(result.results, result.targets, result.stale, run_meta)
-    written = reports.write(report, args.report_dir)
-    out.write(reports.terminal(report) + "\n")
+    written = reports.write(report, args.report_dir, args.history)
+    console.summary(report, out)
     out.write("reports: " + ", ".join(str(p) for p in written) + "\n")
     status = 0
     if args.baseline is not None:
@@ -165,6 +176,15 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     target.write_text(reports.markdown(report), encoding="utf-8")
     out.write(reports.terminal(report) + "\n")
     out.write(f"markdown: {target}\n")
+    if args.html is not None:
+        from edgequake_harness.report import html
+
+        if not html.available():
+            raise ValueError("--html needs jinja2: pip install 'edgequake[compat]'")
+        page = Path(args.html) if args.html else args.source.with_name(html.HTML_NAME)
+        points, problems = html.model.history(args.history)
+        page.write_text(html.render(report, points, problems), encoding="utf-8")
+        out.write(f"dashboard: {page}\n")
     if args.readme is not None:
         args.readme.write_text(
             reports.update_readme(args.readme.read_text(encoding="utf-8"), report), encoding="utf-8"
@@ -185,12 +205,3 @@ def _gate(report_path: Path, baseline_path: Path, out: TextIO, required_modes: S
     out.writelines(f"  {r.describe()}\n" for r in found)
     return 1
 
-
-def _progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int, str], None]:
-    def show(done: int, total: int, case_id: str) -> None:
-        filled = width * done // total if total else width
-        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {case_id[:60]:<60}"
-        stream.write(line if done < total else line + "\n")
-        stream.flush()
-
-    return show

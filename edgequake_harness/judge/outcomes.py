@@ -55,6 +55,9 @@ class CaseResult:
     # cassettes.case.MODES: `completion()` and `for`, or `acompletion()` and `async for`. Every case
     # is judged in each mode; a result is one case in one mode.
     mode: str = "sync"
+    # both sides as compared, bounded (report/evidence.py), for the dashboard's drill-down; None
+    # when the case did not run both targets
+    evidence: Optional[Dict[str, Any]] = None
 
     @property
     def key(self) -> Tuple[str, str]:
@@ -66,7 +69,7 @@ class CaseResult:
         return f"{self.id} [{self.mode}]"
 
     def to_json(self) -> Dict[str, Any]:
-        return {
+        out: Dict[str, Any] = {
             "id": self.id,
             "mode": self.mode,
             "provider": self.provider,
@@ -81,6 +84,9 @@ class CaseResult:
             "duration_s": self.duration_s,
             "labels": list(self.labels),
         }
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
+        return out
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> CaseResult:
@@ -98,6 +104,7 @@ class CaseResult:
             duration_s=float(data.get("duration_s", 0.0)),
             labels=list(data.get("labels", [])),
             mode=str(data.get("mode") or "sync"),
+            evidence=data.get("evidence"),
         )
 
 

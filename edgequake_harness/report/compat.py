@@ -15,7 +15,8 @@ Schema (version 2): one result per case and consumption mode (sync: `completion(
                                                                       features {feature: {outcome: n}}}}}}
     stale_divergences: [{case, path, reason, [mode], cases ["<id> [<mode>]", ...]}]
     cases:    [{id, mode, provider, feature, name, cassette, outcome, reason, diffs, registered, call,
-                duration_s, labels}]                  (sorted by id, then mode)
+                duration_s, labels, [evidence]}]      (sorted by id, then mode; evidence: what each
+                                                       side did, bounded, report/evidence.py)
     coverage: {features, core, providers {provider: {feature: {cases, passing, outcomes}}},
                empty_core [{provider, feature, reason}]}   (report/coverage.py; a case counts once,
                                                              with its worst outcome over the modes)
@@ -29,12 +30,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from edgequake_harness.cassettes.case import MODES
 from edgequake_harness.judge.outcomes import FAILING, RANK, CaseResult, Outcome
 from edgequake_harness.modes import SEPARATOR
 from edgequake_harness.report import coverage as coverage_
+from edgequake_harness.report import evidence as evidence_
 from edgequake_harness.report import markdown as markdown_
 
 SCHEMA = "edgequake-harness/compat"
@@ -56,7 +58,7 @@ def build(
     stale: Sequence[Dict[str, Any]],
     run: Dict[str, Any],
 ) -> Dict[str, Any]:
-    cases = sorted((r.to_json() for r in results), key=sort_key)
+    cases = evidence_.shared(sorted((r.to_json() for r in results), key=sort_key))
     gaps = coverage_.load_gaps(run.get("paths") or [])
     return {
         "schema": SCHEMA,
@@ -109,14 +111,21 @@ def worst_per_case(cases: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return list(worst.values())
 
 
-def write(report: Dict[str, Any], directory: Path) -> List[Path]:
+def write(report: Dict[str, Any], directory: Path, history: Optional[Path] = None) -> List[Path]:
+    """compat.json, compat.md and, when jinja2 is installed (the `compat` extra), compat.html with a
+    trend over the reports under `history`."""
+    from edgequake_harness.report import html as html_
+
     directory.mkdir(parents=True, exist_ok=True)
     json_path, md_path = directory / JSON_NAME, directory / MARKDOWN_NAME
     json_path.write_text(
         json.dumps(report, indent=2, ensure_ascii=False, default=repr) + "\n", encoding="utf-8"
     )
     md_path.write_text(markdown(report), encoding="utf-8")
-    return [json_path, md_path]
+    written = [json_path, md_path]
+    if html_.available():
+        written.append(html_.write(report, directory, history))
+    return written
 
 
 def load(path: Path) -> Dict[str, Any]:
@@ -241,7 +250,7 @@ def markdown(report: Dict[str, Any], max_diffs: int = 5) -> str:
     return markdown_.render(report, header, coverage_.markdown(report.get("coverage")), max_diffs)
 
 
-_SHORT = {
+SHORT = {
     "conformant": "ok",
     "registered_divergence": "registered",
     "delegated": "delegated",
@@ -254,7 +263,7 @@ _SHORT = {
 
 
 def _counts(outcomes: Dict[str, int]) -> str:
-    return ", ".join(f"{outcomes[c]} {_SHORT[c]}" for c in COLUMNS if outcomes[c]) or "none"
+    return ", ".join(f"{outcomes[c]} {SHORT[c]}" for c in COLUMNS if outcomes[c]) or "none"
 
 
 def terminal(report: Dict[str, Any], max_cases: int = 20) -> str:
@@ -275,12 +284,19 @@ def terminal(report: Dict[str, Any], max_cases: int = 20) -> str:
         lines.append(f"  {'all':<{width}} {total:>4} cases  {counts}")
     else:
         lines.append(f"  {'all':<{width}}    0 cases")
+    lines.extend(notes(report, max_cases))
+    return "\n".join(lines)
+
+
+def notes(report: Dict[str, Any], max_cases: int = 20) -> List[str]:
+    """The summary's lines after the counts: failing results, stale entries, run warnings."""
+    lines = []
     failing = [c for c in report["cases"] if Outcome(c["outcome"]) in FAILING]
     for case in failing[:max_cases]:
-        lines.append(f"  {_SHORT[case['outcome']]}: {_label(case)}: {case.get('reason') or ''}")
+        lines.append(f"  {SHORT[case['outcome']]}: {_label(case)}: {case.get('reason') or ''}")
     if len(failing) > max_cases:
         lines.append(f"  ... and {len(failing) - max_cases} more (see compat.md)")
     for stale in report["stale_divergences"]:
         lines.append(f"  stale divergence: {stale['case']} {stale['path']} ({stale['reason']})")
     lines.extend(f"  warning: {w}" for w in report["run"].get("warnings", []))
-    return "\n".join(lines)
+    return lines

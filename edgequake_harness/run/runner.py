@@ -27,7 +27,7 @@ from edgequake_harness.judge.outcomes import COMPARED, CaseResult, Outcome, judg
 from edgequake_harness.judge.registry import Registry
 from edgequake_harness.modes import VARIANT_MODES
 from edgequake_harness.replay.server import ReplayServer
-from edgequake_harness.report import coverage
+from edgequake_harness.report import coverage, evidence
 from edgequake_harness.run import variants
 from edgequake_harness.run.sandbox import Sandbox
 from edgequake_harness.run.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, EventLoop, Target, TargetError
@@ -183,11 +183,13 @@ class Runner:
         if isinstance(candidate, TargetError):
             return result(Outcome.CANDIDATE_ERROR, str(candidate), call=call)
         left, right = reference.to_json(), candidate.to_json()
-        diffs = compare(left, right, self.policy.for_case(case.provider, case.meta.volatile))
+        normaliser = self.policy.for_case(case.provider, case.meta.volatile)
+        diffs = compare(left, right, normaliser)
         unregistered, registered = self.registry.split(case.id, diffs, mode)
         outcome, reason = judge(left, right, diffs, unregistered)
         shown = unregistered if outcome is not Outcome.REGISTERED else []
-        return result(outcome, reason, diffs=shown, registered=registered, call=call)
+        seen = evidence.of(left, right, normaliser)
+        return result(outcome, reason, diffs=shown, registered=registered, call=call, evidence=seen)
 
     def run(self, cases: Sequence[Case], progress: Optional[Progress] = None) -> RunResult:
         """Every case in every mode the run judges it in (`RunConfig.modes_for`), cases in order."""
