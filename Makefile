@@ -1,5 +1,5 @@
 # Each target documents itself: `make help`.
-.PHONY: help install test test-rust lint compat baseline bench dependents clean
+.PHONY: help install test test-rust lint compat dashboard baseline bench dependents clean
 
 PY ?= python3
 
@@ -22,6 +22,11 @@ lint:  ## clippy (deny unwrap/expect/panic), ruff
 compat:  ## the main job: replay the bundled cassettes through litellm and edgequake, write reports/latest/
 	$(PY) -m pip install -e ".[compat]"
 	$(PY) -m edgequake_harness run cassettes --exit-zero
+
+REPORT ?= reports/latest/compat.json
+HISTORY ?=
+dashboard:  ## re-render the HTML dashboard beside $(REPORT) (trend over the reports under HISTORY=dir, if given)
+	$(PY) -m edgequake_harness report --from $(REPORT) --html $(if $(HISTORY),--history $(HISTORY))
 
 baseline:  ## accept reports/latest/ as the committed baseline: reports/baseline.json, reports/compat.md, README table
 	cp reports/latest/compat.json reports/baseline.json

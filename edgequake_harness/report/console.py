@@ -14,6 +14,7 @@ import contextlib
 import logging
 import re
 import sys
+import threading
 import warnings
 from collections import Counter
 from typing import Any, Callable, Dict, Iterator, List, Optional, TextIO
@@ -38,6 +39,7 @@ class Captured:
         self.show = show
         self.counts: Counter[str] = Counter()
         self._partial = ""
+        self._lock = threading.RLock()  # litellm logs from its worker threads too
 
     def line(self, text: str, key: Optional[str] = None) -> None:
         """Show `text` unless its key (default: the text without a leading clock) was seen."""
@@ -45,22 +47,25 @@ class Captured:
         if not text:
             return
         key = key or _CLOCK.sub("", text)
-        if key not in self.counts:
-            self.show(text)
-        self.counts[key] += 1
+        with self._lock:
+            if key not in self.counts:
+                self.show(text)
+            self.counts[key] += 1
 
     # A file-like face, for logging handlers and sys.stdout/sys.stderr.
     def write(self, text: str) -> int:
-        lines = (self._partial + text).split("\n")
-        self._partial = lines.pop()
-        for line in lines:
-            self.line(line)
+        with self._lock:
+            lines = (self._partial + text).split("\n")
+            self._partial = lines.pop()
+            for line in lines:
+                self.line(line)
         return len(text)
 
     def flush(self) -> None:
-        if self._partial:
-            self.line(self._partial)
-            self._partial = ""
+        with self._lock:
+            if self._partial:
+                self.line(self._partial)
+                self._partial = ""
 
     def isatty(self) -> bool:
         return False
@@ -70,7 +75,7 @@ class Captured:
         return [f"{n}x {key[:300]}" for key, n in sorted(repeated, key=lambda item: -item[1])]
 
 
-def _stream_handlers() -> List[logging.StreamHandler]:  # type: ignore[type-arg]
+def _stream_handlers() -> List[logging.StreamHandler]:
     """Every plain stream handler writing to the process's stdout or stderr."""
     loggers = [logging.getLogger()] + [
         lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
@@ -100,8 +105,8 @@ def routed(captured: Captured) -> Iterator[None]:
 
     warnings.showwarning = show_warning
     for handler in handlers:
-        handler.setStream(captured)  # type: ignore[arg-type]
-    sys.stdout = sys.stderr = captured  # type: ignore[assignment]
+        handler.setStream(captured)
+    sys.stdout = sys.stderr = captured
     try:
         yield
     finally:
@@ -122,6 +127,15 @@ def _plain_bar(stream: TextIO, width: int = 30) -> Progress:
         stream.flush()
 
     return show
+
+
+def _fit(label: str, width: int) -> str:
+    """`label` in `width` characters, keeping its end (the mode) when cut in the middle."""
+    width = max(width, 20)
+    if len(label) <= width:
+        return label
+    tail = min(24, width // 3)
+    return label[: width - tail - 1] + "…" + label[-tail:]
 
 
 @contextlib.contextmanager
@@ -154,9 +168,10 @@ def progress(stream: TextIO, enabled: bool) -> Iterator[Optional[Progress]]:
     task: List[Any] = []
 
     def update(done: int, total: int, case_id: str) -> None:
+        label = _fit(case_id, console.width - 52)  # the bar, counts and clock keep their width
         if not task:
-            task.append(bar.add_task(case_id, total=total))
-        bar.update(task[0], completed=done, total=total, description=case_id)
+            task.append(bar.add_task(label, total=total))
+        bar.update(task[0], completed=done, total=total, description=label)
 
     with bar, routed(captured):
         yield update

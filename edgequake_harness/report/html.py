@@ -23,7 +23,8 @@ TEMPLATE = "dashboard.html.j2"
 
 
 def _asset(name: str) -> str:
-    return resources.files("edgequake_harness.report").joinpath("templates", name).read_text(encoding="utf-8")
+    folder = resources.files("edgequake_harness.report") / "templates"
+    return (folder / name).read_text(encoding="utf-8")
 
 
 def _environment() -> Any:

@@ -105,3 +105,10 @@ def test_without_rich_the_bar_is_the_plain_one(monkeypatch: pytest.MonkeyPatch) 
         update(1, 2, "a [sync]")
         update(2, 2, "")
     assert "[###############...............] 1/2 a [sync]" in err.getvalue()
+
+
+def test_a_long_case_id_is_cut_in_the_middle_keeping_its_mode() -> None:
+    label = "together/stream/mirascope__test_call__together_meta_llama_Llama_4_Maverick__stream [sync/env]"
+    cut = console._fit(label, 50)
+    assert len(cut) == 50 and cut.startswith("together/stream/") and cut.endswith("[sync/env]")
+    assert console._fit("short [sync]", 50) == "short [sync]"
