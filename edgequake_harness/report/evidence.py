@@ -4,9 +4,10 @@ A diff says where two observations differ; a reviewer also wants to see the two 
 side, the stream chunks and the requests each target sent. Those are stored per result under
 `evidence`: `{reference: {...}, candidate: {...}}`, or `{both: {...}}` when the two are the same as
 compared, or `{same_as: <mode>}` when another mode of the case saw exactly this. Each side is in the
-form the diff compared it (normalised by the case's policy, so volatile values read `<volatile>`
-and a re-run or a merge of shards gives the same bytes), cut to a fixed budget: long strings end in
-a marker saying how much was cut, long lists keep their first items and a marker with the count.
+form the diff compared it (normalised by the case's policy, so volatile values read `<volatile>`;
+clock stamps read `<clock>`, so a re-run or a merge of shards gives the same bytes), cut to a
+fixed budget: long strings end in a marker saying how much was cut, long lists keep their first
+items and a marker with the count.
 Every bundled case in every mode adds about 2 MB to compat.json, not the full traffic.
 """
 
@@ -29,6 +30,22 @@ MAX_DEPTH = 10
 SECRET_QUERY = frozenset({"key", "api_key", "api-key", "access_token"})
 REDACTED = "<redacted>"
 SAME_AS = "same_as"
+CLOCK_KEYS = frozenset({"created", "created_at"})
+CLOCK = "<clock>"
+
+
+def _unclocked(value: Any) -> Any:
+    """Wall-clock stamps (`created`, `created_at` in epoch seconds) as CLOCK, so the evidence of a
+    re-run, or of a shard, is the same bytes: the policy leaves those unmasked where both sides
+    stamp the same second (an equal value is no difference), yet they change from run to run."""
+    if isinstance(value, dict):
+        return {
+            k: CLOCK if k in CLOCK_KEYS and isinstance(v, (int, float)) and v >= 1e9 else _unclocked(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_unclocked(v) for v in value]
+    return value
 
 
 def bound(value: Any, depth: int = 0) -> Any:
@@ -61,6 +78,7 @@ def side(observation: Dict[str, Any], normaliser: Optional[Normaliser]) -> Dict[
     shown = view(observation, SECTIONS)
     if normaliser is not None:
         shown = normaliser.apply(shown)
+    shown = _unclocked(shown)
     out: Dict[str, Any] = {}
     for section in SECTIONS:
         data = shown.get(section)

@@ -123,6 +123,11 @@ def test_evidence_is_bounded_normalised_and_scrubbed() -> None:
     assert side["requests"][0]["query"] == {"key": ["<redacted>"], "alt": ["sse"]}
     assert "sk-fake" not in json.dumps(side)
     assert list(evidence.of(observation, observation, normaliser)) == ["both"]
+    stamped = {"response": {"created": 1796149083, "choices": [{"index": 0, "created": 3}]}}
+    assert evidence.side(stamped, normaliser)["response"] == {
+        "created": "<clock>",  # a wall clock: a re-run must give the same evidence
+        "choices": [{"index": 0, "created": 3}],
+    }
     other = {**observation, "response": {"id": "x", "choices": []}}
     assert list(evidence.of(observation, other, normaliser)) == ["reference", "candidate"]
 
