@@ -133,3 +133,60 @@ def test_two():
         assert len(upstream.seen) == 4
     cassette = yaml.safe_load((user_project.path / "cassettes" / "test_user" / "test_two.yaml").read_text())
     assert len(cassette["interactions"]) == 2
+
+
+PROVIDER_TESTS = """
+import os, pytest, edgequake
+
+BASE = os.environ["FAKE_UPSTREAM"]
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+@pytest.mark.vcr
+def test_anthropic():
+    r = edgequake.completion(model="anthropic/claude-3-5-haiku-20241022", messages=MESSAGES, api_base=BASE)
+    assert r.choices[0].message.content == "recorded"
+
+@pytest.mark.vcr
+def test_gemini():
+    r = edgequake.completion(model="gemini/gemini-2.0-flash", messages=MESSAGES, api_base=BASE)
+    assert r.choices[0].message.content == "recorded"
+"""
+
+
+def test_provider_key_headers_and_key_query_parameters_stay_off_disk(
+    user_project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Anthropic sends its key as x-api-key, Gemini as `key=` in the query (or x-goog-api-key).
+    monkeypatch.setenv("ANTHROPIC_API_KEY", SECRET)
+    monkeypatch.setenv("GEMINI_API_KEY", SECRET)
+    user_project.makepyfile(test_providers=PROVIDER_TESTS)
+    anthropic = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-3-5-haiku-20241022",
+        "content": [{"type": "text", "text": "recorded"}],
+        "stop_reason": "end_turn",
+        "usage": {"input_tokens": 3, "output_tokens": 1},
+    }
+    gemini = {
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": [{"text": "recorded"}]},
+                "finishReason": "STOP",
+                "index": 0,
+            }
+        ],
+        "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 1, "totalTokenCount": 4},
+    }
+    with LoopbackServer() as upstream:
+        monkeypatch.setenv("FAKE_UPSTREAM", upstream.url)
+        upstream.enqueue(Reply(body=anthropic), Reply(body=gemini))
+        user_project.runpytest(*QUIET, "--record-mode=once").assert_outcomes(passed=2)
+        sent = " ".join(f"{s.path} {s.headers}" for s in upstream.seen)
+    assert sent.count(SECRET) >= 2  # the upstream (the provider) did get the key
+    folder = user_project.path / "cassettes" / "test_providers"
+    for name in ("test_anthropic.yaml", "test_gemini.yaml"):
+        assert SECRET not in (folder / name).read_text(), name
+    # Replay matches the scrubbed recording (the live request is scrubbed the same way first).
+    user_project.runpytest(*QUIET).assert_outcomes(passed=2)

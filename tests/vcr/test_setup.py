@@ -110,3 +110,13 @@ def test_response_cookies_go_and_user_filters_are_kept() -> None:
     )
     assert "key" in config["filter_query_parameters"]
     assert config["before_record_request"] == [scrub.scrub_request]
+
+
+def test_the_bridge_refuses_a_request_that_was_not_diverted() -> None:
+    import httpx
+
+    from edgequake_harness.vcr.bridge import CassetteBridge
+
+    with CassetteBridge(cassette=None) as bridge:
+        reply = httpx.post(bridge.url + "/v1/chat/completions", content=b"{}")
+    assert reply.status_code == 400 and "without its original URL" in reply.json()["error"]["message"]
