@@ -48,3 +48,10 @@ def redact_url(url: str) -> str:
 
 def redact_text(text: str) -> str:
     """Every URL inside ``text`` redacted as :func:`redact_url` does."""
+
+def divert(origin: Optional[str]) -> None:
+    """Sends every request to the loopback ``origin`` (``http://127.0.0.1:<port>``), its original URL
+    in the ``x-edgequake-divert-url`` header; ``None`` turns it off. Any other origin: ValueError."""
+
+def diverted() -> Optional[str]:
+    """The loopback origin requests are diverted to, or None."""

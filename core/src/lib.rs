@@ -1,10 +1,11 @@
 //! edgequake's wire core: everything between a litellm-shaped request and the provider's bytes.
 //!
 //! The pure modules (`provider`, `endpoint`, `sse`, `stream`, `verdict`, `classify`, `error`,
-//! `transport`, `retry`, `limits`, `redirect`, `redact`, `gate`, `pytext`, `wire`) know nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue,
+//! `divert`, `transport`, `retry`, `limits`, `redirect`, `redact`, `gate`, `pytext`, `wire`) know nothing of Python and are tested with `cargo test`; `python/` is the PyO3 glue,
 //! compiled only with the `python` feature.
 
 pub mod classify;
+pub mod divert;
 pub mod endpoint;
 pub mod error;
 pub mod gate;

@@ -34,6 +34,20 @@ fn gemini_stream_failure(status: u16, body: &str) -> (&'static str, u16, String)
     (c.class.name(), c.status_code, c.message)
 }
 
+/// Sends every request to the loopback `origin` (or, with None, to its own URL again), carrying
+/// the original URL in a header (`crate::divert`); a non-loopback origin is a ValueError.
+#[pyfunction]
+#[pyo3(signature = (origin))]
+fn divert(origin: Option<&str>) -> PyResult<()> {
+    crate::divert::set(origin).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// The loopback origin requests are diverted to, or None.
+#[pyfunction]
+fn diverted() -> Option<String> {
+    crate::divert::current()
+}
+
 #[pymodule]
 #[pyo3(name = "_core")]
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -47,5 +61,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(redact_url, m)?)?;
     m.add_function(wrap_pyfunction!(redact_text, m)?)?;
     m.add_function(wrap_pyfunction!(gemini_stream_failure, m)?)?;
+    m.add_function(wrap_pyfunction!(divert, m)?)?;
+    m.add_function(wrap_pyfunction!(diverted, m)?)?;
     Ok(())
 }
