@@ -80,6 +80,26 @@ def _base_without_credentials(api_base: str) -> str:
     return prefix + host + re.split(r"[?#]", after, maxsplit=1)[0]
 
 
+# Keys shorter than this are not searched for: replacing "k" in a message would garble it, and a key
+# that short is no secret worth the damage.
+_MIN_KEY = 8
+
+
+def _without_key(info: dict, api_key: Optional[str]) -> dict:
+    """The failure with the call's own key replaced by litellm's placeholder wherever the provider
+    echoed it (an error body quoting the key it rejected). litellm's pattern redaction does this for
+    keys shaped like `sk-...` on its own HTTP routes; edgequake does it for the key it sent, on
+    every route (docs/differences.md)."""
+    if not api_key or len(api_key) < _MIN_KEY:
+        return info
+    out = dict(info)
+    for field in ("body", "message", "detail"):
+        value = out.get(field)
+        if isinstance(value, str) and api_key in value:
+            out[field] = value.replace(api_key, "REDACTED")
+    return out
+
+
 def from_core(
     info: dict,
     *,
@@ -89,6 +109,7 @@ def from_core(
     messages: Optional[list],
     max_retries: Optional[int],
     num_retries: Optional[int],
+    api_key: Optional[str] = None,
 ) -> Exception:
     """Build the litellm-named exception for one core failure.
 
@@ -114,6 +135,7 @@ def from_core(
     status = int(info.get("status_code") or 500)
     if family == _AZURE and _azure_async_embedding(info):
         status = 200  # a body that does not parse comes with a success status (the core keeps no other)
+    info = _without_key(info, api_key)
     raw = info.get("body")
     headers = httpx.Headers(info.get("headers") or {})
     # No secret of a URL (userinfo, `key=` values) reaches a message (issue 12, item 3).
