@@ -65,7 +65,7 @@ def main(argv: List[str]) -> None:
     parser.add_argument("--faults", default=",".join(FAULTS))
     parser.add_argument("--providers", default=",".join(PROVIDERS))
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--merge", action="store_true", help="update the cells measured in --out, keep the rest")
+    parser.add_argument("--merge", action="store_true", help="re-measure the cells selected, keep the rest")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     cells = all_cells(args.faults.split(","), args.providers.split(","))

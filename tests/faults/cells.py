@@ -96,6 +96,16 @@ class Outcome:
         return asdict(self)
 
 
+def timeout_of(cell: Cell) -> float:
+    return HEAVY_TIMEOUT if cell.fault in HEAVY else TIMEOUT
+
+
+def time_bound(cell: Cell, litellm_elapsed: float) -> float:
+    """How long edgequake may take for a cell: the timeout plus a second, or litellm's own time plus
+    a second where litellm took longer (its retries and their waits are part of the behaviour)."""
+    return max(litellm_elapsed, timeout_of(cell)) + 1.0
+
+
 def _kwargs(server: FaultServer, cell: Cell, cell_id: str) -> Dict[str, Any]:
     model, suffix = MODELS[cell.provider]
     return {
@@ -103,7 +113,7 @@ def _kwargs(server: FaultServer, cell: Cell, cell_id: str) -> Dict[str, Any]:
         "messages": [{"role": "user", "content": "hi"}],
         "api_key": CANARY,
         "api_base": server.base(cell.fault, cell_id) + suffix,
-        "timeout": HEAVY_TIMEOUT if cell.fault in HEAVY else TIMEOUT,
+        "timeout": timeout_of(cell),
         "stream": cell.stream,
     }
 
