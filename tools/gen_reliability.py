@@ -94,6 +94,23 @@ def summary(ours: Dict[str, Any], ref: Dict[str, Any]) -> List[str]:
     ]
 
 
+def wrapped(ours: Dict[str, Any], ref: Dict[str, Any]) -> List[str]:
+    """Cells whose MidStreamFallbackError wraps another class than litellm's (open, listed in
+    tests/test_fault_matrix.py's OPEN_INNER)."""
+    keys = [
+        k
+        for k in ref
+        if k in ours
+        and ours[k]["cls"] == "MidStreamFallbackError"
+        and ours[k].get("inner") != ref[k].get("inner")
+    ]
+    if not keys:
+        return ["None: every MidStreamFallbackError wraps litellm's class."]
+    lines = ["| cell | litellm wraps | edgequake wraps |", "|---|---|---|"]
+    lines += [f"| `{k}` | {ref[k].get('inner')} | {ours[k].get('inner')} |" for k in sorted(keys)]
+    return lines
+
+
 def figures(path: Path) -> List[str]:
     records = (
         [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
@@ -146,6 +163,15 @@ def render(ours: Dict[str, Any], ref_data: Dict[str, Any], figure_path: Path) ->
             *summary(ours, ref),
             "",
             *table(ours, ref),
+            "",
+            "## Open: the exception a MidStreamFallbackError wraps",
+            "",
+            "Class and status of what is raised match in every cell; where litellm's stream wrapper maps a",
+            "broken or undecodable stream to `APIConnectionError` inside the fallback error, edgequake still",
+            "wraps an `InternalServerError` (a matter of `original_exception` and of the message's second",
+            "class name; the wording after the provider label also differs in these cells):",
+            "",
+            *wrapped(ours, ref),
             "",
             "## Process life, bounded resources, soak",
             "",

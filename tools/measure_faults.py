@@ -72,7 +72,7 @@ def main(argv: List[str]) -> None:
     data = measure(load_module(args.edgequake), cells, verbose=args.verbose)
     if args.merge and args.out and args.out.exists():
         old = json.loads(args.out.read_text())
-        data = {**data, "seconds": None, "cells": {**old["cells"], **data["cells"]}}
+        data = {**old, **data, "seconds": None, "cells": {**old["cells"], **data["cells"]}}
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -91,6 +91,7 @@ class Outcome:
     attempts: int = 0
     elapsed: float = 0.0
     forwarded: Optional[bool] = None  # redirects: a credential reached the redirect's target
+    inner: Optional[str] = None  # the class of a MidStreamFallbackError's original_exception
 
     def as_json(self) -> Dict[str, Any]:
         return asdict(self)
@@ -134,11 +135,13 @@ def _failed(exc: BaseException) -> Outcome:
     if isinstance(exc, (KeyboardInterrupt, SystemExit)):
         raise exc
     status = getattr(exc, "status_code", None)
+    inner = getattr(exc, "original_exception", None)
     return Outcome(
         ok=False,
         cls=type(exc).__name__,
         status=status if isinstance(status, int) else None,
         message=str(exc)[:120],
+        inner=type(inner).__name__ if inner is not None else None,
     )
 
 
