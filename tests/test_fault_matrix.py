@@ -32,10 +32,7 @@ OPEN_INNER = {
     f"{fault}/{mode}/{provider}"
     for fault, provider in [
         ("html_5xx", "gemini"),
-        ("invalid_utf8", "openai"),
-        ("malformed_json", "openai"),
         ("reset_mid_stream", "anthropic"),
-        ("reset_mid_stream", "openai"),
     ]
     for mode in ("sync_stream", "async_stream")
 }

@@ -22,7 +22,7 @@ does not parse).
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 from edgequake._errors import cohere
 from edgequake._errors.families import (
@@ -39,6 +39,7 @@ from edgequake._errors.families import (
 )
 from edgequake._errors.messages import (
     _azure_async_embedding,
+    _json_error,
     _message,
     _ollama_phrase_branch,
     _rate_limit_phrase,
@@ -100,6 +101,19 @@ def _without_key(info: dict, api_key: Optional[str]) -> dict:
     return out
 
 
+def _sdk_stream_break(info: dict, label: str, message: str) -> Tuple[str, str]:
+    """A stream broken or undecodable while iterating, on the openai-SDK routes: the SDK's iterator
+    raises httpx's (or json's) own error, which litellm's stream wrapper maps to APIConnectionError
+    quoting it, not to the 500 a whole reply's failure gets (measured: the fault matrix's
+    reset_mid_stream and malformed_json stream cells)."""
+    if info.get("kind") == "decode":
+        detail = _json_error(info.get("body") or "")
+        if detail is not None:
+            return "APIConnectionError", f"APIConnectionError: {label} - {detail}"
+    head = "InternalServerError: "
+    return "APIConnectionError", "APIConnectionError: " + message.removeprefix(head)
+
+
 def from_core(
     info: dict,
     *,
@@ -140,6 +154,13 @@ def from_core(
     headers = httpx.Headers(info.get("headers") or {})
     # No secret of a URL (userinfo, `key=` values) reaches a message (issue 12, item 3).
     message = _core.redact_text(_message(info, family, label))
+    if (
+        family == _SDK
+        and info.get("iterating")
+        and kind in ("transport", "decode")
+        and cls_name == "InternalServerError"
+    ):
+        cls_name, message = _sdk_stream_break(info, label, message)
     dbg = None if family == _HUGGINGFACE else debug_info(model, api_base, messages)
     if family == _COHERE:
         dbg = cohere.debug_info(info, model, dbg)
