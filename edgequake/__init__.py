@@ -49,6 +49,8 @@ input_callback: List[Any] = []
 _async_success_callback: List[Any] = []
 _async_failure_callback: List[Any] = []
 model_fallbacks: Optional[List[Any]] = None
+# litellm's stream loop guard: this many identical chunks in a row end a stream (edgequake._call.stream).
+REPEATED_STREAMING_CHUNK_LIMIT: int = int(os.getenv("REPEATED_STREAMING_CHUNK_LIMIT", "100"))
 
 # Settings libraries read before a call (langchain-litellm, dspy), with litellm's defaults. edgequake
 # has no response cache, model fallbacks, proxy mode or custom providers: a call that needs one raises

@@ -19,6 +19,7 @@ from typing import Callable, Iterator, List, Sequence
 import pytest
 
 from tests import payloads
+from tests.figures import record
 from tests.loopback import LoopbackServer, Reply, sse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -99,6 +100,10 @@ def _run_children(server: LoopbackServer, code: str, replies: Callable[[], Seque
             codes["hung" if hung else child.returncode] += 1
             failures.append(f"run {run}: exit code {child.returncode}\n{err[-2000:]}")
     took = time.monotonic() - started
+    scenario = os.environ.get("PYTEST_CURRENT_TEST", "?").split("::")[-1].split(" ")[0]
+    abnormal = len(failures)
+    seconds = round(took, 1)
+    record("exit", scenario=scenario, runs=RUNS, neighbours=NEIGHBOURS, abnormal=abnormal, seconds=seconds)
     print(
         f"{len(failures)} of {RUNS} runs failed {dict(codes)}"
         f" ({NEIGHBOURS} neighbours, {took:.1f} s, slowest run {slowest:.2f} s)"

@@ -25,6 +25,7 @@ import pytest
 import edgequake
 from edgequake_harness.replay.loopback import Connection, Request
 from tests import payloads
+from tests.figures import record
 from tests.loopback import LoopbackServer, Reply
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,13 +150,17 @@ def test_concurrent_calls_beyond_the_bound_queue(counting: CountingServer) -> No
 
 
 @pytest.mark.slow
-def test_thousands_of_calls_under_a_small_file_limit_all_succeed(counting: CountingServer) -> None:
-    """`ulimit -n 256` in the child (macOS's default): 3,000 concurrent calls queue for connections
-    instead of running out of file descriptors, and the process can still open files afterwards."""
-    setlimit = (
-        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))"
-    )
-    script = CONCURRENT_CALLS.format(setlimit=setlimit, base=counting.url + "/v1", n=3000)
+@pytest.mark.parametrize(("limit", "calls"), [(256, 3000), (1024, 10_000)], ids=["macos-256", "linux-1024"])
+def test_thousands_of_calls_under_a_small_file_limit_all_succeed(
+    counting: CountingServer, limit: int, calls: int
+) -> None:
+    """`ulimit -n 256` (macOS's default) or 1024 (Linux's) in the child: thousands of concurrent calls
+    queue for connections instead of running out of file descriptors, and the process can still open
+    files afterwards."""
+    hard = "resource.getrlimit(resource.RLIMIT_NOFILE)[1]"
+    setlimit = f"resource.setrlimit(resource.RLIMIT_NOFILE, ({limit}, {hard}))"
+    script = CONCURRENT_CALLS.format(setlimit=setlimit, base=counting.url + "/v1", n=calls)
+    started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k != "EDGEQUAKE_MAX_CONNECTIONS"}
     out = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script)],
@@ -165,8 +170,17 @@ def test_thousands_of_calls_under_a_small_file_limit_all_succeed(counting: Count
         cwd=ROOT,
         env=env,
     )
+    record(
+        "file_limit",
+        ulimit=limit,
+        calls=calls,
+        failed=out.stdout.split("failed ", 1)[-1].split(" ", 1)[0] if "failed " in out.stdout else "?",
+        opened_files_after="opened 32" in out.stdout,
+        most_in_flight=counting.most_in_flight,
+        seconds=round(time.monotonic() - started, 1),
+    )
     assert out.returncode == 0, out.stderr
     assert "failed 0 []" in out.stdout, out.stdout
     assert "opened 32" in out.stdout
-    assert counting.served == 3000
-    assert counting.most_in_flight <= 96  # (256 - 64) / 2
+    assert counting.served == calls
+    assert counting.most_in_flight <= (limit - 64) // 2

@@ -1,7 +1,8 @@
 //! Incremental Server-Sent Events decoding: bytes in as they arrive, events out as soon as their
 //! blank line is seen. Handles `\n`, `\r\n` and `\r` line ends split across reads, comment lines
-//! (`:` keep-alives from OpenRouter), and multi-line `data:` fields. Invalid UTF-8 is an error,
-//! never silently replaced.
+//! (`:` keep-alives from OpenRouter), and multi-line `data:` fields. Invalid UTF-8 is an error
+//! (the openai SDK's decoding), or, for the wires litellm reads with httpx's text decoding
+//! (`SseDecoder::lossy`), replaced with U+FFFD as httpx replaces it.
 
 use crate::error::CoreError;
 
@@ -21,11 +22,20 @@ pub struct SseDecoder {
     event: Option<String>,
     data: String,
     has_data: bool,
+    lossy: bool,
 }
 
 impl SseDecoder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A decoder that replaces invalid UTF-8 instead of failing (httpx's `iter_lines`).
+    pub fn lossy() -> Self {
+        Self {
+            lossy: true,
+            ..Self::default()
+        }
     }
 
     /// Feeds bytes; complete events are appended to `out`.
@@ -82,11 +92,16 @@ impl SseDecoder {
         end: usize,
         out: &mut Vec<SseEvent>,
     ) -> Result<(), CoreError> {
-        let line = std::str::from_utf8(&self.buf[start..end])
-            .map_err(|e| CoreError::Transport {
-                detail: format!("stream is not valid UTF-8: {e}"),
-            })?
-            .to_owned();
+        let bytes = self.buf.get(start..end).unwrap_or_default();
+        let line = if self.lossy {
+            String::from_utf8_lossy(bytes).into_owned()
+        } else {
+            std::str::from_utf8(bytes)
+                .map_err(|e| CoreError::Transport {
+                    detail: format!("stream is not valid UTF-8: {e}"),
+                })?
+                .to_owned()
+        };
         self.line(&line, out);
         Ok(())
     }
@@ -205,5 +220,13 @@ mod tests {
         let mut d = SseDecoder::new();
         let mut out = Vec::new();
         assert!(d.feed(b"data: \xff\xfe\n\n", &mut out).is_err());
+    }
+
+    #[test]
+    fn a_lossy_decoder_replaces_invalid_utf8() {
+        let mut d = SseDecoder::lossy();
+        let mut out = Vec::new();
+        assert!(d.feed(b"data: a\xff\xfeb\n\n", &mut out).is_ok());
+        assert_eq!(out[0].data, "a\u{fffd}\u{fffd}b");
     }
 }

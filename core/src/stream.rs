@@ -14,7 +14,7 @@ use crate::provider::Provider;
 use crate::sse::{SseDecoder, SseEvent};
 use crate::transport::Sent;
 use crate::wire::ndjson::NdjsonDecoder;
-use crate::wire::{framing, translator, ChunkTranslator, Framing};
+use crate::wire::{framing, translator, ChunkTranslator, Framing, Wire};
 
 /// The body's framing decoder, chosen by the provider's wire.
 enum Decoder {
@@ -59,6 +59,11 @@ impl ChunkStream {
     pub fn new(provider: Provider, route: Route, sent: Sent, read_timeout: Duration) -> Self {
         let Sent { response, slot } = sent;
         let decoder = match framing(provider) {
+            // litellm reads these wires' streams through httpx's text decoding (lossy); the
+            // openai SDK decodes its own SSE bytes strictly (measured: the fault matrix).
+            Framing::Sse if matches!(provider.wire(), Wire::Anthropic | Wire::Gemini) => {
+                Decoder::Sse(SseDecoder::lossy())
+            }
             Framing::Sse => Decoder::Sse(SseDecoder::new()),
             Framing::Ndjson => Decoder::Ndjson(NdjsonDecoder::new()),
         };

@@ -193,12 +193,22 @@ fn source_chain(err: &dyn std::error::Error) -> String {
     redact_text(&parts.join(": "))
 }
 
-/// Reads a whole body within the per-operation timeout.
-pub async fn read_body(resp: reqwest::Response, timeout: Duration) -> Result<Vec<u8>, CoreError> {
-    match tokio::time::timeout(timeout, resp.bytes()).await {
-        Err(_) => Err(CoreError::Timeout { during: "read" }),
-        Ok(Err(e)) => Err(classify_reqwest(&e)),
-        Ok(Ok(b)) => Ok(b.to_vec()),
+/// Reads a whole body, the timeout applying to each read as httpx applies its read timeout: a body
+/// that keeps arriving (a slow drip, a 50 MB reply) is not cut off by a deadline on the whole.
+pub async fn read_body(
+    mut resp: reqwest::Response,
+    timeout: Duration,
+) -> Result<Vec<u8>, CoreError> {
+    // Preallocated from content-length, but never trusting it for more than a few MiB up front.
+    let hint = resp.content_length().unwrap_or(0).min(8 << 20);
+    let mut body = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+    loop {
+        match tokio::time::timeout(timeout, resp.chunk()).await {
+            Err(_) => return Err(CoreError::Timeout { during: "read" }),
+            Ok(Err(e)) => return Err(classify_reqwest(&e)),
+            Ok(Ok(None)) => return Ok(body),
+            Ok(Ok(Some(piece))) => body.extend_from_slice(&piece),
+        }
     }
 }
 

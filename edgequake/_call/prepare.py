@@ -118,6 +118,7 @@ class PreparedCall:
                 messages=self.messages,
                 max_retries=None,
                 num_retries=self.num_retries,
+                api_key=self.route.api_key,
             )
         return exc
 

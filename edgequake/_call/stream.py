@@ -44,7 +44,20 @@ class CustomStreamWrapper:
         self.model = model
         self.custom_llm_provider = custom_llm_provider
         self.chunks: List[Any] = []  # every chunk handed out, as litellm keeps them
-        self.response_uptil_now = ""
+        # The text so far as pieces, joined when read: `str +=` on an attribute copies the whole text
+        # per chunk, which made a 50 MB stream of 64 KB events take 45 s (tests/test_fault_matrix.py).
+        self._text: List[str] = []
+        self._repeats = 1  # identical non-trivial contents in a row, as litellm counts them
+
+    @property
+    def response_uptil_now(self) -> str:
+        if len(self._text) > 1:
+            self._text[:] = ["".join(self._text)]
+        return self._text[0] if self._text else ""
+
+    @response_uptil_now.setter
+    def response_uptil_now(self, value: str) -> None:
+        self._text[:] = [value] if value else []
 
     # -- shared -------------------------------------------------------------------------------
     def _take(self, raw: Optional[dict]) -> None:
@@ -59,6 +72,40 @@ class CustomStreamWrapper:
         else:
             self._ready.extend(self._shaper.feed(raw))
 
+    def _repetition(self) -> Optional[BaseException]:
+        """litellm's loop guard (its issue 5158): before a chunk with content is handed out, the
+        last two handed out are compared; ``REPEATED_STREAMING_CHUNK_LIMIT`` (100) identical contents
+        of over two characters in a row end the stream with a 500 ``InternalServerError``, wrapped
+        for fallback as any mid-stream 500 is (measured: the fault matrix's 50 MB stream)."""
+        if not _has_content(self._ready[0]) or len(self.chunks) < 2:
+            return None
+        last, before = self.chunks[-1], self.chunks[-2]
+        if not getattr(last, "choices", None) or not getattr(before, "choices", None):
+            return None
+        text = last.choices[0].delta.content
+        if not isinstance(text, str) or len(text) <= 2:
+            self._repeats = 1
+            return None
+        self._repeats = self._repeats + 1 if text == before.choices[0].delta.content else 1
+        import edgequake
+        from edgequake import exceptions
+
+        if self._repeats < getattr(edgequake, "REPEATED_STREAMING_CHUNK_LIMIT", 100):
+            return None
+        self._ended = True
+        self._stream.close()
+        inner = exceptions.InternalServerError(
+            message=f"The model is repeating the same chunk = {text}.", model="", llm_provider=""
+        )
+        return exceptions.MidStreamFallbackError(
+            message=str(inner),
+            model=self.model,
+            llm_provider=self.custom_llm_provider,
+            original_exception=inner,
+            generated_content=self.response_uptil_now,
+            is_pre_first_chunk=False,
+        )
+
     def _hand_out(self) -> Any:
         chunk = self._ready.popleft()
         self.chunks.append(chunk)
@@ -66,7 +113,7 @@ class CustomStreamWrapper:
         if choices:
             text = getattr(choices[0].delta, "content", None)
             if text and isinstance(text, str):  # litellm: a non-text content (5, {...}) adds nothing
-                self.response_uptil_now += text
+                self._text.append(text)
         return chunk
 
     def _fail(self, exc: BaseException, iterating: str) -> BaseException:
@@ -115,6 +162,11 @@ class CustomStreamWrapper:
                     self._observer.failed(failure)
                 raise failure from None
             self._take(raw)
+        failure = self._repetition()
+        if failure is not None:
+            if self._observer is not None:
+                self._observer.failed(failure)
+            raise failure
         return self._hand_out()
 
     # -- async --------------------------------------------------------------------------------
@@ -135,6 +187,11 @@ class CustomStreamWrapper:
                     await self._observer.afailed(failure)
                 raise failure from None
             self._take(raw)
+        failure = self._repetition()
+        if failure is not None:
+            if self._observer is not None:
+                await self._observer.afailed(failure)
+            raise failure
         return self._hand_out()
 
     # -- lifetime -----------------------------------------------------------------------------
@@ -158,3 +215,12 @@ class CustomStreamWrapper:
 
     async def __aexit__(self, *exc_info: Any) -> None:
         self.close()
+
+
+def _has_content(chunk: Any) -> bool:
+    # litellm checks for a loop only on chunks it would send with something in them.
+    choices = getattr(chunk, "choices", None)
+    if not choices:
+        return False
+    delta = choices[0].delta
+    return bool(getattr(delta, "content", None) or getattr(delta, "tool_calls", None))

@@ -22,7 +22,7 @@ does not parse).
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 from edgequake._errors import cohere
 from edgequake._errors.families import (
@@ -39,6 +39,7 @@ from edgequake._errors.families import (
 )
 from edgequake._errors.messages import (
     _azure_async_embedding,
+    _json_error,
     _message,
     _ollama_phrase_branch,
     _rate_limit_phrase,
@@ -80,6 +81,39 @@ def _base_without_credentials(api_base: str) -> str:
     return prefix + host + re.split(r"[?#]", after, maxsplit=1)[0]
 
 
+# Keys shorter than this are not searched for: replacing "k" in a message would garble it, and a key
+# that short is no secret worth the damage.
+_MIN_KEY = 8
+
+
+def _without_key(info: dict, api_key: Optional[str]) -> dict:
+    """The failure with the call's own key replaced by litellm's placeholder wherever the provider
+    echoed it (an error body quoting the key it rejected). litellm's pattern redaction does this for
+    keys shaped like `sk-...` on its own HTTP routes; edgequake does it for the key it sent, on
+    every route (docs/differences.md)."""
+    if not api_key or len(api_key) < _MIN_KEY:
+        return info
+    out = dict(info)
+    for field in ("body", "message", "detail"):
+        value = out.get(field)
+        if isinstance(value, str) and api_key in value:
+            out[field] = value.replace(api_key, "REDACTED")
+    return out
+
+
+def _sdk_stream_break(info: dict, label: str, message: str) -> Tuple[str, str]:
+    """A stream broken or undecodable while iterating, on the openai-SDK routes: the SDK's iterator
+    raises httpx's (or json's) own error, which litellm's stream wrapper maps to APIConnectionError
+    quoting it, not to the 500 a whole reply's failure gets (measured: the fault matrix's
+    reset_mid_stream and malformed_json stream cells)."""
+    if info.get("kind") == "decode":
+        detail = _json_error(info.get("body") or "")
+        if detail is not None:
+            return "APIConnectionError", f"APIConnectionError: {label} - {detail}"
+    head = "InternalServerError: "
+    return "APIConnectionError", "APIConnectionError: " + message.removeprefix(head)
+
+
 def from_core(
     info: dict,
     *,
@@ -89,6 +123,7 @@ def from_core(
     messages: Optional[list],
     max_retries: Optional[int],
     num_retries: Optional[int],
+    api_key: Optional[str] = None,
 ) -> Exception:
     """Build the litellm-named exception for one core failure.
 
@@ -114,10 +149,18 @@ def from_core(
     status = int(info.get("status_code") or 500)
     if family == _AZURE and _azure_async_embedding(info):
         status = 200  # a body that does not parse comes with a success status (the core keeps no other)
+    info = _without_key(info, api_key)
     raw = info.get("body")
     headers = httpx.Headers(info.get("headers") or {})
     # No secret of a URL (userinfo, `key=` values) reaches a message (issue 12, item 3).
     message = _core.redact_text(_message(info, family, label))
+    if (
+        family == _SDK
+        and info.get("iterating")
+        and kind in ("transport", "decode")
+        and cls_name == "InternalServerError"
+    ):
+        cls_name, message = _sdk_stream_break(info, label, message)
     dbg = None if family == _HUGGINGFACE else debug_info(model, api_base, messages)
     if family == _COHERE:
         dbg = cohere.debug_info(info, model, dbg)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any, Dict, Optional
 
+from edgequake import _core
+
 __all__ = [
     "DIRECT_CHOICES",
     "NO_PROVIDER_KEYS",
@@ -146,11 +148,14 @@ def additional_headers(headers: Dict[str, str], *, stream: bool, provider: str) 
 def call_record(api_base: str) -> Dict[str, Any]:
     """The per-call bookkeeping litellm puts in every response's ``_hidden_params``, in its order: no
     callbacks ran, a fresh call id, the endpoint shown, no model id, and the cost slot the call path
-    fills once the response is built (``edgequake._cost.stamp``, litellm's price from its table)."""
+    fills once the response is built (``edgequake._cost.stamp``, litellm's price from its table).
+
+    The endpoint is litellm's, but without URL userinfo or credential query values (litellm keeps
+    them raw; issue 12: a response a user logs must not carry the key)."""
     return {
         "callback_duration_ms": 0.0,
         "litellm_call_id": str(uuid.uuid4()),
-        "api_base": api_base,
+        "api_base": _core.redact_url(api_base) if ("@" in api_base or "=" in api_base) else api_base,
         "model_id": None,
         "response_cost": None,
     }

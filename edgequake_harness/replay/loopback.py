@@ -19,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import socket
+import struct
 import threading
 from typing import Awaitable, Callable, Iterable, Optional, Set, Tuple, TypeVar
 
@@ -202,6 +204,15 @@ class Connection(asyncio.BufferedProtocol):
         raw, self._transport = self._raw, None
         if raw is not None:
             raw.abort()
+
+    def reset(self) -> None:
+        """Drops the connection with a TCP reset (SO_LINGER 0), as a crashed upstream or a middlebox
+        does: the client's next read fails with ECONNRESET rather than seeing a clean end."""
+        raw = self._raw
+        sock = raw.get_extra_info("socket") if raw is not None else None
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.abort()
 
     async def client_gone(self, timeout: Optional[float] = None) -> bool:
         """Waits up to `timeout` s for the client to close the connection; whether it did."""

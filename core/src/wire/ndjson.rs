@@ -1,6 +1,7 @@
 //! Newline-delimited JSON framing (Ollama's streams): bytes in as they arrive, one event per
 //! complete line. Lines are handed on as event data, so a wire reads them as it reads SSE events.
-//! Invalid UTF-8 is an error, never silently replaced.
+//! Invalid UTF-8 is replaced with U+FFFD, as httpx's text decoding (litellm's Ollama stream
+//! reader) replaces it.
 
 use crate::error::CoreError;
 use crate::sse::SseEvent;
@@ -45,9 +46,7 @@ impl NdjsonDecoder {
 }
 
 fn push_line(line: &[u8], out: &mut Vec<SseEvent>) -> Result<(), CoreError> {
-    let text = std::str::from_utf8(line).map_err(|e| CoreError::Transport {
-        detail: format!("stream is not valid UTF-8: {e}"),
-    })?;
+    let text = String::from_utf8_lossy(line);
     let text = text.trim();
     if !text.is_empty() {
         out.push(SseEvent {
@@ -86,9 +85,10 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_an_error() {
+    fn invalid_utf8_is_replaced_as_httpx_replaces_it() {
         let mut d = NdjsonDecoder::new();
         let mut out = Vec::new();
-        assert!(d.feed(b"\xff\xfe\n", &mut out).is_err());
+        assert!(d.feed(b"{\"a\": \"x\xff\xfey\"}\n", &mut out).is_ok());
+        assert_eq!(out[0].data, "{\"a\": \"x\u{fffd}\u{fffd}y\"}");
     }
 }

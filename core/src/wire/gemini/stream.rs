@@ -19,6 +19,11 @@ pub struct Chunks {
     first_id: Option<Value>,
     tool_index: usize,
     saw_tool_calls: bool,
+    /// Set once an event is not JSON: litellm's iterator then takes it for a fragment of a value
+    /// split across events (its "accumulated_json" mode, for good) and buffers every event after
+    /// it, handing on the values that complete. A fragment that never completes ends nothing: the
+    /// stream ends with the chunks before it (measured: the fault matrix's malformed-JSON cells).
+    pending: Option<String>,
 }
 
 impl Chunks {
@@ -181,12 +186,14 @@ impl ChunkTranslator for Chunks {
         if data.is_empty() {
             return Ok(false);
         }
-        let value: Value = serde_json::from_str(data).map_err(|e| CoreError::Decode {
-            status: 200,
-            detail: format!("stream chunk is not JSON: {e}"),
-            body: data.to_owned(),
-            headers: Vec::new(),
-        })?;
+        if let Some(buf) = self.pending.as_mut() {
+            buf.push_str(data);
+            return self.drain(out, false).map(|()| false);
+        }
+        let Ok(value) = serde_json::from_str::<Value>(data) else {
+            self.pending = Some(data.to_owned());
+            return self.drain(out, false).map(|()| false);
+        };
         if !value.is_object() {
             return Err(CoreError::Decode {
                 status: 200,
@@ -200,5 +207,50 @@ impl ChunkTranslator for Chunks {
         }
         out.push(self.translate(&value));
         Ok(false)
+    }
+
+    fn end(&mut self, out: &mut Vec<Value>) -> Result<(), CoreError> {
+        self.drain(out, true)
+    }
+}
+
+impl Chunks {
+    /// The complete values at the front of the accumulation buffer, as litellm peels them: tried
+    /// only when the buffer could end a value (or at the end); a front that is not JSON stays.
+    fn drain(&mut self, out: &mut Vec<Value>, at_end: bool) -> Result<(), CoreError> {
+        let Some(mut buf) = self.pending.take() else {
+            return Ok(());
+        };
+        let could_close = buf.trim_end().ends_with(['}', ']']);
+        let result = if at_end || could_close {
+            self.peel(&mut buf, out)
+        } else {
+            Ok(())
+        };
+        self.pending = Some(buf);
+        result
+    }
+
+    fn peel(&mut self, buf: &mut String, out: &mut Vec<Value>) -> Result<(), CoreError> {
+        loop {
+            let front = buf.trim_start();
+            if front.is_empty() {
+                buf.clear();
+                return Ok(());
+            }
+            let mut values = serde_json::Deserializer::from_str(front).into_iter::<Value>();
+            let Some(Ok(value)) = values.next() else {
+                return Ok(());
+            };
+            let used = values.byte_offset();
+            let text = front.get(..used).unwrap_or_default().to_owned();
+            *buf = front.get(used..).unwrap_or_default().to_owned();
+            if value.is_object() {
+                if let Some(err) = stream_error(&value, &text) {
+                    return Err(err);
+                }
+                out.push(self.translate(&value));
+            }
+        }
     }
 }

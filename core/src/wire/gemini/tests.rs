@@ -372,11 +372,26 @@ fn an_error_event_fails_the_stream() {
         cl.message,
         "litellm.InternalServerError: vertex_ai_betaException - UNAVAILABLE - The model is overloaded. Please try again later."
     );
-    assert!(matches!(
-        feed(&mut c, "{not json"),
-        Err(CoreError::Decode { .. })
-    ));
     assert!(matches!(feed(&mut c, "[1]"), Err(CoreError::Decode { .. })));
+}
+
+#[test]
+fn an_event_that_is_not_json_starts_litellms_accumulation() {
+    let event = r#"{"candidates":[{"content":{"parts":[{"text":"Hi"}],"role":"model"}}]}"#;
+    // A value split across two events is put back together.
+    let mut c = Chunks::new();
+    let (head, tail) = event.split_at(20);
+    assert_eq!(feed(&mut c, head).ok().map(|v| v.len()), Some(0));
+    let got = feed(&mut c, tail).unwrap_or_default();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["choices"][0]["delta"]["content"], "Hi");
+    // A fragment that never completes swallows what follows it, and the stream ends quietly.
+    let mut c = Chunks::new();
+    assert_eq!(feed(&mut c, "{not json").ok().map(|v| v.len()), Some(0));
+    assert_eq!(feed(&mut c, event).ok().map(|v| v.len()), Some(0));
+    let mut out = Vec::new();
+    assert!(c.end(&mut out).is_ok());
+    assert!(out.is_empty());
 }
 
 // -- errors -----------------------------------------------------------------------------------
