@@ -23,9 +23,9 @@ compat:  ## the main job: replay the bundled cassettes through litellm and edgeq
 	$(PY) -m pip install -e ".[compat]"
 	$(PY) -m edgequake_harness run cassettes --exit-zero
 
-baseline:  ## accept reports/latest/ as the committed baseline: reports/baseline.json, reports/compat.md, README table
+baseline:  ## accept reports/latest/ as the committed baseline: reports/baseline.json, reports/compat.md, reports/badges/, README table and badges
 	cp reports/latest/compat.json reports/baseline.json
-	$(PY) -m edgequake_harness report --from reports/baseline.json --readme README.md
+	$(PY) -m edgequake_harness report --from reports/baseline.json --readme README.md --badges reports/badges
 
 bench:  ## edgequake vs litellm vs the openai SDK vs raw httpx on one loopback server
 	$(PY) -m bench --quick
