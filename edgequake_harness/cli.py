@@ -181,9 +181,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     written += _junit(report, args)
     out.write(reports.terminal(report) + "\n")
     if args.shard is not None:
-        from edgequake_harness.pytest_plugin import SHARD_NOTE
+        from edgequake_harness.run.shard import NOTE
 
-        out.write(f"shard {args.shard}: {SHARD_NOTE}\n")
+        out.write(f"shard {args.shard}: {NOTE}\n")
     out.write("reports: " + ", ".join(str(p) for p in written) + "\n")
     status = 0
     if args.baseline is not None:

@@ -27,7 +27,6 @@ from edgequake_harness.modes import ALL_MODES
 OPTION = "--compat"
 RESULT_PROPERTY = "compat_result"
 TARGETS_PROPERTY = "compat_targets"
-SHARD_NOTE = "stale divergences are decided when the shards are merged (edgequake-harness merge)"
 
 
 @dataclass
@@ -37,6 +36,7 @@ class CompatState:
     baseline: Optional[Path]
     started: str = ""
     shard: Any = None  # edgequake_harness.run.shard.Shard, from --compat-shard
+    shard_emptied: bool = False  # cases were selected, none of them in this shard
     runner: Any = None  # edgequake_harness.run.runner.Runner, created on first use in each process
     results: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # nodeid -> CaseResult JSON
     targets: Dict[str, Any] = field(default_factory=dict)
@@ -178,6 +178,7 @@ class CompatSession:
         if shard is None:
             return
         kept = shard.select(items, lambda item: item.case.id if isinstance(item, CompatItem) else item.nodeid)
+        self.state.shard_emptied = bool(items) and not kept
         if len(kept) < len(items):
             keep = set(map(id, kept))
             config.hook.pytest_deselected(items=[item for item in items if id(item) not in keep])
@@ -223,9 +224,10 @@ class CompatSession:
         if state.runner is not None:
             state.runner.__exit__(None, None, None)
             state.runner = None
-        if not session.items and self.config.getoption("--compat-allow-empty"):
-            session.exitstatus = pytest.ExitCode.OK  # asked for: an empty selection is not a failure
-        if hasattr(self.config, "workerinput") or not state.results:
+        if not session.items and (self.config.getoption("--compat-allow-empty") or state.shard_emptied):
+            # Asked for, or more shards than cases: an empty selection is not a failure.
+            session.exitstatus = pytest.ExitCode.OK
+        if hasattr(self.config, "workerinput") or not (state.results or state.shard_emptied):
             return  # xdist workers report to the controller; the controller writes the reports
         _finish(state)
         if state.failed and session.exitstatus == pytest.ExitCode.OK:
@@ -305,6 +307,10 @@ def _finish(state: CompatState) -> None:
 
     results = [CaseResult.from_json(r) for r in state.results.values()]
     stale = Registry.load(state.config.registry).stale(judged(results))
+    if not state.targets and state.shard is not None:  # an empty shard: merge needs the versions
+        from edgequake_harness.run.runner import Runner
+
+        state.targets = Runner(state.config).describe_targets()  # loads the targets, runs nothing
     targets = state.targets or {
         role: {"module": name, "version": None, "error": "not run"}
         for role, name in (("reference", state.config.reference), ("candidate", state.config.candidate))
@@ -316,7 +322,9 @@ def _finish(state: CompatState) -> None:
     report = reports.build(results, targets, stale, run)
     state.summary.append(reports.terminal(report))
     if state.shard is not None:
-        state.summary.append(f"shard {state.shard}: {SHARD_NOTE}")
+        from edgequake_harness.run.shard import NOTE
+
+        state.summary.append(f"shard {state.shard}: {NOTE}")
     if state.report_dir is not None:
         written = reports.write(report, state.report_dir)
         state.summary.append("reports: " + ", ".join(str(p) for p in written))

@@ -56,7 +56,7 @@ def merge(loaded: Sequence[Tuple[str, Dict[str, Any]]], allow_partial: bool = Fa
         _check_whole(loaded, cases)
     first = loaded[0][1]
     run = _merged_run([report for _, report in loaded], shards)
-    results = [reports.results({"cases": [case]})[0] for case in cases]
+    results = reports.results({"cases": cases})
     return {
         "schema": reports.SCHEMA,
         "schema_version": reports.SCHEMA_VERSION,

@@ -20,6 +20,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, TypeVar
 
 T = TypeVar("T")
 
+# Said where a shard's summary is shown (CLI and pytest): its stale entries are not final.
+NOTE = "stale divergences are decided when the shards are merged (edgequake-harness merge)"
 _FORM = re.compile(r"\A\s*(\d+)\s*/\s*(\d+)\s*\Z")
 
 

@@ -203,3 +203,24 @@ def test_bad_compat_shard_is_a_usage_error(pytester: pytest.Pytester) -> None:
         result = pytester.runpytest(*_plugin_args(), "--compat", f"--compat-shard={bad}", "--compat-dir=.")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         result.stderr.fnmatch_lines([f"*--compat-shard: shard '{bad}'*"])
+
+
+def test_an_empty_pytest_shard_passes_and_still_writes_its_report(
+    pytester: pytest.Pytester, write_cassette: Any, interaction: Any
+) -> None:
+    cases = library(write_cassette, interaction)  # 7 cases: shard 9 of 9 holds none
+    result = pytester.runpytest(
+        *_plugin_args(),
+        "--compat",
+        f"--compat-dir={cases}",
+        "--compat-reference=fake_llm",
+        "--compat-candidate=fake_llm",
+        "--compat-no-variants",
+        f"--compat-report-dir={pytester.path / 'r'}",
+        "--compat-shard=9/9",
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*no conformance case selected*shard 9/9*"])
+    report = json.loads((pytester.path / "r" / "compat.json").read_text())
+    assert report["cases"] == [] and report["run"]["shard"] == {"index": 9, "count": 9}
+    assert report["targets"]["candidate"]["version"] == "0.0.1"  # so that `merge` can compare versions
