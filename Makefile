@@ -28,9 +28,9 @@ HISTORY ?=
 dashboard:  ## re-render the HTML dashboard beside $(REPORT) (trend over the reports under HISTORY=dir, if given)
 	$(PY) -m edgequake_harness report --from $(REPORT) --html $(if $(HISTORY),--history $(HISTORY))
 
-baseline:  ## accept reports/latest/ as the committed baseline: reports/baseline.json, reports/compat.md, README table
+baseline:  ## accept reports/latest/ as the committed baseline: reports/baseline.json, reports/compat.md, reports/badges/, README table and badges
 	cp reports/latest/compat.json reports/baseline.json
-	$(PY) -m edgequake_harness report --from reports/baseline.json --readme README.md
+	$(PY) -m edgequake_harness report --from reports/baseline.json --readme README.md --badges reports/badges
 
 bench:  ## edgequake vs litellm vs the openai SDK vs raw httpx on one loopback server
 	$(PY) -m bench --quick

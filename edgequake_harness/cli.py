@@ -1,7 +1,8 @@
 """Command line: `edgequake-harness` / `python -m edgequake_harness` with `run`, `report` and `gate`.
 
     run  [PATH ...]   replay cassettes through both targets, sync and async, write reports/latest/
-    report            re-render the Markdown and terminal summary (and with --html the dashboard)
+    report            re-render the Markdown and terminal summary (with --html the dashboard, --badges badges)
+    merge REPORT...   combine shard reports (`run --shard i/n`) into the one report of the whole run
     gate --baseline   exit 1 if any case got worse than the baseline report (per mode), listing each
     fuzz              property-based differential tests on generated traffic (docs/fuzzing.md)
 
@@ -55,6 +56,12 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--baseline", type=Path, help="also gate against this baseline report")
     run.add_argument(
+        "--shard",
+        type=_shard,
+        help="judge only shard i of n (i/n, 1-based) of the selected cases; `merge` joins the shards",
+    )
+    _junit_options(run)
+    run.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -81,6 +88,22 @@ def parser() -> argparse.ArgumentParser:
         help="also write the HTML dashboard (default path: compat.html beside the JSON)",
     )
     report.add_argument("--history", type=Path, help="past reports under this dir: the dashboard's trend")
+    report.add_argument(
+        "--badges",
+        type=Path,
+        help="write a badge per provider (SVG) into this directory; with --readme, also the badge line",
+    )
+
+    merge = sub.add_parser("merge", help="combine shard reports into the report of the whole run")
+    merge.add_argument("reports", nargs="+", type=Path, help="the shards' compat.json files")
+    merge.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR)
+    merge.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="merge even when shards are missing or come from different shardings",
+    )
+    merge.add_argument("--exit-zero", action="store_true", help="exit 0 even when cases diverge")
+    _junit_options(merge)
 
     gate = sub.add_parser("gate", help="fail if any case got worse than the baseline")
     gate.add_argument("--baseline", type=Path, required=True)
@@ -106,6 +129,8 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
             return _run(args, out, err)
         if args.command == "report":
             return _report(args, out)
+        if args.command == "merge":
+            return _merge(args, out)
         if args.command == "fuzz":
             from edgequake_harness.fuzz import cli as fuzz_cli
 
@@ -153,18 +178,31 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     collected = collect(args.paths)
     cases = select(collected, args.provider, args.feature, args.keyword)
     check_selection(args.paths, collected, cases, args.provider, args.feature, args.keyword, args.allow_empty)
+    selected = len(cases)
+    if args.shard is not None:  # after the whole selection is checked: an empty shard is no error
+        cases = args.shard.select(cases, lambda case: case.id)
     show = err.isatty() if args.progress is None else args.progress
     with Runner(config) as runner, console.progress(err, show) as progress:
         result = runner.run(cases, progress=progress)
     run_meta = run_metadata(config, result.started, result.duration_s, result.targets, result.refused)
+    if args.shard is not None:
+        run_meta["shard"] = args.shard.to_json(selected)
     report = reports.build(result.results, result.targets, result.stale, run_meta)
     written = reports.write(report, args.report_dir, args.history)
+    written += _junit(report, args)
     console.summary(report, out)
+    if args.shard is not None:
+        from edgequake_harness.run.shard import NOTE
+
+        out.write(f"shard {args.shard}: {NOTE}\n")
     out.write("reports: " + ", ".join(str(p) for p in written) + "\n")
     status = 0
     if args.baseline is not None:
         status = _gate(written[0], args.baseline, out)
-    failing = any(r.outcome in FAILING for r in result.results) or bool(result.stale)
+    # A shard sees only its cases: an entry may cover differences in another shard, so staleness
+    # is decided when the shards are merged (`merge`), not here.
+    stale = bool(result.stale) and args.shard is None
+    failing = any(r.outcome in FAILING for r in result.results) or stale
     return 0 if args.exit_zero else max(status, 1 if failing else 0)
 
 
@@ -190,7 +228,61 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
             reports.update_readme(args.readme.read_text(encoding="utf-8"), report), encoding="utf-8"
         )
         out.write(f"readme table: {args.readme}\n")
+    if args.badges is not None:
+        from edgequake_harness.report import badges
+
+        files = badges.write(report, args.badges)
+        out.write(f"badges: {len(files)} in {args.badges}\n")
+        if args.readme is not None:
+            text = args.readme.read_text(encoding="utf-8")
+            if badges.has_markers(text):
+                text = badges.update_readme(text, report, args.badges, args.readme)
+                args.readme.write_text(text, encoding="utf-8")
+                out.write(f"readme badges: {args.readme}\n")
     return 0
+
+
+def _merge(args: argparse.Namespace, out: TextIO) -> int:
+    from edgequake_harness.judge.outcomes import FAILING, Outcome
+    from edgequake_harness.report import compat as reports
+    from edgequake_harness.report.merge import merge
+
+    merged = merge([(str(path), reports.load(path)) for path in args.reports], args.allow_partial)
+    written = reports.write(merged, args.report_dir)
+    written += _junit(merged, args)
+    out.write(reports.terminal(merged) + "\n")
+    out.write(f"merged {len(args.reports)} report(s): " + ", ".join(str(p) for p in written) + "\n")
+    failing = any(Outcome(c["outcome"]) in FAILING for c in merged["cases"]) or merged["stale_divergences"]
+    return 1 if failing and not args.exit_zero else 0
+
+
+def _shard(text: str) -> object:
+    from edgequake_harness.run.shard import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _junit_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--junit-xml", type=Path, help="also write JUnit XML here (one testcase per case and mode)"
+    )
+    command.add_argument(
+        "--junit-family",
+        choices=("xunit2", "xunit1"),
+        default="xunit2",
+        help="xunit2 (pytest's default; valid against its schema) or xunit1 (adds per-testcase properties)",
+    )
+
+
+def _junit(report: dict, args: argparse.Namespace) -> List[Path]:
+    if args.junit_xml is None:
+        return []
+    from edgequake_harness.report import junit
+
+    return [junit.write(report, args.junit_xml, args.junit_family)]
 
 
 def _gate(report_path: Path, baseline_path: Path, out: TextIO, required_modes: Sequence[str] = ()) -> int:

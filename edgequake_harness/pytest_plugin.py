@@ -5,7 +5,7 @@ every hook returns at once without the option (the plugin is loaded in every pyt
 anyone who installs edgequake). With `--compat`, file-based test collection is switched off and
 the items are the cases under `--compat-dir` (default `cassettes`), one per case and consumption
 mode, with ids `provider/feature/name[sync]` and `provider/feature/name[async]` (`--compat-mode`
-keeps one mode).
+keeps one mode). `--compat-shard i/n` keeps shard i of n of the cases (`run.shard`), after -k/-m.
 
 Per-case results ride on each TestReport's `user_properties` (JSON strings), so the controller
 rebuilds the whole report from worker reports under pytest-xdist. Session state lives in
@@ -35,6 +35,8 @@ class CompatState:
     report_dir: Optional[Path]
     baseline: Optional[Path]
     started: str = ""
+    shard: Any = None  # edgequake_harness.run.shard.Shard, from --compat-shard
+    shard_emptied: bool = False  # cases were selected, none of them in this shard
     runner: Any = None  # edgequake_harness.run.runner.Runner, created on first use in each process
     results: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # nodeid -> CaseResult JSON
     targets: Dict[str, Any] = field(default_factory=dict)
@@ -83,6 +85,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a selection with no case is not a failure (default: pytest's exit 5, saying why)",
     )
     group.addoption(
+        "--compat-shard",
+        default=None,
+        metavar="I/N",
+        help="judge only shard I of N of the selected cases (1-based); `edgequake-harness merge` joins them",
+    )
+    group.addoption(
         "--compat-no-variants",
         action="store_true",
         help="skip the call variants (module globals, environment, litellm-only arguments)",
@@ -99,7 +107,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from datetime import datetime, timezone
 
     from edgequake_harness.run.runner import RunConfig
+    from edgequake_harness.run.shard import Shard
 
+    shard_option = config.getoption("--compat-shard")
+    try:
+        shard = Shard.parse(shard_option) if shard_option is not None else None
+    except ValueError as exc:
+        raise pytest.UsageError(f"--compat-shard: {exc}") from None
     registry = config.getoption("--compat-registry")
     default_registry = Path(dirs[0]) / "divergences.yaml"
     report_dir = config.getoption("--compat-report-dir")
@@ -120,6 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
         report_dir=Path(report_dir) if report_dir else None,
         baseline=Path(baseline) if baseline else None,
         started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        shard=shard,
     )
     config.addinivalue_line("markers", "compat: a conformance case replayed from a cassette")
     # The remaining hooks live on an object registered only now, so without --compat none exist.
@@ -155,6 +170,20 @@ class CompatSession:
             report=pytest.CollectReport(suite.nodeid, "passed", None, list(items))
         )
 
+    # After -k/-m deselection: shard what the run selected, as the CLI does. (A second method for one
+    # hook needs its own name: pytest reads only `pytest_*` names, pluggy maps it by `specname`.)
+    @pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+    def pytest_collection_modifyitems_shard(self, config: pytest.Config, items: List[pytest.Item]) -> None:
+        shard = self.state.shard
+        if shard is None:
+            return
+        kept = shard.select(items, lambda item: item.case.id if isinstance(item, CompatItem) else item.nodeid)
+        self.state.shard_emptied = bool(items) and not kept
+        if len(kept) < len(items):
+            keep = set(map(id, kept))
+            config.hook.pytest_deselected(items=[item for item in items if id(item) not in keep])
+            items[:] = kept
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         if not session.items and not hasattr(self.config, "workerinput"):
             run_config = self.state.config
@@ -162,6 +191,7 @@ class CompatSession:
             filters += [f"feature={f}" for f in run_config.features]
             keyword = self.config.getoption("keyword") or self.config.getoption("markexpr")
             filters += [f"-k/-m {keyword!r}"] if keyword else []
+            filters += [f"shard {self.state.shard}"] if self.state.shard is not None else []
             where = ", ".join(str(p) for p in run_config.paths)
             self.state.summary = [
                 f"no conformance case selected from {where}"
@@ -173,6 +203,7 @@ class CompatSession:
                 )
             ]
 
+    @pytest.hookimpl(tryfirst=True)  # before --junitxml's hook reads the properties
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # Also runs on the controller for worker reports (xdist): that is how results are gathered.
         for name, value in report.user_properties:
@@ -180,15 +211,23 @@ class CompatSession:
                 self.state.results[report.nodeid] = json.loads(str(value))
             elif name == TARGETS_PROPERTY:
                 self.state.targets = json.loads(str(value))
+        if not hasattr(self.config, "workerinput"):
+            # The properties carry results to the controller and stop there: pytest's --junitxml
+            # would write them as testcase properties, which its xunit2 schema does not allow (and
+            # a whole result as an attribute is no use in a CI system). On a worker they must stay:
+            # xdist sends the report on after this hook.
+            transport = (RESULT_PROPERTY, TARGETS_PROPERTY)
+            report.user_properties = [p for p in report.user_properties if p[0] not in transport]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = self.state
         if state.runner is not None:
             state.runner.__exit__(None, None, None)
             state.runner = None
-        if not session.items and self.config.getoption("--compat-allow-empty"):
-            session.exitstatus = pytest.ExitCode.OK  # asked for: an empty selection is not a failure
-        if hasattr(self.config, "workerinput") or not state.results:
+        if not session.items and (self.config.getoption("--compat-allow-empty") or state.shard_emptied):
+            # Asked for, or more shards than cases: an empty selection is not a failure.
+            session.exitstatus = pytest.ExitCode.OK
+        if hasattr(self.config, "workerinput") or not (state.results or state.shard_emptied):
             return  # xdist workers report to the controller; the controller writes the reports
         _finish(state)
         if state.failed and session.exitstatus == pytest.ExitCode.OK:
@@ -268,18 +307,28 @@ def _finish(state: CompatState) -> None:
 
     results = [CaseResult.from_json(r) for r in state.results.values()]
     stale = Registry.load(state.config.registry).stale(judged(results))
+    if not state.targets and state.shard is not None:  # an empty shard: merge needs the versions
+        from edgequake_harness.run.runner import Runner
+
+        state.targets = Runner(state.config).describe_targets()  # loads the targets, runs nothing
     targets = state.targets or {
         role: {"module": name, "version": None, "error": "not run"}
         for role, name in (("reference", state.config.reference), ("candidate", state.config.candidate))
     }
     refused = dict(state.runner.refused) if state.runner is not None else None  # this process's only
     run = run_metadata(state.config, state.started, None, targets, refused)
+    if state.shard is not None:
+        run["shard"] = state.shard.to_json()
     report = reports.build(results, targets, stale, run)
     state.summary.append(reports.terminal(report))
+    if state.shard is not None:
+        from edgequake_harness.run.shard import NOTE
+
+        state.summary.append(f"shard {state.shard}: {NOTE}")
     if state.report_dir is not None:
         written = reports.write(report, state.report_dir)
         state.summary.append("reports: " + ", ".join(str(p) for p in written))
-    state.failed = bool(stale)
+    state.failed = bool(stale) and state.shard is None  # a shard cannot tell: `merge` decides
     if state.baseline is not None:
         found = regressions(report, reports.load(state.baseline))
         state.summary.append(

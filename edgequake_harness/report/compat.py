@@ -7,7 +7,8 @@ Schema (version 2): one result per case and consumption mode (sync: `completion(
 `acompletion()` and `async for`); a result is identified by (`id`, `mode`).
     schema, schema_version
     run:      started, duration_s, harness, python, platform, paths, filters, modes, policy, registry,
-              warnings
+              warnings, refused {what: n}, [shard {index, count, [cases]}] (a `--shard` run),
+              [merged {shards, reports}] (a `merge` of shard reports: report/merge.py)
     targets:  {reference|candidate: {module, version, error}}
     summary:  total, outcomes {outcome: n}            (every result, all modes together)
               modes [mode, ...]                       (the modes with results, in MODES order)
@@ -67,9 +68,21 @@ def build(
         "targets": targets,
         "summary": summarise(results),
         "coverage": coverage_.matrix(worst_per_case(cases), gaps),
-        "stale_divergences": list(stale),
+        "stale_divergences": ordered_stale(stale),
         "cases": cases,
     }
+
+
+def ordered_stale(stale: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Stale entries in one order whatever order the results came in (run order, xdist workers,
+    merged shards): by entry, each entry's cases by case id and mode."""
+
+    def label_key(label: str) -> Tuple[str, int]:
+        case_id, _, mode = str(label).rpartition(" [")
+        return sort_key({"id": case_id, "mode": mode.rstrip("]")})
+
+    out = [{**s, "cases": sorted(s.get("cases") or [], key=label_key)} for s in stale]
+    return sorted(out, key=lambda s: (s["case"], s["path"], s.get("mode") or "", s["reason"]))
 
 
 def _zero() -> Dict[str, int]:

@@ -254,4 +254,5 @@ def run_metadata(
         "policy": str(config.policy) if config.policy else "bundled",
         "registry": str(config.registry) if config.registry else None,
         "warnings": run_warnings(targets, refused),
+        "refused": dict(sorted((refused or {}).items())),  # summed when shard reports are merged
     }
