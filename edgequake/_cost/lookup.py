@@ -100,11 +100,7 @@ def candidates(model: str, provider: Optional[str]) -> Tuple[Tuple[str, ...], Op
 
 
 def _key(name: str) -> Optional[str]:
-    cost = table.model_cost()
-    if name in cost:
-        return name
-    found = table.lowercase_keys().get(name.lower())
-    return found if found is not None and found in cost else None
+    return table.find_key(name)
 
 
 def _provider_matches(info: Dict[str, Any], provider: Optional[str]) -> bool:
@@ -120,17 +116,34 @@ def _provider_matches(info: Dict[str, Any], provider: Optional[str]) -> bool:
     return provider in ("litellm_proxy", "github", "nadir")
 
 
-def entry(model: str, custom_llm_provider: Optional[str] = None) -> Tuple[str, Dict[str, Any], Optional[str]]:
+_Found = Tuple[str, Dict[str, Any], Optional[str]]
+# entry()'s answers while nobody holds the whole table (table.model_cost() not called, so nobody can
+# have edited it): pricing every call looks the same one or two names up several times.
+_found: Dict[Tuple[str, Optional[str]], _Found] = {}
+
+
+def entry(model: str, custom_llm_provider: Optional[str] = None) -> _Found:
     """(key, raw table entry, provider) for ``model``; raises ModelNotMappedError."""
+    if not table.editable():
+        found = _found.get((model, custom_llm_provider))
+        if found is None:
+            found = _entry(model, custom_llm_provider)
+            if len(_found) >= 1024:
+                _found.clear()
+            _found[(model, custom_llm_provider)] = found
+        return found
+    return _entry(model, custom_llm_provider)
+
+
+def _entry(model: str, custom_llm_provider: Optional[str]) -> _Found:
     model = _AZURE_ALIASES.get(model, model)
     if custom_llm_provider == "vertex_ai_beta":
         custom_llm_provider = "vertex_ai"
     names, provider = candidates(model, custom_llm_provider)
-    cost = table.model_cost()
     keys = [_key(name) for name in names]
     for key in keys:
         if key is not None:
-            info = cost[key]
+            info = table.get_entry(key)
             if isinstance(info, dict) and _provider_matches(info, provider):
                 extra = rules.fill_missing(key, info)
                 return key, ({**extra, **info} if extra else info), provider
