@@ -71,7 +71,7 @@ def run_floor(
     if raw is None:
         return {k: {"status": "error", "reason": reason[:300]} for k in keys}
     out: Dict[str, Dict[str, Any]] = {}
-    if "sync" in raw:
+    if "sync" in raw and "sync" in wanted:  # the binary always runs it (its warm-up)
         out["sync"] = _sync_entry(raw["sync"])
     for chunks in sizes:
         entry = _sync_entry(raw[f"stream_{chunks}"])

@@ -4,6 +4,7 @@ written between its markers, so no number in the docs is typed by hand.
     python -m bench.report                       # print the README's Speed table
     python -m bench.report --markdown            # print every table, per route, as Markdown
     python -m bench.report --readme README.md --doc docs/performance.md [results.json]
+    python -m bench.report --doc docs/performance.md --section c10000 bench/results/c10000.json
 """
 
 from __future__ import annotations
@@ -124,12 +125,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print every table as Markdown")
     parser.add_argument("--readme", type=Path, help="rewrite the Speed table between its markers here")
     parser.add_argument("--doc", type=Path, help="rewrite the tables between their markers here")
+    parser.add_argument(
+        "--section", help="with --doc: the markers <!-- bench-tables-SECTION:start/end --> instead"
+    )
     args = parser.parse_args(argv)
     document = json.loads(args.source.read_text())
     if args.readme:
         replace_between(args.readme, README_MARKERS, markdown_summary(document))
     if args.doc:
-        replace_between(args.doc, DOC_MARKERS, all_tables(document))
+        markers = DOC_MARKERS
+        if args.section:
+            name = f"bench-tables-{args.section}"
+            markers = (f"<!-- {name}:start -->", f"<!-- {name}:end -->")
+        replace_between(args.doc, markers, all_tables(document))
     if args.markdown:
         print(all_tables(document))
     elif not (args.readme or args.doc):

@@ -165,9 +165,11 @@ def async_plan(config: Dict[str, Any]) -> List[Tuple[str, int, int, int]]:
     return plan
 
 
-def bench_memory(fn: Callable[[], Any], expected: object, n: int, counter: Counter) -> Dict[str, Any]:
-    """RSS after import (setup), after a warm-up of 200 calls, and after ``n`` more sync calls."""
-    after_import = _rss_mb()
+def bench_memory(
+    fn: Callable[[], Any], expected: object, n: int, counter: Counter, after_import: float
+) -> Dict[str, Any]:
+    """RSS after import (``after_import``, read right after setup), after a warm-up of 200 calls, and
+    after ``n`` more sync calls."""
     _check("result", fn(), expected)
     for _ in range(199):
         fn()
@@ -224,11 +226,14 @@ def run(name: str, base_url: str, config: Dict[str, Any], route: str = "openai")
     result["setup_s"] = round(time.perf_counter() - t0, 3)
     result["version"] = target.version()
     counter = Counter()
+    after_import = _rss_mb()  # setup has imported the library, nothing more
     measures = plan(target, config, counter, route)
     if "memory" in config["scenarios"] and name in config.get("memory_targets", ()):
-        # first, so that "RSS after import" is that: setup has imported the library, nothing more
-        memory = functools.partial(bench_memory, target.call, EXPECTED_TEXT, config["memory_n"], counter)
-        measures.insert(0, ("memory", memory))
+        # last: the sync scenario's first call must be the process's first call
+        memory = functools.partial(
+            bench_memory, target.call, EXPECTED_TEXT, config["memory_n"], counter, after_import
+        )
+        measures.append(("memory", memory))
     for scenario, measure in measures:
         try:
             result["scenarios"][scenario] = measure()
