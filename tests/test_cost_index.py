@@ -74,3 +74,22 @@ def test_the_whole_table_wins_once_loaded(fresh_table: None) -> None:
         assert table.get_entry("gpt-4o-mini")["input_cost_per_token"] == 1.0
     finally:
         table._cost = None
+
+
+def test_pricing_a_response_never_builds_litellms_exceptions_for_an_unlisted_model() -> None:
+    # The call path prices every response and drops any failure: an unlisted model must not cost
+    # the import of openai (litellm's exception classes) there, but every public function still
+    # raises litellm's ModelNotMappedError.
+    from edgequake import exceptions
+    from edgequake._cost import lookup
+    from edgequake._cost.calculator import completion_cost
+
+    with lookup.quietly():
+        with pytest.raises(lookup._Unpriced):
+            lookup.entry("no-such-model-anywhere", "openai")
+        # get_model_info's Ollama fallback still recognises the miss
+        assert lookup.model_info_base("ollama_chat/no-such-model")["litellm_provider"] == "ollama"
+    with pytest.raises(exceptions.ModelNotMappedError):
+        lookup.entry("no-such-model-anywhere", "openai")
+    with pytest.raises(exceptions.ModelNotMappedError):
+        completion_cost(model="openai/no-such-model-anywhere", prompt="hi", completion="there")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 from edgequake._cost import rules, table
 
@@ -53,13 +55,41 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def _not_mapped(model: str, provider: Optional[str]) -> Exception:
-    from edgequake import exceptions
+class _Unpriced(Exception):
+    """What an unlisted model raises while the call path prices a response (``quietly``), where any
+    failure only means ``response_cost`` None: litellm's ModelNotMappedError lives among the
+    exception classes that import openai, which a first call on an unpriced model (a local Ollama
+    model) would otherwise pay for (hundreds of ms)."""
 
-    return exceptions.ModelNotMappedError(
+
+_quiet = threading.local()
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    """Within: a model the table does not list raises ``_Unpriced``, not litellm's exception."""
+    before = getattr(_quiet, "on", False)
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = before
+
+
+def _is_not_mapped(err: BaseException) -> bool:
+    return isinstance(err, _Unpriced) or type(err).__name__ == "ModelNotMappedError"
+
+
+def _not_mapped(model: str, provider: Optional[str]) -> Exception:
+    message = (
         f"This model isn't mapped yet. model={model}, custom_llm_provider={provider}. Add it here - "
         "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json."
     )
+    if getattr(_quiet, "on", False):
+        return _Unpriced(message)
+    from edgequake import exceptions
+
+    return exceptions.ModelNotMappedError(message)
 
 
 def provider_of(model: str) -> Tuple[str, Optional[str]]:
@@ -174,7 +204,7 @@ def model_info_base(model: str, custom_llm_provider: Optional[str] = None) -> Di
     try:
         key, raw, provider = entry(model, custom_llm_provider)
     except Exception as err:
-        if type(err).__name__ != "ModelNotMappedError":
+        if not _is_not_mapped(err):
             raise
         bare, provider = (model, custom_llm_provider) if custom_llm_provider else provider_of(model)
         if provider not in ("ollama", "ollama_chat"):

@@ -4,7 +4,7 @@
 It is never downloaded: litellm fetches a newer map from GitHub at import unless told not to, which
 makes its prices depend on the day; edgequake's depend only on the installed version.
 
-Pricing a call needs one or two entries, and parsing the whole 2.6 MB file costs 25-55 ms and 15 MB:
+Pricing a call needs one or two entries, and parsing the whole 2.6 MB file costs 15-55 ms of CPU and a few MB:
 so until someone asks for the whole table (``model_cost()``: ``edgequake.model_cost``,
 ``register_model``...), lookups go through ``model_prices.index.json`` (written beside the table by
 ``tools/refresh_model_prices.py``): every key, in the table's order, with the span of its entry's
