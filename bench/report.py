@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from bench.stats import ratio
 
 BASELINES = ("litellm", "httpx")
-SCENARIO_ORDER = ("sync", "stream", "async", "import")
+SCENARIO_ORDER = ("sync", "stream", "async", "embedding", "memory", "import")
 Path = Tuple[str, ...]
 
 # Metrics given as ratios in the JSON; the first one of each scenario is also shown in the table.
@@ -67,6 +67,76 @@ COLUMNS: Dict[str, List[Tuple[str, Path, str]]] = {
 }
 
 
+_STREAM_METRICS: Dict[str, Path] = {
+    **RATIO_METRICS["stream"],
+    "first_chunk_median_us": ("first_chunk_us", "median"),
+    "cpu_us_per_chunk": ("cpu_us_per_chunk",),
+}
+RATIO_METRICS["memory"] = {
+    "rss_growth_mb": ("rss_growth_mb",),
+    "rss_after_import_mb": ("rss_after_import_mb",),
+}
+COLUMNS["stream_n"] = [
+    ("median us", ("latency_us", "median"), "{:.0f}"),
+    ("p90 us", ("latency_us", "p90"), "{:.0f}"),
+    ("1st chunk us", ("first_chunk_us", "median"), "{:.0f}"),
+    ("CPU us/call", ("cpu_us_per_call",), "{:.0f}"),
+    ("CPU us/chunk", ("cpu_us_per_chunk",), "{:.2f}"),
+]
+COLUMNS["async_n"] = [
+    ("wall ms", ("round_wall_ms", "median"), "{:.1f}"),
+    ("req/s", ("requests_per_s",), "{:.0f}"),
+    ("req p50 ms", ("latency_ms", "median"), "{:.1f}"),
+    ("req p99 ms", ("latency_ms", "p99"), "{:.1f}"),
+    ("CPU us/req", ("cpu_us_per_request",), "{:.0f}"),
+    ("rounds", ("rounds",), "{:d}"),
+]
+COLUMNS["embedding"] = COLUMNS["sync"][:3]
+COLUMNS["memory"] = [
+    ("calls", ("n",), "{:d}"),
+    ("RSS import MB", ("rss_after_import_mb",), "{:.1f}"),
+    ("RSS warm MB", ("rss_after_warmup_mb",), "{:.1f}"),
+    ("RSS end MB", ("rss_after_mb",), "{:.1f}"),
+    ("growth MB", ("rss_growth_mb",), "{:.1f}"),
+    ("CPU us/call", ("cpu_us_per_call",), "{:.0f}"),
+]
+
+
+def kind(key: str) -> str:
+    """The scenario a result key belongs to: stream_100 -> stream, embedding_1_float -> embedding."""
+    return key.split("_", 1)[0]
+
+
+def metrics_for(key: str) -> Dict[str, Path]:
+    """Ratio metrics of a result key (the first is the primary one, shown in the tables)."""
+    if key.startswith("stream"):
+        return _STREAM_METRICS
+    if key.startswith("embedding"):
+        return RATIO_METRICS["sync"]
+    return RATIO_METRICS.get(kind(key), {})
+
+
+def columns_for(key: str) -> List[Tuple[str, Path, str]]:
+    if key.startswith("stream"):
+        return COLUMNS["stream_n"]
+    if key.startswith("async"):
+        return COLUMNS["async_n"]
+    return COLUMNS[kind(key)]
+
+
+def ordered_keys(results: Dict[str, Any]) -> List[str]:
+    """Result keys in table order: scenarios in SCENARIO_ORDER, sizes ascending within each."""
+
+    def size(key: str) -> Tuple[int, ...]:
+        parts = key.split("_")[1:]
+        if not parts:  # the schema-2 keys: the 5-chunk stream, concurrency 100
+            return (5,) if key == "stream" else (100,)
+        return (int(parts[0]) if parts[0].isdigit() else 0, 0 if parts[-1] == "float" else 1)
+
+    order = {name: i for i, name in enumerate(SCENARIO_ORDER)}
+    return sorted(results, key=lambda k: (order.get(kind(k), len(order)), size(k)))
+
+
 def lookup(entry: Dict[str, Any], path: Path) -> Optional[Any]:
     value: Any = entry
     for key in path:
@@ -87,7 +157,7 @@ def add_first_call(results: Dict[str, Dict[str, Dict[str, Any]]]) -> None:
 def add_ratios(results: Dict[str, Dict[str, Dict[str, Any]]]) -> None:
     """Give every measured entry ``ratios = {"vs_litellm": {...}, "vs_httpx": {...}}`` (value / base)."""
     for scenario, by_target in results.items():
-        metrics = RATIO_METRICS.get(scenario, {})
+        metrics = metrics_for(scenario)
         for entry in by_target.values():
             if not _measured(entry) or entry.get("reference_only"):
                 continue
@@ -128,9 +198,25 @@ def _fmt_ratio(value: Optional[float]) -> str:
 TITLES = {
     "sync": "(a) sync, non-streaming: one call per iteration",
     "stream": "(b) sync stream: one {stream_shape} consumed fully per iteration",
+    "stream_n": "(b) sync stream: one {chunks}-chunk stream ({pieces} text pieces) consumed fully",
     "async": "(c) async: {concurrency} concurrent calls per round (wall = one round)",
+    "embedding": "(e) embedding: {inputs} input(s) x 1,536 floats, encoding_format={encoding}",
+    "memory": "(f) memory: RSS after import, after 200 warm-up calls, after {memory_n} more sync calls",
     "import": "(d) import: fresh interpreter per sample, over a bare interpreter",
 }
+
+
+def title(key: str, config: Dict[str, Any]) -> str:
+    values: Dict[str, Any] = {"stream_shape": "5-chunk stream", **config}
+    parts = key.split("_")
+    if key.startswith("stream_"):
+        values.update(chunks=int(parts[1]), pieces=int(parts[1]) - 2)
+        return TITLES["stream_n"].format(**values)
+    if key.startswith("async"):
+        values["concurrency"] = int(parts[1]) if len(parts) > 1 else config.get("concurrency")
+    if key.startswith("embedding"):
+        values.update(inputs=parts[1], encoding=parts[2])
+    return TITLES[kind(key)].format(**values)
 
 
 def render(
@@ -138,12 +224,12 @@ def render(
 ) -> str:
     """All scenario tables as one string."""
     out: List[str] = []
-    for scenario in SCENARIO_ORDER:
-        by_target = results.get(scenario)
+    for scenario in ordered_keys(results):
+        by_target = {n: e for n, e in results[scenario].items() if e.get("status") != "n/a"}
         if not by_target:
             continue
-        columns = COLUMNS[scenario]
-        primary = next(iter(RATIO_METRICS[scenario]))
+        columns = columns_for(scenario)
+        primary = next(iter(metrics_for(scenario)))
         headers = ["target", *(c[0] for c in columns), "vs litellm", "vs httpx"]
         rows: List[List[str]] = []
         notes: List[str] = []
@@ -169,8 +255,7 @@ def render(
                 notes.append(f"  ! {name}: {check}")
             for warning in entry.get("warnings", []):
                 notes.append(f"  ! {name}: {warning}")
-        title = TITLES[scenario].format(**{"stream_shape": "5-chunk stream", **config})
-        out.append(_table(title, headers, rows, primary))
+        out.append(_table(title(scenario, config), headers, rows, primary))
         out.extend(notes)
         out.append("")
     return "\n".join(out)
@@ -214,7 +299,10 @@ def header(document: Dict[str, Any]) -> str:
     for route, doc in document["routes"].items():
         lines.append(f"route {route} ({doc['model']}):")
         for name, info in doc["targets"].items():
-            if info.get("status") == "ok":
+            if info.get("status") == "ok" and info.get("rss_mb_end") is None:  # the floor: no worker
+                counts = f"{info.get('server_connections')} connections for {info.get('server_requests')}"
+                lines.append(f"  {name:<10} {info.get('version') or '?'}: {counts} requests")
+            elif info.get("status") == "ok":
                 extra = (
                     f"RSS after run {info.get('rss_mb_end')} MB, {info.get('threads_end')} threads, "
                     f"{info.get('server_connections')} connections for {info.get('server_requests')} requests"
@@ -250,16 +338,24 @@ def markdown_summary(document: Dict[str, Any], target: str = "edgequake") -> str
         "(async), divided by the same route's litellm and raw httpx: below 1.00x is faster. "
         f"From `{command}`, finished {document['generated_at']}, on {machine['cpu_count']} CPUs "
         f"({machine['cpu_model'] or '?'}, Python {machine['python']}), load average {load:.1f} at "
-        f"start{busy}; regenerate with `python -m bench.report`.",
+        f"start{busy}; regenerate with `python -m bench.report --readme README.md`.",
     ]
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # python -m bench.report [results.json]: print the README's Speed table
-    import json
-    import sys
-    from pathlib import Path as _Path
+def render_harness(harness: Dict[str, Any]) -> str:
+    """The harness scenario's lines: seconds per library replay, and its outcomes."""
+    lines = ["(g) harness: `python -m edgequake_harness run cassettes` (both targets, sync and async)"]
+    for label, entry in harness.items():
+        if entry.get("status") != "ok":
+            lines.append(f"  {label:<20} {entry.get('status')}: {entry.get('reason', '')}")
+            continue
+        outcomes = ", ".join(f"{k} {v}" for k, v in sorted((entry.get("outcomes") or {}).items()))
+        lines.append(f"  {label:<20} {entry['seconds']:>7.1f} s   {outcomes}")
+    return "\n".join(lines) + "\n"
 
-    default = _Path(__file__).resolve().parent / "results" / "latest.json"
-    source = _Path(sys.argv[1]) if len(sys.argv) > 1 else default
-    print(markdown_summary(json.loads(source.read_text())))
+
+if __name__ == "__main__":  # python -m bench.report [--markdown] [--readme F] [--doc F] [results.json]
+    from bench.markdown import main
+
+    raise SystemExit(main())

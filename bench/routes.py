@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Tuple
 
-from bench import targets, targets_anthropic, targets_gemini
+from bench import targets, targets_anthropic, targets_gemini, targets_ollama
 from bench.targets import Target
 
 TargetFactory = Callable[[], Target]
@@ -76,6 +76,15 @@ ROUTES: Dict[str, Route] = {
             (targets_gemini.GeminiEdgequake, targets_gemini.GeminiLitellm, targets_gemini.GeminiHttpx),
             ("edgequake", "litellm", "httpx"),
             "3-chunk stream",
+        ),
+        Route(
+            "ollama",
+            targets_ollama.LITELLM_MODEL,
+            "POST /api/chat",
+            "",
+            (targets_ollama.OllamaEdgequake, targets_ollama.OllamaLitellm, targets_ollama.OllamaHttpx),
+            ("edgequake", "litellm", "httpx"),
+            "4-line NDJSON stream (3 pieces)",
         ),
     )
 }

@@ -28,102 +28,12 @@ from typing import Any, Dict, List, Optional, Tuple
 if __package__ in (None, ""):  # run as `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.external import FLOOR, floor_binary, run_floor, run_harness
 from bench.host import REPO_ROOT, Server, cpu_plan, machine
 from bench.imports import BARE, measure_imports
-from bench.report import RATIO_METRICS, add_first_call, add_ratios, header, lookup, render
-from bench.routes import ALL_TARGET_NAMES, DEFAULT_ROUTES, ROUTES, Route
-
-DEFAULT_OUTPUT = REPO_ROOT / "bench" / "results" / "latest.json"
-SCENARIOS = ("sync", "stream", "async", "import")
-# 2: results per route under "routes"; the top-level "results" and "targets" are the OpenAI route's,
-# at the paths schema 1 had, so older results still compare.
-SCHEMA_VERSION = 2
-
-# name: (full run, --quick)
-COUNTS: Dict[str, Tuple[int, int]] = {
-    "sync_n": (1000, 200),
-    "sync_warmup": (50, 20),
-    "stream_n": (500, 100),
-    "stream_warmup": (30, 10),
-    "concurrency": (100, 100),
-    "async_rounds": (20, 3),
-    "async_warmup": (2, 1),
-    "import_runs": (7, 3),
-}
-HELP = {
-    "sync_n": "timed calls in the sync scenario",
-    "sync_warmup": "untimed calls first (the first one is reported as '1st call')",
-    "stream_n": "timed streams in the stream scenario",
-    "stream_warmup": "untimed streams first",
-    "concurrency": "concurrent async calls per round",
-    "async_rounds": "timed rounds of concurrent calls",
-    "async_warmup": "untimed rounds first",
-    "import_runs": "timed fresh-interpreter imports per target (after one untimed round)",
-}
-
-
-def _csv(value: str, allowed: Tuple[str, ...], what: str) -> List[str]:
-    items = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [v for v in items if v not in allowed]
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown {what}: {', '.join(unknown)} (choose from {', '.join(allowed)})"
-        )
-    return items
-
-
-def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench",
-        description="Compare edgequake, litellm, provider SDKs and raw httpx on one loopback server.",
-    )
-    parser.add_argument("--quick", action="store_true", help="small counts (a smoke test)")
-    parser.add_argument(
-        "--routes",
-        type=lambda v: _csv(v, DEFAULT_ROUTES, "route"),
-        default=list(DEFAULT_ROUTES),
-        help=f"comma-separated, from {','.join(DEFAULT_ROUTES)} (default all)",
-    )
-    defaults = "; ".join(f"{r.name}: {','.join(r.defaults)}" for r in ROUTES.values())
-    parser.add_argument(
-        "--targets",
-        type=lambda v: _csv(v, ALL_TARGET_NAMES, "target"),
-        default=None,
-        help=f"comma-separated, from {','.join(ALL_TARGET_NAMES)}; each route runs those it has "
-        f"(default per route: {defaults})",
-    )
-    parser.add_argument(
-        "--scenarios",
-        type=lambda v: _csv(v, SCENARIOS, "scenario"),
-        default=list(SCENARIOS),
-        help=f"comma-separated, from {','.join(SCENARIOS)} (default all)",
-    )
-    for name, (full, quick) in COUNTS.items():
-        parser.add_argument(
-            "--" + name.replace("_", "-"),
-            type=int,
-            default=None,
-            help=f"{HELP[name]} ({full}; quick {quick})",
-        )
-    parser.add_argument(
-        "--passes",
-        type=int,
-        default=1,
-        help="run the worker scenarios this many times, alternating target order, and keep each "
-        "target's best pass (steadier on a busy machine; default 1)",
-    )
-    parser.add_argument("--no-pin", action="store_true", help="do not pin server and client to CPUs")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per target worker")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results path")
-    args = parser.parse_args(argv)
-    if args.passes < 1:
-        parser.error("--passes must be at least 1")
-    for name, (full, quick) in COUNTS.items():
-        if getattr(args, name) is None:
-            setattr(args, name, quick if args.quick else full)
-        if getattr(args, name) < (0 if name.endswith("warmup") else 1):
-            parser.error(f"--{name.replace('_', '-')} is too small")
-    return args
+from bench.options import COUNTS, LISTS, SCHEMA_VERSION, parse_args
+from bench.report import add_first_call, add_ratios, header, lookup, metrics_for, render, render_harness
+from bench.routes import ROUTES, Route
 
 
 def run_worker(
@@ -177,7 +87,7 @@ def run_workers(
     args: argparse.Namespace,
 ) -> Tuple[Dict[str, Dict[str, Dict[str, Any]]], Dict[str, Dict[str, Any]]]:
     """Run every target's worker ``--passes`` times (alternating order); keep each target's best pass."""
-    results: Dict[str, Dict[str, Dict[str, Any]]] = {s: {} for s in scenarios}
+    results: Dict[str, Dict[str, Dict[str, Any]]] = {}
     targets: Dict[str, Dict[str, Any]] = {}
     for pass_no in range(args.passes):
         order = names if pass_no % 2 == 0 else names[::-1]
@@ -191,9 +101,8 @@ def run_workers(
             if outcome.get("status") != "ok":
                 failed = {"status": outcome.get("status", "error"), "reason": outcome.get("reason", "")}
                 entries = {s: dict(failed) for s in scenarios}
-            for scenario in scenarios:
-                if scenario in entries:
-                    _keep_best(results[scenario], name, scenario, entries[scenario], pass_no)
+            for key, entry in entries.items():  # result keys: stream_100, async_1000, ...
+                _keep_best(results.setdefault(key, {}), name, key, entry, pass_no)
             for warning in outcome.get("warnings", []):
                 _log(f"  warning: {route.name}/{name}: {warning}")
             previous = targets.get(name)
@@ -209,7 +118,7 @@ def _keep_best(
     by_target: Dict[str, Dict[str, Any]], name: str, scenario: str, entry: Dict[str, Any], pass_no: int
 ) -> None:
     """Keep the pass with the lowest primary metric; record every pass's value in ``passes``."""
-    path = next(iter(RATIO_METRICS[scenario].values()))
+    path = next(iter(metrics_for(scenario).values()))
     value = lookup(entry, path) if entry.get("status", "ok") == "ok" else None
     current = by_target.get(name)
     history: List[Optional[float]] = current.get("passes", []) if current else []
@@ -252,16 +161,29 @@ def measure_all_imports(plan: Dict[str, List[str]], runs: int) -> Dict[str, Dict
 
 def _route_results(
     route: Route, names: List[str], imports: Optional[Dict[str, Dict[str, Any]]], server: Server,
-    config: Dict[str, Any], args: argparse.Namespace,
+    config: Dict[str, Any], args: argparse.Namespace, floor: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:  # fmt: skip
     results: Dict[str, Dict[str, Dict[str, Any]]] = {}
     targets: Dict[str, Dict[str, Any]] = {}
     if imports is not None:  # a copy per route: ratios and +1st call are the route's own
         results["import"] = {n: copy.deepcopy(e) for n, e in imports.items() if n in names or n == BARE}
-    worker_scenarios = [s for s in args.scenarios if s != "import"]
+    worker_scenarios = [s for s in args.scenarios if s not in ("import", "floor", "harness")]
     if worker_scenarios:
         worker_results, targets = run_workers(route, names, worker_scenarios, server, config, args)
-        results.update(worker_results)
+        for key, by_target in worker_results.items():
+            results.setdefault(key, {}).update(by_target)
+    if floor is not None and route.name == "openai":
+        _log("openai/floor: " + ", ".join(s for s in ("sync", "stream", "async") if s in args.scenarios))
+        before = server.stats()
+        for key, entry in run_floor(floor, route.base_url(server.root_url), config, args.timeout).items():
+            results.setdefault(key, {})[FLOOR] = entry
+        after = server.stats()
+        targets[FLOOR] = {
+            "target": FLOOR, "status": floor["status"], "reason": floor.get("reason", ""),
+            "version": "reqwest (core/examples/floor.rs)",
+            "server_requests": after["requests"] - before["requests"],
+            "server_connections": after["connections"] - before["connections"] - 1,
+        }  # fmt: skip
     for name in names:
         imp = results.get("import", {}).get(name)
         if name not in targets and imp is not None:
@@ -272,7 +194,7 @@ def _route_results(
         "model": route.model,
         "wire": route.wire,
         "base_url": route.base_url(server.root_url),
-        "order": names,
+        "order": [*names, FLOOR] if FLOOR in targets else names,
         "targets": targets,
         "results": results,
     }
@@ -301,6 +223,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     config["targets_by_route"] = plan
     config["quick"] = args.quick
     config["passes"] = args.passes
+    for name in LISTS:
+        config[name] = getattr(args, name)
+    if args.concurrency not in config["concurrency_levels"]:  # the primary level is always measured
+        config["concurrency_levels"] = sorted({*config["concurrency_levels"], args.concurrency})
     client_cpu, server_cpu = cpu_plan(not args.no_pin)
     started = time.perf_counter()
     routes: Dict[str, Dict[str, Any]] = {}
@@ -314,11 +240,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         if "import" in args.scenarios and plan:
             _log(f"import: {config['import_runs']} fresh interpreters per target ...")
             imports = measure_all_imports(plan, config["import_runs"])
+        floor = floor_binary(_log) if "floor" in args.scenarios and "openai" in plan else None
         for route_name, names in plan.items():
-            routes[route_name] = _route_results(ROUTES[route_name], names, imports, server, config, args)
+            routes[route_name] = _route_results(
+                ROUTES[route_name], names, imports, server, config, args, floor
+            )
         server_totals = server.stats()
     finally:
         server.stop()
+    harness = run_harness(_log, args.timeout) if "harness" in args.scenarios else None
 
     openai = routes.get("openai", {})
     document = {
@@ -333,11 +263,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         "results": openai.get("results", {}),
         "routes": routes,
     }
+    if harness is not None:
+        document["harness"] = harness
     print(header(document))
     for route_name, doc in routes.items():
         print(f"=== route {route_name}: model {doc['model']}, {doc['wire']} ===\n")
         shape = {"stream_shape": ROUTES[route_name].stream_shape}
         print(render(doc["results"], [*doc["order"], BARE], {**config, **shape}))
+    if harness is not None:
+        print(render_harness(harness))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(document, indent=2) + "\n")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from time import perf_counter_ns
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Tuple
 
-from bench.server import REPLY_TEXT, STREAM_PIECES
+from bench.bodies import REPLY_TEXT, STREAM_PIECES, stream_pieces, stream_request
 
 MODEL = "gpt-4o-mini"
 LITELLM_MODEL = f"openai/{MODEL}"
@@ -38,9 +39,20 @@ class Target:
 
     def __init__(self) -> None:
         self.base_url = ""
+        self.messages: List[Dict[str, str]] = MESSAGES  # what stream() sends (its size, on the server)
+        self.first_piece_ns = 0  # perf_counter_ns when the last stream() received its first piece
 
     def setup(self, base_url: str) -> None:
         self.base_url = base_url
+
+    def stream_size(self, chunks: int) -> List[str]:
+        """Make ``stream()`` ask for a ``chunks``-chunk stream; returns the pieces it must read."""
+        self.messages = [{"role": "user", "content": stream_request(chunks)}]
+        self.on_messages()
+        return list(stream_pieces(chunks))
+
+    def on_messages(self) -> None:
+        """``self.messages`` changed: rebuild whatever request was built from it."""
 
     def version(self) -> Optional[str]:
         return None
@@ -82,10 +94,10 @@ class _LitellmLike(Target):
     def version(self) -> Optional[str]:
         return _dist_version(self.module_name) or getattr(self.mod, "__version__", None)
 
-    def _kwargs(self) -> Dict[str, Any]:
+    def _kwargs(self, messages: List[Dict[str, str]] = MESSAGES) -> Dict[str, Any]:
         return {
             "model": self.litellm_model,
-            "messages": MESSAGES,
+            "messages": messages,
             "api_base": self.base_url,
             "api_key": API_KEY,
         }
@@ -96,8 +108,10 @@ class _LitellmLike(Target):
 
     def stream(self) -> List[str]:
         pieces: List[str] = []
-        for chunk in self.mod.completion(stream=True, **self._kwargs()):
+        for chunk in self.mod.completion(stream=True, **self._kwargs(self.messages)):
             if chunk.choices and chunk.choices[0].delta.content:
+                if not pieces:
+                    self.first_piece_ns = perf_counter_ns()
                 pieces.append(chunk.choices[0].delta.content)
         return pieces
 
@@ -167,8 +181,10 @@ class OpenAISDK(Target):
 
     def stream(self) -> List[str]:
         pieces: List[str] = []
-        for chunk in self.client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True):
+        for chunk in self.client.chat.completions.create(model=MODEL, messages=self.messages, stream=True):
             if chunk.choices and chunk.choices[0].delta.content:
+                if not pieces:
+                    self.first_piece_ns = perf_counter_ns()
                 pieces.append(chunk.choices[0].delta.content)
         return pieces
 
@@ -206,8 +222,17 @@ class RawHttpx(Target):
         self.url = ""
         self.stream_url = ""
         self.headers = {"authorization": f"Bearer {API_KEY}"}
-        self.payload: Dict[str, Any] = {"model": MODEL, "messages": MESSAGES}
-        self.stream_payload: Dict[str, Any] = {**self.payload, "stream": True}
+        self.payload: Dict[str, Any] = self.build_payload(MESSAGES)
+        self.stream_payload: Dict[str, Any] = self.build_stream_payload(MESSAGES)
+
+    def build_payload(self, messages: List[Dict[str, str]]) -> Dict[str, Any]:
+        return {"model": MODEL, "messages": messages}
+
+    def build_stream_payload(self, messages: List[Dict[str, str]]) -> Dict[str, Any]:
+        return {**self.build_payload(messages), "stream": True}
+
+    def on_messages(self) -> None:
+        self.stream_payload = self.build_stream_payload(self.messages)
 
     def urls(self, base_url: str) -> Tuple[str, str]:
         """(call URL, stream URL)."""
@@ -229,6 +254,11 @@ class RawHttpx(Target):
             return str(choices[0]["delta"]["content"])
         return None
 
+    @classmethod
+    def line_piece(cls, line: str) -> Optional[str]:
+        """The content piece of one line of a stream's body (SSE: only ``data:`` lines carry one)."""
+        return cls.piece(line[5:].strip()) if line.startswith("data:") else None
+
     def setup(self, base_url: str) -> None:
         super().setup(base_url)
         import httpx
@@ -246,16 +276,16 @@ class RawHttpx(Target):
 
     def stream(self) -> List[str]:
         pieces: List[str] = []
-        piece_of = self.piece
+        piece_of = self.line_piece
         with self.client.stream(
             "POST", self.stream_url, json=self.stream_payload, headers=self.headers
         ) as response:
             response.raise_for_status()
             for line in response.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                piece = piece_of(line[5:].strip())
+                piece = piece_of(line)
                 if piece:
+                    if not pieces:
+                        self.first_piece_ns = perf_counter_ns()
                     pieces.append(piece)
         return pieces
 
@@ -263,7 +293,8 @@ class RawHttpx(Target):
     async def async_session(self) -> AsyncIterator[AsyncCall]:
         import httpx
 
-        async with httpx.AsyncClient() as client:
+        # Default limits (100 connections); no pool timeout, so 1,000 waiting calls queue, not fail.
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0, pool=None)) as client:
             url, payload, headers, text = self.url, self.payload, self.headers, self.text
 
             async def acall() -> str:
@@ -324,4 +355,5 @@ def _dist_version(dist: str) -> Optional[str]:
 TARGETS: Dict[str, Callable[[], Target]] = {
     cls.name: cls for cls in (Edgequake, Litellm, OpenAISDK, RawHttpx, RawAiohttp)
 }
-DEFAULT_TARGETS = ("edgequake", "litellm", "openai", "httpx")
+# aiohttp is async-only: its rows are in the (c) tables (the fastest Python async client, a floor there)
+DEFAULT_TARGETS = ("edgequake", "litellm", "openai", "httpx", "aiohttp")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from time import perf_counter_ns
 from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
 
 from bench.targets import (
@@ -51,8 +52,9 @@ class AnthropicHttpx(RawHttpx):
     def __init__(self) -> None:
         super().__init__()
         self.headers = {"x-api-key": API_KEY, "anthropic-version": VERSION}
-        self.payload = {"model": MODEL, "max_tokens": MAX_TOKENS, "messages": MESSAGES}
-        self.stream_payload = {**self.payload, "stream": True}
+
+    def build_payload(self, messages: List[Dict[str, str]]) -> Dict[str, Any]:
+        return {"model": MODEL, "max_tokens": MAX_TOKENS, "messages": messages}
 
     def urls(self, base_url: str) -> Tuple[str, str]:
         url = f"{base_url}/v1/messages"
@@ -79,6 +81,10 @@ class AnthropicSDK(Target):
         super().__init__()
         self.client: Any = None
         self.kwargs: Dict[str, Any] = {"model": MODEL, "max_tokens": MAX_TOKENS, "messages": MESSAGES}
+        self.stream_kwargs = self.kwargs
+
+    def on_messages(self) -> None:
+        self.stream_kwargs = {**self.kwargs, "messages": self.messages}
 
     def setup(self, base_url: str) -> None:
         super().setup(base_url)
@@ -96,8 +102,10 @@ class AnthropicSDK(Target):
         # The raw event stream (stream=True), not the messages.stream() helper: the helper also
         # accumulates a whole Message, work the other targets' streams do not do.
         pieces: List[str] = []
-        for event in self.client.messages.create(stream=True, **self.kwargs):
+        for event in self.client.messages.create(stream=True, **self.stream_kwargs):
             if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                if not pieces:
+                    self.first_piece_ns = perf_counter_ns()
                 pieces.append(event.delta.text)
         return pieces
 

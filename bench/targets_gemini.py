@@ -8,9 +8,9 @@ is not worth a dependency for one benchmark row.
 from __future__ import annotations
 
 import json
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from bench.targets import API_KEY, MESSAGES, Edgequake, Litellm, RawHttpx
+from bench.targets import API_KEY, Edgequake, Litellm, RawHttpx
 
 MODEL = "gemini-2.5-flash"
 LITELLM_MODEL = f"gemini/{MODEL}"
@@ -40,9 +40,12 @@ class GeminiHttpx(RawHttpx):
     def __init__(self) -> None:
         super().__init__()
         self.headers = {"x-goog-api-key": API_KEY}
-        contents = [{"role": "user", "parts": [{"text": m["content"]}]} for m in MESSAGES]
-        self.payload = {"contents": contents}
-        self.stream_payload = self.payload  # Gemini says "stream" in the URL, not in the body
+
+    def build_payload(self, messages: List[Dict[str, str]]) -> Dict[str, Any]:
+        return {"contents": [{"role": "user", "parts": [{"text": m["content"]}]} for m in messages]}
+
+    def build_stream_payload(self, messages: List[Dict[str, str]]) -> Dict[str, Any]:
+        return self.build_payload(messages)  # Gemini says "stream" in the URL, not in the body
 
     def urls(self, base_url: str) -> Tuple[str, str]:
         prefix = f"{base_url}/models/{MODEL}"

@@ -19,6 +19,7 @@ KINDS: Dict[str, Tuple[str, str]] = {
     "openai": ("chat", "chat_stream"),
     "anthropic": ("anthropic", "anthropic_stream"),
     "gemini": ("gemini", "gemini_stream"),
+    "ollama": ("ollama", "ollama_stream"),
 }
 CASES = [(route, name) for route in ROUTES for name in ("edgequake", "litellm", "httpx")]
 
@@ -42,7 +43,8 @@ def test_every_route_is_measured() -> None:
     for route in ROUTES.values():
         assert {"edgequake", "litellm", "httpx"} <= set(route.targets), route.name
     # The OpenAI route keeps the target names older results were written with.
-    assert tuple(ROUTES["openai"].defaults) == ("edgequake", "litellm", "openai", "httpx")
+    assert tuple(ROUTES["openai"].defaults)[:4] == ("edgequake", "litellm", "openai", "httpx")
+    assert "aiohttp" in ROUTES["openai"].defaults  # the async floor, by default
 
 
 @pytest.mark.parametrize("route_name,name", CASES)
@@ -122,3 +124,53 @@ def test_readme_table_is_built_from_the_json() -> None:
     assert "| `openai` (openai/gpt-4o-mini) | 0.10x | 0.50x |" in table
     assert "| `gemini` (gemini/gemini-2.5-flash) | 0.40x | 2.00x |" in table
     assert "`python -m bench --quick`" in table and "other work was running" in table
+
+
+@pytest.mark.parametrize("route_name", sorted(ROUTES))
+@pytest.mark.parametrize("name", ["edgequake", "httpx"])
+def test_long_streams_carry_every_piece(bench_server: Bench, route_name: str, name: str) -> None:
+    # A 100-chunk stream (98 pieces) on every wire: the size is asked for in the message text.
+    target = _target(ROUTES[route_name], name, bench_server)
+    try:
+        expected = target.stream_size(100)
+        assert len(expected) == 98
+        assert target.stream() == expected
+        assert target.first_piece_ns > 0
+        target.stream_size(5)
+        assert target.stream() == EXPECTED_PIECES
+    finally:
+        target.close()
+
+
+@pytest.mark.parametrize("name", ["edgequake", "httpx"])
+@pytest.mark.parametrize("encoding", ["float", "base64"])
+def test_embeddings_return_every_vector(bench_server: Bench, name: str, encoding: str) -> None:
+    from bench.embeddings import embedder, expected
+
+    target = _target(ROUTES["openai"], name, bench_server)
+    try:
+        call = embedder(target, 3, encoding)
+        assert call is not None and call() == expected(3, encoding)
+    finally:
+        target.close()
+
+
+def test_async_plan_bounds_rounds() -> None:
+    from bench.worker import async_plan, stream_count
+
+    config = {"async_rounds": 20, "async_warmup": 2, "concurrency": 100,
+              "concurrency_levels": [1, 10, 100, 1000, 10000]}  # fmt: skip
+    assert async_plan(config) == [
+        ("async_1", 1, 200, 2), ("async_10", 10, 200, 2), ("async", 100, 20, 2),
+        ("async_1000", 1000, 2, 2), ("async_10000", 10000, 1, 0),
+    ]  # fmt: skip
+    assert [stream_count(500, c) for c in (5, 100, 1000)] == [500, 112, 35]
+
+
+def test_markdown_tables_replace_only_between_markers(tmp_path: Any) -> None:
+    from bench.markdown import DOC_MARKERS, replace_between
+
+    doc = tmp_path / "perf.md"
+    doc.write_text(f"before\n{DOC_MARKERS[0]}\nold\n{DOC_MARKERS[1]}\nafter\n")
+    replace_between(doc, DOC_MARKERS, "new table")
+    assert doc.read_text() == f"before\n{DOC_MARKERS[0]}\nnew table\n{DOC_MARKERS[1]}\nafter\n"

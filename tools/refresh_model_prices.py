@@ -40,6 +40,16 @@ def model_info_keys() -> List[str]:
     return list(litellm.get_model_info("gpt-3.5-turbo"))
 
 
+def write_index() -> None:
+    """``model_prices.index.json``: where each entry's text is in the table (edgequake/_cost/table.py
+    prices a call from it without parsing the whole file)."""
+    from edgequake._cost.table import build_index
+
+    text = (OUT / "model_prices.json").read_text(encoding="utf-8")
+    with open(OUT / "model_prices.index.json", "w", encoding="utf-8") as file:
+        json.dump(build_index(text), file, separators=(",", ":"))
+
+
 def main() -> None:
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     version = importlib.metadata.version("litellm")
@@ -48,6 +58,7 @@ def main() -> None:
     prices = litellm_prices()
     with open(OUT / "model_prices.json", "w", encoding="utf-8") as file:
         json.dump(prices, file, separators=(",", ":"), ensure_ascii=False)
+    write_index()
     with open(OUT / "model_info_keys.json", "w", encoding="utf-8") as file:
         json.dump({"litellm": version, "keys": model_info_keys()}, file, indent=0)
     print(f"wrote {len(prices)} entries from litellm {version}")

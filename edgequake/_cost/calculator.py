@@ -10,7 +10,8 @@ billed that figure; xAI's thresholds are inclusive.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Tuple
 
 from edgequake._cost import lookup, naming, rates
 

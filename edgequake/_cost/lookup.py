@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 from edgequake._cost import rules, table
 
@@ -53,13 +55,41 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def _not_mapped(model: str, provider: Optional[str]) -> Exception:
-    from edgequake import exceptions
+class _Unpriced(Exception):
+    """What an unlisted model raises while the call path prices a response (``quietly``), where any
+    failure only means ``response_cost`` None: litellm's ModelNotMappedError lives among the
+    exception classes that import openai, which a first call on an unpriced model (a local Ollama
+    model) would otherwise pay for (hundreds of ms)."""
 
-    return exceptions.ModelNotMappedError(
+
+_quiet = threading.local()
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    """Within: a model the table does not list raises ``_Unpriced``, not litellm's exception."""
+    before = getattr(_quiet, "on", False)
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = before
+
+
+def _is_not_mapped(err: BaseException) -> bool:
+    return isinstance(err, _Unpriced) or type(err).__name__ == "ModelNotMappedError"
+
+
+def _not_mapped(model: str, provider: Optional[str]) -> Exception:
+    message = (
         f"This model isn't mapped yet. model={model}, custom_llm_provider={provider}. Add it here - "
         "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json."
     )
+    if getattr(_quiet, "on", False):
+        return _Unpriced(message)
+    from edgequake import exceptions
+
+    return exceptions.ModelNotMappedError(message)
 
 
 def provider_of(model: str) -> Tuple[str, Optional[str]]:
@@ -100,11 +130,7 @@ def candidates(model: str, provider: Optional[str]) -> Tuple[Tuple[str, ...], Op
 
 
 def _key(name: str) -> Optional[str]:
-    cost = table.model_cost()
-    if name in cost:
-        return name
-    found = table.lowercase_keys().get(name.lower())
-    return found if found is not None and found in cost else None
+    return table.find_key(name)
 
 
 def _provider_matches(info: Dict[str, Any], provider: Optional[str]) -> bool:
@@ -120,17 +146,34 @@ def _provider_matches(info: Dict[str, Any], provider: Optional[str]) -> bool:
     return provider in ("litellm_proxy", "github", "nadir")
 
 
-def entry(model: str, custom_llm_provider: Optional[str] = None) -> Tuple[str, Dict[str, Any], Optional[str]]:
+_Found = Tuple[str, Dict[str, Any], Optional[str]]
+# entry()'s answers while nobody holds the whole table (table.model_cost() not called, so nobody can
+# have edited it): pricing every call looks the same one or two names up several times.
+_found: Dict[Tuple[str, Optional[str]], _Found] = {}
+
+
+def entry(model: str, custom_llm_provider: Optional[str] = None) -> _Found:
     """(key, raw table entry, provider) for ``model``; raises ModelNotMappedError."""
+    if not table.editable():
+        found = _found.get((model, custom_llm_provider))
+        if found is None:
+            found = _entry(model, custom_llm_provider)
+            if len(_found) >= 1024:
+                _found.clear()
+            _found[(model, custom_llm_provider)] = found
+        return found
+    return _entry(model, custom_llm_provider)
+
+
+def _entry(model: str, custom_llm_provider: Optional[str]) -> _Found:
     model = _AZURE_ALIASES.get(model, model)
     if custom_llm_provider == "vertex_ai_beta":
         custom_llm_provider = "vertex_ai"
     names, provider = candidates(model, custom_llm_provider)
-    cost = table.model_cost()
     keys = [_key(name) for name in names]
     for key in keys:
         if key is not None:
-            info = cost[key]
+            info = table.get_entry(key)
             if isinstance(info, dict) and _provider_matches(info, provider):
                 extra = rules.fill_missing(key, info)
                 return key, ({**extra, **info} if extra else info), provider
@@ -161,7 +204,7 @@ def model_info_base(model: str, custom_llm_provider: Optional[str] = None) -> Di
     try:
         key, raw, provider = entry(model, custom_llm_provider)
     except Exception as err:
-        if type(err).__name__ != "ModelNotMappedError":
+        if not _is_not_mapped(err):
             raise
         bare, provider = (model, custom_llm_provider) if custom_llm_provider else provider_of(model)
         if provider not in ("ollama", "ollama_chat"):

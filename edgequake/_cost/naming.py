@@ -7,7 +7,8 @@ class (``70b`` -> ``together-ai-41.1b-80b``).
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 from edgequake._cost import lookup
 

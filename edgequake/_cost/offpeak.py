@@ -9,8 +9,9 @@ meaning the whole day), either every day (``hours_utc``) or per rule with ISO ``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time, timezone, tzinfo
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 __all__ = ["open_block", "rate"]
 

@@ -10,6 +10,7 @@ the table, the ``model_info`` of all matching rules, unioned in file order, is i
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from edgequake._cost import table
@@ -33,18 +34,30 @@ def _rules() -> List[_Rule]:
             fill = rule.get("fill_missing_for_providers", [])
             if not isinstance(fill, list):
                 continue
-            try:
-                out.append((re.compile(pattern, re.IGNORECASE), info, frozenset(fill)))
-            except re.error:
-                continue
+            out.append((pattern, info, frozenset(fill)))
         _compiled = out
     return _compiled
+
+
+@cache
+def _regex(pattern: str) -> Optional[re.Pattern[str]]:
+    """Compiled when first needed (pricing an openai call needs one of the rules, not all 14);
+    a pattern Python cannot compile never matches, as litellm skips it."""
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def _matches(pattern: str, text: str) -> bool:
+    compiled = _regex(pattern)
+    return compiled is not None and compiled.search(text) is not None
 
 
 def capabilities(model: str) -> Optional[Dict[str, Any]]:
     if not model:
         return None
-    matched = [info for pattern, info, _ in _rules() if pattern.search(model)]
+    matched = [info for pattern, info, _ in _rules() if _matches(pattern, model)]
     return {k: v for info in matched for k, v in info.items()} if matched else None
 
 
@@ -53,6 +66,6 @@ def fill_missing(key: str, entry: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     provider = entry.get("litellm_provider", "")
     if mode not in ("chat", "responses") or not isinstance(provider, str) or not provider:
         return None
-    matched = [info for pattern, info, fill in _rules() if provider in fill and pattern.search(key)]
+    matched = [info for pattern, info, fill in _rules() if provider in fill and _matches(pattern, key)]
     merged = {k: v for info in matched for k, v in info.items()}
     return merged or None

@@ -13,13 +13,15 @@ __all__ = ["response_cost", "set_response_cost", "stamp_usage"]
 
 def response_cost(response: Any, model: Optional[str], provider: Optional[str]) -> Optional[float]:
     from edgequake._cost.calculator import completion_cost
+    from edgequake._cost.lookup import quietly
 
     kind = type(response).__name__
     call_type = {"EmbeddingResponse": "embedding", "RerankResponse": "rerank"}.get(kind, "completion")
     try:
-        return completion_cost(
-            completion_response=response, model=model, custom_llm_provider=provider, call_type=call_type
-        )
+        with quietly():  # any failure is None here: never build litellm's exceptions for it
+            return completion_cost(
+                completion_response=response, model=model, custom_llm_provider=provider, call_type=call_type
+            )
     except Exception:  # litellm: an unpriced model leaves response_cost None
         return None
 
@@ -37,11 +39,13 @@ def stamp_usage(usage: Any, model: Optional[str], provider: Optional[str]) -> An
     if usage is None:
         return usage
     from edgequake._cost.calculator import completion_cost
+    from edgequake._cost.lookup import quietly
 
     try:
-        bill = completion_cost(
-            completion_response={"usage": usage}, model=model, custom_llm_provider=provider
-        )
+        with quietly():
+            bill = completion_cost(
+                completion_response={"usage": usage}, model=model, custom_llm_provider=provider
+            )
     except Exception:
         return usage
     if bill <= 0 and not isinstance(getattr(usage, "cost", None), (int, float)):

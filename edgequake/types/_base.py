@@ -41,7 +41,9 @@ def _new(
 class _Obj(BaseModel):
     """Shared base: extra="allow" (provider extras land on the object) and dict-style access."""
 
-    model_config = ConfigDict(extra="allow", protected_namespaces=(), arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="allow", protected_namespaces=(), arbitrary_types_allowed=True, defer_build=True
+    )
     _defaults: ClassVar[Dict[str, Any]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
