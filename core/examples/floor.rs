@@ -51,15 +51,20 @@ fn body(chunks: usize, stream: bool) -> Value {
     b
 }
 
-async fn call(client: &reqwest::Client, url: &str, payload: &[u8]) -> Res<String> {
-    let resp = client
+/// The request every scenario sends: the same headers and body the Python clients send.
+async fn post(client: &reqwest::Client, url: &str, payload: &[u8]) -> Res<reqwest::Response> {
+    Ok(client
         .post(url)
         .header("authorization", "Bearer sk-bench")
         .header("content-type", "application/json")
         .body(payload.to_vec())
         .send()
         .await?
-        .error_for_status()?;
+        .error_for_status()?)
+}
+
+async fn call(client: &reqwest::Client, url: &str, payload: &[u8]) -> Res<String> {
+    let resp = post(client, url, payload).await?;
     let bytes = resp.bytes().await?;
     let v: Value = serde_json::from_slice(&bytes)?;
     let text = v
@@ -75,14 +80,7 @@ async fn call(client: &reqwest::Client, url: &str, payload: &[u8]) -> Res<String
 /// One whole stream: (pieces, nanoseconds from the call to the first piece).
 async fn stream(client: &reqwest::Client, url: &str, payload: &[u8]) -> Res<(Vec<String>, u128)> {
     let start = Instant::now();
-    let mut resp = client
-        .post(url)
-        .header("authorization", "Bearer sk-bench")
-        .header("content-type", "application/json")
-        .body(payload.to_vec())
-        .send()
-        .await?
-        .error_for_status()?;
+    let mut resp = post(client, url, payload).await?;
     let mut buf: Vec<u8> = Vec::new();
     let mut pieces = Vec::new();
     let mut first = 0u128;
