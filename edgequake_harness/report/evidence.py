@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from edgequake_harness.judge.compare import view
+from edgequake_harness.judge.compare import unclocked, view
 from edgequake_harness.judge.normalise import Normaliser
 
 # The parts of an observation the drill-down shows (compare.SECTIONS minus the bookkeeping ones).
@@ -30,22 +30,6 @@ MAX_DEPTH = 10
 SECRET_QUERY = frozenset({"key", "api_key", "api-key", "access_token"})
 REDACTED = "<redacted>"
 SAME_AS = "same_as"
-CLOCK_KEYS = frozenset({"created", "created_at"})
-CLOCK = "<clock>"
-
-
-def _unclocked(value: Any) -> Any:
-    """Wall-clock stamps (`created`, `created_at` in epoch seconds) as CLOCK, so the evidence of a
-    re-run, or of a shard, is the same bytes: the policy leaves those unmasked where both sides
-    stamp the same second (an equal value is no difference), yet they change from run to run."""
-    if isinstance(value, dict):
-        return {
-            k: CLOCK if k in CLOCK_KEYS and isinstance(v, (int, float)) and v >= 1e9 else _unclocked(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_unclocked(v) for v in value]
-    return value
 
 
 def bound(value: Any, depth: int = 0) -> Any:
@@ -78,7 +62,7 @@ def side(observation: Dict[str, Any], normaliser: Optional[Normaliser]) -> Dict[
     shown = view(observation, SECTIONS)
     if normaliser is not None:
         shown = normaliser.apply(shown)
-    shown = _unclocked(shown)
+    shown = unclocked(shown)
     out: Dict[str, Any] = {}
     for section in SECTIONS:
         data = shown.get(section)

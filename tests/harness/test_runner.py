@@ -289,3 +289,18 @@ def test_case_metadata_states_the_mode(write_cassette, interaction) -> None:
     assert RunConfig(mode="sync").modes_for(load_case(path)) == ("sync",), "the run's mode wins"
     path.with_name("m.case.yaml").write_text("mode: threads\n")
     assert "'mode' must be one of sync, async" in load_case(path).skip
+
+
+def test_a_reported_value_holding_a_clock_reads_the_same_on_every_run() -> None:
+    # litellm stamps `created` on a response edgequake does not return: the whole response is the
+    # difference's value, and its clock must not make two runs (or two shards) report different bytes.
+    from edgequake_harness.judge.compare import CLOCK
+
+    response = {"id": "x", "created": 1796154592, "choices": []}
+    whole = Diff("dictionary_item_removed", "response", response, "<not present>")
+    assert whole.to_json()["reference"] == {"id": "x", "created": CLOCK, "choices": []}
+    # A difference *of* clocks stays visible: it is a scalar at its own path.
+    scalar = Diff("values_changed", "response.created", 1796154592, 1796154593)
+    assert scalar.to_json()["reference"] == 1796154592
+    # Small numbers named `created` are not clocks (a count, an index).
+    assert Diff("x", "response", {"created": 3}, None).to_json()["reference"] == {"created": 3}
