@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Union
 
 from pydantic import PrivateAttr
 
-from edgequake.types._base import _Obj
+from edgequake.types._base import _Obj, _WithHiddenParams
 from edgequake.types._message import Choices, StreamingChoices
 from edgequake.types._openai_bases import usage_class
 
@@ -76,24 +76,15 @@ class Usage(_Obj):
             self.__pydantic_fields_set__.update(extra)
 
 
-class ModelResponseBase(_Obj):
+class ModelResponseBase(_WithHiddenParams):
     id: str
     created: int
     model: Optional[str] = None
     object: str
     system_fingerprint: Optional[str] = None
 
-    _hidden_params: Dict[str, Any] = PrivateAttr(default_factory=dict)
     _response_headers: Optional[Dict[str, str]] = PrivateAttr(default=None)
     _response_ms: Optional[float] = PrivateAttr(default=None)
-
-    @property
-    def hidden_params(self) -> Dict[str, Any]:
-        return self._hidden_params
-
-    @hidden_params.setter
-    def hidden_params(self, value: Dict[str, Any]) -> None:
-        self._hidden_params = value
 
     def model_dump(self, **kwargs: Any) -> Dict[str, Any]:  # type: ignore[override]
         # litellm: exclude_unset=True unless the caller chose exclude_unset or exclude_none.
