@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -15,6 +15,14 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 for _name in list(os.environ):
     if _name.endswith(("_API_KEY", "_API_BASE", "_BASE_URL")):
         os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="module")
+def litellm() -> Any:
+    """The reference, for tests that compare edgequake's answer with litellm's (skipped without it)."""
+    module = pytest.importorskip("litellm")
+    module.suppress_debug_info = True
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -17,23 +17,10 @@ import pytest
 import edgequake
 from edgequake._cost import lookup, table
 from tests import payloads
+from tests.litellm_cases import answer
 from tests.loopback import LoopbackServer, Reply, sse
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def litellm() -> Any:
-    module = pytest.importorskip("litellm")
-    module.suppress_debug_info = True
-    return module
-
-
-def _answer(function: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return function(*args, **kwargs)
-    except Exception as exc:  # both raising the same class is agreement
-        return type(exc).__name__
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -121,10 +108,10 @@ _INFO_NAMES: List[Tuple[str, Optional[str]]] = [
 
 @pytest.mark.parametrize("model,provider", _INFO_NAMES)
 def test_get_model_info_as_litellm(litellm: Any, model: str, provider: Optional[str]) -> None:
-    ours = _answer(edgequake.get_model_info, model, provider)
-    theirs = _answer(litellm.get_model_info, model, provider)
+    ours = answer(edgequake.get_model_info, model, provider)
+    theirs = answer(litellm.get_model_info, model, provider)
     if isinstance(theirs, dict) and isinstance(ours, dict):
-        params = _answer(litellm.get_supported_openai_params, model=model, custom_llm_provider=provider)
+        params = answer(litellm.get_supported_openai_params, model=model, custom_llm_provider=provider)
         if edgequake.get_supported_openai_params(model=model, custom_llm_provider=provider) != params:
             # get_supported_openai_params' own gap (tests/test_utils_api.py), not the info lookup's
             ours.pop("supported_openai_params")
@@ -149,10 +136,10 @@ def test_get_model_info_over_a_sample_of_the_table(litellm: Any) -> None:
     sample = random.Random(7).sample(queries, 1500)
     differ = []
     for model, provider in sample:
-        theirs = _answer(litellm.get_model_info, model, provider)
+        theirs = answer(litellm.get_model_info, model, provider)
         if isinstance(theirs, dict):
             theirs.pop("supported_openai_params", None)
-        ours = _answer(lookup.model_info_base, model, provider)
+        ours = answer(lookup.model_info_base, model, provider)
         if ours != theirs:
             differ.append((model, provider))
     # measured: a few dozen names litellm resolves through provider configs edgequake does not
@@ -162,7 +149,7 @@ def test_get_model_info_over_a_sample_of_the_table(litellm: Any) -> None:
 
 def test_get_max_tokens_as_litellm(litellm: Any) -> None:
     for model in ("gpt-4o", "openai/gpt-4o", "claude-sonnet-4-5", "gemini/gemini-2.5-flash", "no-such-model"):
-        assert _answer(edgequake.get_max_tokens, model) == _answer(litellm.get_max_tokens, model), model
+        assert answer(edgequake.get_max_tokens, model) == answer(litellm.get_max_tokens, model), model
 
 
 def test_unknown_model_raises_litellms_error() -> None:
@@ -232,8 +219,8 @@ _PRICED = [
 def test_cost_per_token_as_litellm(litellm: Any, model: str, usage: str) -> None:
     data = _USAGES[usage]
     kwargs = {"prompt_tokens": data["prompt_tokens"], "completion_tokens": data["completion_tokens"]}
-    theirs = _answer(litellm.cost_per_token, model=model, usage_object=litellm.Usage(**data), **kwargs)
-    ours = _answer(edgequake.cost_per_token, model=model, usage_object=edgequake.Usage(**data), **kwargs)
+    theirs = answer(litellm.cost_per_token, model=model, usage_object=litellm.Usage(**data), **kwargs)
+    ours = answer(edgequake.cost_per_token, model=model, usage_object=edgequake.Usage(**data), **kwargs)
     assert _close(ours, theirs), (ours, theirs)
 
 
@@ -255,7 +242,7 @@ def test_cost_per_token_as_litellm(litellm: Any, model: str, usage: str) -> None
     ],
 )
 def test_cost_per_token_argument_forms(litellm: Any, kwargs: Dict[str, Any]) -> None:
-    assert _close(_answer(edgequake.cost_per_token, **kwargs), _answer(litellm.cost_per_token, **kwargs))
+    assert _close(answer(edgequake.cost_per_token, **kwargs), answer(litellm.cost_per_token, **kwargs))
 
 
 # --- completion_cost --------------------------------------------------------------------------------
@@ -270,8 +257,8 @@ def _response(module: Any, model: str, usage: Dict[str, Any]) -> Any:
 @pytest.mark.parametrize("usage", ["plain", "cached", "reasoning_audio"])
 def test_completion_cost_of_a_response_as_litellm(litellm: Any, model: str, usage: str) -> None:
     data = _USAGES[usage]
-    theirs = _answer(litellm.completion_cost, completion_response=_response(litellm, model, data))
-    ours = _answer(edgequake.completion_cost, completion_response=_response(edgequake, model, data))
+    theirs = answer(litellm.completion_cost, completion_response=_response(litellm, model, data))
+    ours = answer(edgequake.completion_cost, completion_response=_response(edgequake, model, data))
     assert _close(ours, theirs), (ours, theirs)
 
 
@@ -280,8 +267,8 @@ def test_a_cost_the_upstream_states_is_the_bill(litellm: Any) -> None:
     # openrouter model), as it does any OpenAI-compatible upstream but xAI's
     data = {**_USAGES["plain"], "cost": 0.0123}
     for model in ("openrouter/openai/gpt-4o", "gpt-4o", "xai/grok-4.3"):
-        theirs = _answer(litellm.completion_cost, completion_response=_response(litellm, model, data))
-        ours = _answer(edgequake.completion_cost, completion_response=_response(edgequake, model, data))
+        theirs = answer(litellm.completion_cost, completion_response=_response(litellm, model, data))
+        ours = answer(edgequake.completion_cost, completion_response=_response(edgequake, model, data))
         assert _close(ours, theirs), (model, ours, theirs)
 
 
@@ -310,7 +297,7 @@ def test_completion_cost_prices_the_served_model(litellm: Any) -> None:
     ],
 )
 def test_completion_cost_from_text_as_litellm(litellm: Any, kwargs: Dict[str, Any]) -> None:
-    assert _close(_answer(edgequake.completion_cost, **kwargs), _answer(litellm.completion_cost, **kwargs))
+    assert _close(answer(edgequake.completion_cost, **kwargs), answer(litellm.completion_cost, **kwargs))
 
 
 def test_completion_cost_of_an_embedding_response(litellm: Any) -> None:

@@ -16,22 +16,9 @@ import pytest
 
 import edgequake
 from edgequake._call.routing import bare_provider
+from tests.litellm_cases import answer
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def litellm() -> Any:
-    module = pytest.importorskip("litellm")
-    module.suppress_debug_info = True
-    return module
-
-
-def _answer(function: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return function(*args, **kwargs)
-    except Exception as exc:  # the class is the answer when both raise
-        return type(exc).__name__
 
 
 # --- bare model names ---------------------------------------------------------------------------
@@ -50,7 +37,7 @@ def test_every_bare_name_routes_as_litellm_routes_it(litellm: Any) -> None:
     ]
     wrong = []
     for name in names:
-        theirs = _answer(lambda n: litellm.get_llm_provider(n)[1], name)
+        theirs = answer(lambda n: litellm.get_llm_provider(n)[1], name)
         ours = bare_provider(name)
         if (ours or "BadRequestError") != theirs:
             wrong.append((name, ours, theirs))
@@ -118,7 +105,7 @@ def environment(request: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 def test_get_llm_provider_answers_as_litellm(
     litellm: Any, environment: None, model: str, arguments: Any
 ) -> None:
-    assert _answer(edgequake.get_llm_provider, model, **arguments) == _answer(
+    assert answer(edgequake.get_llm_provider, model, **arguments) == answer(
         litellm.get_llm_provider, model, **arguments
     )
 
@@ -160,7 +147,7 @@ def test_get_supported_openai_params_answers_as_litellm(
             model, custom_llm_provider=provider, request_type=request_type
         )
 
-    assert _answer(ask, edgequake) == _answer(ask, litellm)
+    assert answer(ask, edgequake) == answer(ask, litellm)
 
 
 def test_the_generated_table_matches_litellm_model_by_model(litellm: Any) -> None:
@@ -171,7 +158,7 @@ def test_the_generated_table_matches_litellm_model_by_model(litellm: Any) -> Non
     for provider, per_type in table["models"].items():
         for request_type, models in per_type.items():
             for model in list(models)[:60]:
-                theirs = _answer(litellm.get_supported_openai_params, model, provider, request_type)
+                theirs = answer(litellm.get_supported_openai_params, model, provider, request_type)
                 ours = edgequake.get_supported_openai_params(model, provider, request_type)
                 if ours != theirs:
                     wrong.append((provider, request_type, model))
