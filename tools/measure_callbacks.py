@@ -20,6 +20,8 @@ import threading
 import time
 from typing import Any, Dict, List
 
+from edgequake._callbacks.registry import MODULE_LISTS
+
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -226,18 +228,10 @@ def _scenarios(lt: Any, server: LoopbackServer, base: str) -> Dict[str, Any]:
 
 
 def _reset(lt: Any) -> None:
-    for name in _LISTS:
+    # litellm's module-level callback lists, the same names edgequake's registry reads
+    for name in MODULE_LISTS:
         setattr(lt, name, [])
 
-
-_LISTS = (
-    "callbacks",
-    "success_callback",
-    "failure_callback",
-    "_async_success_callback",
-    "_async_failure_callback",
-    "input_callback",
-)
 
 
 def measure(module: str, settle: float = 0.6) -> Dict[str, Any]:
