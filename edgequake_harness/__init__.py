@@ -2,7 +2,7 @@
 targets (a reference and a candidate), diff what each returns and sends, and report.
 
 This package must stay cheap to import: the pytest plugin imports it in every pytest session, so
-nothing heavy (litellm, deepdiff, vcrpy, yaml) is imported at package level.
+nothing heavy (litellm, vcrpy, yaml, jinja2) is imported at package level.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""One `compare()` around deepdiff: both observations normalised, then diffed section by section.
+"""One `compare()`: both observations normalised, then diffed section by section (judge/tree_diff).
 
 Sections: `response` (model_dump), `attributes` (where attribute access disagrees with the dump),
 `cost` (the response's ``_hidden_params["response_cost"]``, litellm's price from its table),
 `chunks` (each stream chunk, in order), `assembled` (stream_chunk_builder), `exception` (class,
 openai base, status_code, llm_provider, model, normalised message), `requests` (what the replay
 server received: method, path, query, JSON body semantically, auth header names). Differences are
-reported in deepdiff's own vocabulary (`values_changed`, `dictionary_item_added`, ...).
+reported in deepdiff's vocabulary (`values_changed`, `dictionary_item_added`, ...); ADR 0015 says
+why the walk is ours.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import parse_qs
 
 from edgequake_harness.judge.normalise import Normaliser, render_path
+from edgequake_harness.judge.tree_diff import tree_diff
 
 SECTIONS = ("response", "attributes", "cost", "chunks", "assembled", "exception", "identity", "requests")
 # Header names that carry credentials; which one a target uses is part of the wire contract.
 AUTH_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key")
-_NOT_PRESENT = "<not present>"
 CLOCK_KEYS = frozenset({"created", "created_at"})
 CLOCK = "<clock>"
 
@@ -42,7 +43,7 @@ def unclocked(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Diff:
-    kind: str  # deepdiff's report type
+    kind: str  # values_changed, type_changes, dictionary_item_added, ... (judge/tree_diff)
     path: str  # section-rooted path, e.g. chunks[2].choices[0].delta.content
     reference: Any = None
     candidate: Any = None
@@ -92,24 +93,10 @@ def compare(
     sections: Sequence[str] = SECTIONS,
 ) -> List[Diff]:
     """Differences between two observations after normalisation, in a stable order."""
-    from deepdiff import DeepDiff
-
     left = normaliser.apply(view(reference, sections))
     right = normaliser.apply(view(candidate, sections))
     epsilon: Optional[float] = normaliser.policy.float_tolerance or None
-    options: Dict[str, Any] = {"view": "tree", "verbose_level": 2}
-    if epsilon:
-        options["math_epsilon"] = epsilon
-    tree = DeepDiff(left, right, **options)
-    diffs = []
-    for kind, levels in tree.items():
-        for level in levels:
-            diffs.append(
-                Diff(kind, render_path(level.path(output_format="list")), _value(level.t1), _value(level.t2))
-            )
+    diffs = [
+        Diff(kind, render_path(list(path)), a, b) for kind, path, a, b in tree_diff(left, right, epsilon)
+    ]
     return sorted(diffs, key=lambda d: (SECTIONS.index(d.path.split(".")[0].split("[")[0]), d.path, d.kind))
-
-
-def _value(value: Any) -> Any:
-    # deepdiff marks the absent side with a NotPresent object; reports want plain JSON.
-    return _NOT_PRESENT if type(value).__name__ == "NotPresent" else value

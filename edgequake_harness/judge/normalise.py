@@ -125,7 +125,7 @@ def _matches(patterns: Sequence[Pattern[str]], path: str) -> bool:
 
 
 def render_path(parts: List[Any]) -> str:
-    """deepdiff's list path -> the policy's notation (`chunks[2].choices[0].delta`)."""
+    """A diff path (keys and indices) -> the policy's notation (`chunks[2].choices[0].delta`)."""
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

@@ -29,6 +29,7 @@ from edgequake_harness.modes import VARIANT_MODES
 from edgequake_harness.replay.server import ReplayServer
 from edgequake_harness.report import coverage, evidence
 from edgequake_harness.run import variants
+from edgequake_harness.run.collector import SafePointCollector
 from edgequake_harness.run.sandbox import Sandbox
 from edgequake_harness.run.targets import DEFAULT_DEADLINE_S, PINNED_LITELLM, EventLoop, Target, TargetError
 
@@ -80,11 +81,13 @@ class Runner:
         self._server: Optional[ReplayServer] = None
         self._loop: Optional[EventLoop] = None
         self._sandbox: Optional[Sandbox] = None
+        self._collector: Optional[SafePointCollector] = None
         self.refused: Counter[str] = Counter()  # outside connections the sandbox refused, by target host
 
     def __enter__(self) -> Runner:
         self._sandbox = Sandbox().__enter__()  # before any target makes a client
         self._server = ReplayServer().start()
+        self._collector = SafePointCollector().__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -97,6 +100,9 @@ class Runner:
         if self._sandbox is not None:
             self._sandbox.__exit__()
             self._sandbox = None
+        if self._collector is not None:
+            self._collector.__exit__()
+            self._collector = None
 
     def target(self, role: str) -> Union[Target, TargetError]:
         if role not in self._targets:
@@ -131,6 +137,8 @@ class Runner:
         if self._sandbox is not None:
             self._sandbox.take_outside()  # what an abandoned earlier call did is not this case's
         observation = target.run(call, self._server.url, self.config.deadline_s, self._loop, variant)
+        if self._collector is not None:
+            self._collector.after_call()
         for received in self._server.requests:
             observation.requests.append(
                 request_view(received.method, received.target, received.headers, received.body)

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 import pytest
+from inner_pytest import plugin_args, preimport
 
 pytest_plugins = ["pytester"]
 
 
 def test_pytest_compat_writes_compat_html(pytester: pytest.Pytester, openai_cases: Path) -> None:
-    import deepdiff  # noqa: F401  (imported once here: pytester's in-process run restores sys.modules)
-    import vcr.serializers.yamlserializer  # noqa: F401
-
-    import edgequake_harness.run.runner  # noqa: F401
-
-    installed = any(ep.name == "edgequake_compat" for ep in metadata.entry_points(group="pytest11"))
+    preimport()
     result = pytester.runpytest(
-        "-p",
-        "no:hypothesispytest",
-        "-p",
-        "no:cacheprovider",
-        *([] if installed else ["-p", "edgequake_harness.pytest_plugin"]),
+        *plugin_args(),
         "--compat",
         f"--compat-dir={openai_cases}",
         "--compat-reference=fake_llm",

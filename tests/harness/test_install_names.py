@@ -14,7 +14,7 @@ import pytest
 pytest_plugins = ["pytester"]
 
 # Modules that only a `--compat` run needs: the plugin must not import them otherwise.
-_HEAVY = ("edgequake_harness.run", "edgequake_harness.judge", "deepdiff", "yaml", "litellm", "vcr")
+_HEAVY = ("edgequake_harness.run", "edgequake_harness.judge", "yaml", "litellm", "vcr")
 
 
 def _users_project(pytester: pytest.Pytester) -> None:

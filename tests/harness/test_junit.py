@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from inner_pytest import plugin_args
 from scale_support import SCHEMA, drift, junit_shape, library, without_run_specific
 
 from edgequake_harness.cli import main
@@ -129,14 +130,6 @@ def test_xunit1_adds_testcase_properties_which_xunit2_does_not_allow(schema: Any
         junit.render(_report(EVERY_OUTCOME), family="xunit3")
 
 
-def _plugin_args() -> List[str]:
-    from importlib import metadata
-
-    installed = any(ep.name == "edgequake_compat" for ep in metadata.entry_points(group="pytest11"))
-    quiet = ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:asyncio", "-p", "no:cacheprovider"]
-    return quiet + ([] if installed else ["-p", "edgequake_harness.pytest_plugin"])
-
-
 def test_pytest_junitxml_and_ours_match_and_shards_merge_under_xdist(
     pytester: pytest.Pytester, write_cassette: Any, interaction: Any, fake_drift: Any, schema: Any
 ) -> None:
@@ -152,7 +145,7 @@ def test_pytest_junitxml_and_ours_match_and_shards_merge_under_xdist(
 
     def compat(name: str, *extra: str) -> pytest.RunResult:
         return pytester.runpytest(
-            *_plugin_args(),
+            *plugin_args(),
             "--compat",
             f"--compat-dir={cases}",
             "--compat-reference=fake_llm",
@@ -200,7 +193,7 @@ def test_pytest_junitxml_and_ours_match_and_shards_merge_under_xdist(
 
 def test_bad_compat_shard_is_a_usage_error(pytester: pytest.Pytester) -> None:
     for bad in ("0/3", "4/3", "a/b"):
-        result = pytester.runpytest(*_plugin_args(), "--compat", f"--compat-shard={bad}", "--compat-dir=.")
+        result = pytester.runpytest(*plugin_args(), "--compat", f"--compat-shard={bad}", "--compat-dir=.")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         result.stderr.fnmatch_lines([f"*--compat-shard: shard '{bad}'*"])
 
@@ -210,7 +203,7 @@ def test_an_empty_pytest_shard_passes_and_still_writes_its_report(
 ) -> None:
     cases = library(write_cassette, interaction)  # 7 cases: shard 9 of 9 holds none
     result = pytester.runpytest(
-        *_plugin_args(),
+        *plugin_args(),
         "--compat",
         f"--compat-dir={cases}",
         "--compat-reference=fake_llm",

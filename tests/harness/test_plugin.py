@@ -5,42 +5,27 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import pytest
+from inner_pytest import plugin_args, preimport
 
 pytest_plugins = ["pytester"]
 
 
-# Third-party plugins that cost ~2 s per in-process pytester run and play no part here.
-_QUIET = ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:asyncio", "-p", "no:cacheprovider"]
-
-
-def _plugin_args() -> List[str]:
-    # Installed, the plugin loads through its pytest11 entry point; from a checkout it needs -p.
-    installed = any(ep.name == "edgequake_compat" for ep in metadata.entry_points(group="pytest11"))
-    return _QUIET + ([] if installed else ["-p", "edgequake_harness.pytest_plugin"])
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _preimported() -> None:
-    # pytester's in-process runs restore sys.modules afterwards; importing the heavy modules once
-    # here keeps each inner run from importing them again (seconds per run otherwise).
-    import deepdiff  # noqa: F401
     import fake_drift  # noqa: F401
-    import vcr.serializers.yamlserializer  # noqa: F401
 
-    import edgequake_harness.cli
-    import edgequake_harness.run.runner  # noqa: F401
+    preimport()
 
 
 @pytest.fixture
 def compat(pytester: pytest.Pytester, openai_cases: Path):
     def run(*args: str, candidate: str = "fake_llm", variants: bool = False) -> pytest.RunResult:
         return pytester.runpytest(
-            *_plugin_args(),
+            *plugin_args(),
             "--compat",
             f"--compat-dir={openai_cases}",
             "--compat-reference=fake_llm",
@@ -55,7 +40,7 @@ def compat(pytester: pytest.Pytester, openai_cases: Path):
 
 def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_plain():\n    assert True\n")
-    result = pytester.runpytest(*_plugin_args())
+    result = pytester.runpytest(*plugin_args())
     result.assert_outcomes(passed=1)
     assert "edgequake conformance" not in result.stdout.str()
 
@@ -63,7 +48,7 @@ def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
 def test_importing_the_plugin_imports_nothing_heavy() -> None:
     code = (
         "import sys, edgequake_harness.pytest_plugin\n"
-        "heavy = [m for m in ('litellm', 'deepdiff', 'vcr', 'yaml', 'openai', 'httpx') if m in sys.modules]\n"
+        "heavy = [m for m in ('litellm', 'vcr', 'yaml', 'openai', 'httpx') if m in sys.modules]\n"
         "print(heavy)\n"
     )
     repo = Path(__file__).resolve().parents[2]
@@ -94,7 +79,7 @@ def test_cases_are_items_per_mode_with_provider_feature_name_ids(compat, pyteste
 
 
 def test_missing_cassette_dir_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(*_plugin_args(), "--compat", "--compat-dir=nowhere")
+    result = pytester.runpytest(*plugin_args(), "--compat", "--compat-dir=nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--compat: no such cassette path: nowhere*"])
 
@@ -207,3 +192,26 @@ def test_an_empty_selection_says_so_and_fails_unless_allowed(compat) -> None:
     allowed = compat("-k", "no-such-case", "--compat-allow-empty")
     assert allowed.ret == pytest.ExitCode.OK
     allowed.stdout.fnmatch_lines(["*no conformance case selected*not a failure*"])
+
+
+def test_a_compat_session_leaves_no_unraisable_exception(
+    pytester: pytest.Pytester, openai_cases: Path
+) -> None:
+    # In a fresh process every unraisable exception (an unclosed socket, a coroutine never awaited,
+    # a loop closed under a task) is the plugin's own; in-process runs cannot tell (inner_pytest).
+    fakes = Path(__file__).resolve().parent / "fakes"
+    pytester.makeconftest(f"import sys\nsys.path[:0] = [{str(fakes)!r}]\n")
+    result = pytester.runpytest_subprocess(
+        *plugin_args(in_process=False),
+        "-W",
+        "error::pytest.PytestUnraisableExceptionWarning",
+        "-W",
+        "error::ResourceWarning",
+        "--compat",
+        f"--compat-dir={openai_cases}",
+        "--compat-reference=fake_llm",
+        "--compat-candidate=fake_llm",
+        f"--compat-report-dir={pytester.path / 'reports'}",
+    )
+    result.assert_outcomes(passed=15)
+    assert "Unraisable" not in result.stdout.str() + result.stderr.str()
