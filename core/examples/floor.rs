@@ -133,9 +133,17 @@ fn main() -> Res<()> {
     let levels = pairs(&get("--async").unwrap_or_default())?;
     let warmup = 20;
 
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    // `--runtime multi`: edgequake's runtime shape (two workers, `block_on` from the calling thread),
+    // to tell what the hand-offs between threads cost against the current-thread floor.
+    let rt = match get("--runtime").as_deref() {
+        Some("multi") => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?,
+        _ => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+    };
     let client = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let mut out = serde_json::Map::new();
 

@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod error;
 pub mod gate;
 pub mod limits;
+pub mod local;
 pub mod provider;
 pub mod pytext;
 pub mod redact;

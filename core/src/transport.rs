@@ -50,7 +50,19 @@ fn build_shared(pid: u32) -> Result<Shared, CoreError> {
         .map_err(|e| CoreError::Transport {
             detail: format!("cannot start the I/O runtime: {e}"),
         })?;
-    let client = reqwest::Client::builder()
+    Ok(Shared {
+        pid,
+        runtime,
+        net: Net {
+            client: client()?,
+            slots: Arc::new(Semaphore::new(max_connections())),
+        },
+    })
+}
+
+/// A pooled client as every pool here is configured (the shared one and each caller thread's).
+fn client() -> Result<reqwest::Client, CoreError> {
+    reqwest::Client::builder()
         .tcp_nodelay(true)
         .pool_idle_timeout(IDLE_TIMEOUT)
         .pool_max_idle_per_host(MAX_IDLE_PER_HOST)
@@ -59,15 +71,17 @@ fn build_shared(pid: u32) -> Result<Shared, CoreError> {
         .build()
         .map_err(|e| CoreError::Transport {
             detail: format!("cannot build the HTTP client: {e}"),
-        })?;
-    Ok(Shared {
-        pid,
-        runtime,
-        net: Net {
-            client,
-            slots: Arc::new(Semaphore::new(max_connections())),
-        },
-    })
+        })
+}
+
+impl Net {
+    /// A pool of its own that shares this one's bound on requests in flight.
+    pub fn sibling(&self) -> Result<Net, CoreError> {
+        Ok(Net {
+            client: client()?,
+            slots: Arc::clone(&self.slots),
+        })
+    }
 }
 
 /// The shared runtime and client, built on first use and rebuilt in a forked child.

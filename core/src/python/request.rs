@@ -18,7 +18,7 @@ use crate::wire::{incoming, outgoing, Outgoing, Reply};
 
 use super::convert::{headers_to_py, to_json, to_py};
 use super::errors::{to_pyerr, Failure};
-use super::run::{run_detached, spawn_with_callback, Handle};
+use super::run::{run_detached, run_on_caller, spawn_with_callback, Handle};
 use super::stream::Stream;
 
 #[pyclass(module = "edgequake._core", frozen)]
@@ -105,12 +105,10 @@ impl Request {
 
     /// Blocking send; returns `(status, headers, json)`.
     fn send(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let net = self.net(py)?;
-        let whole = run_detached(
-            py,
-            self.provider,
-            fetch_whole(self.provider, self.route, net, self.prepared.clone()),
-        )?;
+        let (provider, route, prepared) = (self.provider, self.route, self.prepared.clone());
+        let whole = run_on_caller(py, provider, move |net| {
+            fetch_whole(provider, route, net, prepared)
+        })?;
         whole_into_py(py, whole)
     }
 

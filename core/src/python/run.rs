@@ -13,8 +13,9 @@ use pyo3::prelude::*;
 use tokio::task::AbortHandle;
 
 use crate::gate::{Gate, Pass};
+use crate::local::{checkin, checkout, Local};
 use crate::provider::Provider;
-use crate::transport::shared;
+use crate::transport::{shared, Net};
 
 use super::errors::{to_pyerr, Failure};
 
@@ -89,6 +90,50 @@ where
     // `detach` has retaken the GIL: the pass covered that, and is returned now.
     drop(pass);
     outcome.map_err(|f| to_pyerr(py, provider, f))
+}
+
+/// Runs the future `make` builds on a borrowed current-thread runtime and its pool (`crate::local`),
+/// driven by the calling thread with the GIL released, answering Ctrl-C as `run_detached` does. For
+/// blocking whole-response calls: nothing of the call outlives it on that runtime.
+pub fn run_on_caller<T, F, M>(py: Python<'_>, provider: Provider, make: M) -> PyResult<T>
+where
+    T: Send,
+    M: FnOnce(Net) -> F + Send,
+    F: Future<Output = Result<T, Failure>>,
+{
+    let (outcome, pass): (Result<T, Failure>, Pass<'static>) = py.detach(|| {
+        let outcome = match checkout() {
+            Ok(l) => {
+                let outcome = drive(&l, make(l.net.clone()));
+                checkin(l);
+                outcome
+            }
+            Err(e) => Err(e.into()),
+        };
+        (outcome, pass_back())
+    });
+    drop(pass);
+    outcome.map_err(|f| to_pyerr(py, provider, f))
+}
+
+fn drive<T, F>(local: &Local, fut: F) -> Result<T, Failure>
+where
+    F: Future<Output = Result<T, Failure>>,
+{
+    let runtime = local.runtime().map_err(Failure::from)?;
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        let step = runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await });
+        match step {
+            Ok(result) => return result,
+            Err(_still_running) => {
+                // A signal handler that calls in again runs here, between two `block_on`s.
+                if let Some(Err(interrupt)) = attach(|py| py.check_signals()) {
+                    return Err(Failure::Python(interrupt));
+                }
+            }
+        }
+    }
 }
 
 /// A running async call; `cancel()` aborts the Rust task (and with it the HTTP request).

@@ -1,0 +1,59 @@
+"""Blocking calls run on a borrowed current-thread runtime (core/src/local.rs): connections are
+reused across calls and threads, concurrent threads each get one, and idle ones are closed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Iterator, List
+
+import pytest
+
+import edgequake
+from tests import payloads
+from tests.loopback import LoopbackServer, Reply
+
+KW = {"model": "openai/gpt-4o-mini", "messages": payloads.USER, "api_key": "k"}
+
+
+def _call(server: LoopbackServer) -> str:
+    response: Any = edgequake.completion(**KW, api_base=server.url + "/v1")
+    return str(response.choices[0].message.content)
+
+
+@pytest.fixture
+def own_server() -> Iterator[LoopbackServer]:
+    # Its own server: nothing left running by another test can connect to it meanwhile.
+    server = LoopbackServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_thread_per_call_keeps_one_warm_connection(own_server: LoopbackServer) -> None:
+    answers: List[str] = []
+    for i in range(5):
+        own_server.enqueue(Reply(body=payloads.chat(f"answer {i}")))
+        worker = threading.Thread(target=lambda: answers.append(_call(own_server)))
+        worker.start()
+        worker.join()
+    assert answers == [f"answer {i}" for i in range(5)]
+    assert own_server.connections == 1  # every new thread reused the same connection
+
+
+def test_concurrent_threads_each_get_a_runtime_and_all_answer(server: LoopbackServer) -> None:
+    server.enqueue(*(Reply(body=payloads.chat("ok"), delay=0.05) for _ in range(16)))
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda i: _call(server), range(16)))
+    assert answers == ["ok"] * 16
+
+
+def test_idle_connections_of_borrowed_runtimes_are_closed(server: LoopbackServer) -> None:
+    server.enqueue(Reply(body=payloads.chat("once")))
+    assert _call(server) == "once"
+    deadline = time.monotonic() + 15  # idle timeout (5 s) plus the reaper's period (2.5 s), with room
+    while server.open_connections and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server.open_connections == 0
