@@ -9,11 +9,37 @@ meaning the whole day), either every day (``hours_utc``) or per rule with ISO ``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, time, timezone, tzinfo
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
-__all__ = ["open_block", "rate"]
+__all__ = ["open_block", "rate", "watch"]
+
+
+@dataclass
+class Watch:
+    read: bool = False  # a price consulted the clock (an entry with off-peak pricing)
+
+
+_watching = threading.local()
+
+
+@contextmanager
+def watch() -> Iterator[Watch]:
+    """Notes whether anything priced inside consulted the clock, so its answer is not remembered."""
+    stack: List[Watch] = _watching.__dict__.setdefault("stack", [])
+    current = Watch()
+    stack.append(current)
+    try:
+        yield current
+    finally:
+        stack.pop()
+        if stack and current.read:
+            stack[-1].read = True
+
 
 _DAYS = {
     "mon": 1, "monday": 1, "tue": 2, "tues": 2, "tuesday": 2, "wed": 3, "wednesday": 3,
@@ -92,6 +118,8 @@ def open_block(info: Mapping[str, Any], when: Optional[datetime] = None) -> Opti
     block = info.get("off_peak_pricing")
     if not isinstance(block, Mapping):
         return None
+    for watching in _watching.__dict__.get("stack", ()):
+        watching.read = True
     now = when if when is not None else datetime.now(timezone.utc)
     now = now.astimezone(timezone.utc) if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
     return block if _is_off_peak(block, now) else None

@@ -6,17 +6,38 @@ litellm logs and moves on.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, Hashable, List, Optional, Tuple
 
 __all__ = ["response_cost", "set_response_cost", "stamp_usage"]
 
+# Pricing a response is a pure function of a few of its fields and the price table, and an
+# application prices the same (model, usage) shapes over and over: the call path remembers the
+# answers (about a tenth of a warm call's Python time otherwise). Bounded; cleared when full.
+_MEMO: Dict[Tuple[Hashable, ...], Optional[float]] = {}
+_MEMO_SIZE = 4096
+
 
 def response_cost(response: Any, model: Optional[str], provider: Optional[str]) -> Optional[float]:
-    from edgequake._cost.calculator import completion_cost
-    from edgequake._cost.lookup import quietly
+    from edgequake._cost import offpeak
 
     kind = type(response).__name__
     call_type = {"EmbeddingResponse": "embedding", "RerankResponse": "rerank"}.get(kind, "completion")
+    key = _memo_key(response, model, provider, call_type)
+    if key is not None and key in _MEMO:
+        return _MEMO[key]
+    with offpeak.watch() as clock:
+        cost = _priced(response, model, provider, call_type)
+    if key is not None and not clock.read:  # an off-peak price depends on the time: never kept
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = cost
+    return cost
+
+
+def _priced(response: Any, model: Optional[str], provider: Optional[str], call_type: str) -> Optional[float]:
+    from edgequake._cost.calculator import completion_cost
+    from edgequake._cost.lookup import quietly
+
     try:
         with quietly():  # any failure is None here: never build litellm's exceptions for it
             return completion_cost(
@@ -24,6 +45,66 @@ def response_cost(response: Any, model: Optional[str], provider: Optional[str]) 
             )
     except Exception:  # litellm: an unpriced model leaves response_cost None
         return None
+
+
+def _memo_key(
+    response: Any, model: Optional[str], provider: Optional[str], call_type: str
+) -> Optional[Tuple[Hashable, ...]]:
+    """Everything `completion_cost` reads from a chat or embedding response (calculator, naming,
+    rates), with the table's generation; None when some part cannot be a key."""
+    if call_type == "rerank":
+        return None
+    from edgequake._cost import table
+
+    hidden = getattr(response, "_hidden_params", None)
+    hidden = hidden if isinstance(hidden, dict) else {}
+    try:
+        usage = _usage_key(getattr(response, "usage", None))
+        key = (
+            table.generation(),
+            call_type,
+            type(response).__name__,
+            model,
+            provider,
+            getattr(response, "model", None),
+            hidden.get("provider_response_model"),
+            hidden.get("litellm_model_name"),
+            hidden.get("custom_llm_provider"),
+            getattr(response, "service_tier", None),
+            usage,
+        )
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _usage_key(usage: Any) -> Hashable:
+    """A usage object as a key, read straight from the instance (a pydantic model's fields keep their
+    declared order, so no sorting): every field and extra `rates.usage_view` can see."""
+    fields = getattr(usage, "__dict__", None)
+    if fields is None or not hasattr(usage, "__pydantic_extra__"):
+        return _frozen(usage)
+    parts: List[Hashable] = [type(usage).__name__]
+    for name, value in fields.items():
+        parts.append((name, value if value is None or type(value) in _SCALARS else _usage_key(value)))
+    extra = usage.__pydantic_extra__
+    if extra:
+        parts.append(("<extra>", _frozen(extra)))
+    return tuple(parts)
+
+
+_SCALARS = (int, float, str, bool)
+
+
+def _frozen(value: Any) -> Hashable:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    raise TypeError(f"not part of a price key: {type(value).__name__}")
 
 
 def set_response_cost(response: Any, model: Optional[str], provider: Optional[str]) -> Any:
@@ -55,4 +136,3 @@ def stamp_usage(usage: Any, model: Optional[str], provider: Optional[str]) -> An
         extra["cost"] = float(bill)
         usage.__pydantic_fields_set__.add("cost")
     return usage
-
