@@ -6,6 +6,7 @@ the object) closes the connection.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from typing import Any, Callable, Deque, Iterator, List, Optional
 
@@ -87,11 +88,11 @@ class CustomStreamWrapper:
             self._repeats = 1
             return None
         self._repeats = self._repeats + 1 if text == before.choices[0].delta.content else 1
-        import edgequake
+        # The module setting, read per chunk (users may change it) without an import statement's cost.
+        if self._repeats < getattr(sys.modules.get("edgequake"), "REPEATED_STREAMING_CHUNK_LIMIT", 100):
+            return None
         from edgequake import exceptions
 
-        if self._repeats < getattr(edgequake, "REPEATED_STREAMING_CHUNK_LIMIT", 100):
-            return None
         self._ended = True
         self._stream.close()
         inner = exceptions.InternalServerError(

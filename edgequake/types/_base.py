@@ -6,7 +6,7 @@ re-homes these classes to ``edgequake.types`` (see its ``__init__``), and string
 then be resolved against that module's namespace by ``typing.get_type_hints`` and pydantic subclassing.
 """
 
-from typing import Any, ClassVar, Dict, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -55,6 +55,20 @@ class _Obj(BaseModel):
         cls._defaults = {
             name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items()
         }
+
+    if not TYPE_CHECKING:  # type checkers keep pydantic's view (an unknown attribute is an error)
+
+        def __getattr__(self, name: str) -> Any:
+            # litellm keeps a choice's `delta`, a delta's `content`, ... as extras, which attribute
+            # access finds only through pydantic's general __getattr__; a stream reads several per
+            # chunk, so extras are answered here first. Private names (all begin with "_") and
+            # misses take pydantic's path, which also raises its AttributeError.
+            if name[:1] != "_":
+                try:
+                    return self.__pydantic_extra__[name]
+                except (KeyError, TypeError):
+                    pass
+            return BaseModel.__getattr__(self, name)
 
     def get(self, key: str, default: Any = None) -> Any:
         return getattr(self, key, default)
