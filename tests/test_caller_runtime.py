@@ -50,10 +50,10 @@ def test_concurrent_threads_each_get_a_runtime_and_all_answer(server: LoopbackSe
     assert answers == ["ok"] * 16
 
 
-def test_idle_connections_of_borrowed_runtimes_are_closed(server: LoopbackServer) -> None:
-    server.enqueue(Reply(body=payloads.chat("once")))
-    assert _call(server) == "once"
+def test_idle_connections_of_borrowed_runtimes_are_closed(own_server: LoopbackServer) -> None:
+    own_server.enqueue(Reply(body=payloads.chat("once")))
+    assert _call(own_server) == "once"
     deadline = time.monotonic() + 15  # idle timeout (5 s) plus the reaper's period (2.5 s), with room
-    while server.open_connections and time.monotonic() < deadline:
+    while own_server.open_connections and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert server.open_connections == 0
+    assert own_server.open_connections == 0
