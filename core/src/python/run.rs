@@ -10,10 +10,11 @@ use std::future::Future;
 use std::time::Duration;
 
 use pyo3::prelude::*;
+use tokio::runtime::Runtime;
 use tokio::task::AbortHandle;
 
 use crate::gate::{Gate, Pass};
-use crate::local::{checkin, checkout, Local};
+use crate::local::{checkin, checkout};
 use crate::provider::Provider;
 use crate::transport::{shared, Net};
 
@@ -70,23 +71,8 @@ where
     F: Future<Output = Result<T, Failure>> + Send,
 {
     let shared = shared().map_err(|e| to_pyerr(py, provider, e.into()))?;
-    let (outcome, pass): (Result<T, Failure>, Pass<'static>) = py.detach(|| {
-        let mut fut = std::pin::pin!(fut);
-        loop {
-            let step = shared
-                .runtime
-                .block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await });
-            match step {
-                Ok(result) => return (result, pass_back()),
-                Err(_still_running) => {
-                    // After shutdown began this thread no longer checks: it keeps waiting.
-                    if let Some(Err(interrupt)) = attach(|py| py.check_signals()) {
-                        return (Err(Failure::Python(interrupt)), pass_back());
-                    }
-                }
-            }
-        }
-    });
+    let (outcome, pass): (Result<T, Failure>, Pass<'static>) =
+        py.detach(|| (drive(&shared.runtime, fut), pass_back()));
     // `detach` has retaken the GIL: the pass covered that, and is returned now.
     drop(pass);
     outcome.map_err(|f| to_pyerr(py, provider, f))
@@ -104,7 +90,10 @@ where
     let (outcome, pass): (Result<T, Failure>, Pass<'static>) = py.detach(|| {
         let outcome = match checkout() {
             Ok(l) => {
-                let outcome = drive(&l, make(l.net.clone()));
+                let outcome = l
+                    .runtime()
+                    .map_err(Failure::from)
+                    .and_then(|runtime| drive(runtime, make(l.net.clone())));
                 checkin(l);
                 outcome
             }
@@ -116,11 +105,13 @@ where
     outcome.map_err(|f| to_pyerr(py, provider, f))
 }
 
-fn drive<T, F>(local: &Local, fut: F) -> Result<T, Failure>
+/// Drives `fut` on `runtime` from this thread, in `SIGNAL_POLL` slices with a Ctrl-C check between
+/// them (a pending handler that raises drops the future, which cancels the request and closes its
+/// connection). After shutdown began the checks stop answering: the thread keeps waiting.
+fn drive<T, F>(runtime: &Runtime, fut: F) -> Result<T, Failure>
 where
     F: Future<Output = Result<T, Failure>>,
 {
-    let runtime = local.runtime().map_err(Failure::from)?;
     let mut fut = std::pin::pin!(fut);
     loop {
         let step = runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await });
