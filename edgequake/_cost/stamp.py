@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Hashable, List, Optional, Tuple
 
+from edgequake._cost import offpeak
+
 __all__ = ["response_cost", "set_response_cost", "stamp_usage"]
 
 # Pricing a response is a pure function of a few of its fields and the price table, and an
@@ -18,8 +20,6 @@ _MEMO_SIZE = 4096
 
 
 def response_cost(response: Any, model: Optional[str], provider: Optional[str]) -> Optional[float]:
-    from edgequake._cost import offpeak
-
     kind = type(response).__name__
     call_type = {"EmbeddingResponse": "embedding", "RerankResponse": "rerank"}.get(kind, "completion")
     key = _memo_key(response, model, provider, call_type)
@@ -59,7 +59,7 @@ def _memo_key(
     hidden = getattr(response, "_hidden_params", None)
     hidden = hidden if isinstance(hidden, dict) else {}
     try:
-        usage = _usage_key(getattr(response, "usage", None))
+        usage = _frozen(getattr(response, "usage", None))
         key = (
             table.generation(),
             call_type,
@@ -79,30 +79,26 @@ def _memo_key(
     return key
 
 
-def _usage_key(usage: Any) -> Hashable:
-    """A usage object as a key, read straight from the instance (a pydantic model's fields keep their
-    declared order, so no sorting): every field and extra `rates.usage_view` can see."""
-    fields = getattr(usage, "__dict__", None)
-    if fields is None or not hasattr(usage, "__pydantic_extra__"):
-        return _frozen(usage)
-    parts: List[Hashable] = [type(usage).__name__]
-    for name, value in fields.items():
-        parts.append((name, value if value is None or type(value) in _SCALARS else _usage_key(value)))
-    extra = usage.__pydantic_extra__
-    if extra:
-        parts.append(("<extra>", _frozen(extra)))
-    return tuple(parts)
-
-
 _SCALARS = (int, float, str, bool)
 
 
 def _frozen(value: Any) -> Hashable:
+    """A value as part of a price key: a pydantic model read straight from the instance (its fields
+    keep their declared order, then its extras: all `rates.usage_view` can see), dicts sorted, lists
+    as tuples. Anything else is no key (TypeError)."""
+    if value is None or type(value) in _SCALARS:
+        return value
+    fields = getattr(value, "__dict__", None)
+    if fields is not None and hasattr(value, "__pydantic_extra__"):
+        parts: List[Hashable] = [type(value).__name__, *((k, _frozen(v)) for k, v in fields.items())]
+        if value.__pydantic_extra__:
+            parts.append(("<extra>", _frozen(value.__pydantic_extra__)))
+        return tuple(parts)
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v) for v in value)
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, _SCALARS):
         return value
     raise TypeError(f"not part of a price key: {type(value).__name__}")
 
