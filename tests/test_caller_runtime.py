@@ -1,8 +1,10 @@
 """Blocking calls run on a borrowed current-thread runtime (core/src/local.rs): connections are
-reused across calls and threads, concurrent threads each get one, and idle ones are closed."""
+reused across calls and threads, concurrent threads each get one, and idle ones are closed. A
+blocking stream keeps its runtime until it ends (core/src/python/stream.rs)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +14,7 @@ import pytest
 
 import edgequake
 from tests import payloads
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, sse
 
 KW = {"model": "openai/gpt-4o-mini", "messages": payloads.USER, "api_key": "k"}
 
@@ -57,3 +59,54 @@ def test_idle_connections_of_borrowed_runtimes_are_closed(own_server: LoopbackSe
     while own_server.open_connections and time.monotonic() < deadline:
         time.sleep(0.2)
     assert own_server.open_connections == 0
+
+
+def _stream_reply(*pieces: str) -> Reply:
+    events = [payloads.chunk({"role": "assistant", "content": ""})]
+    events += [payloads.chunk({"content": p}) for p in pieces]
+    return Reply(events=sse(*events, payloads.chunk({}, finish_reason="stop")))
+
+
+def _text(chunks: Any) -> str:
+    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+
+def test_a_stream_read_to_its_end_gives_its_connection_to_the_next_call(own_server: LoopbackServer) -> None:
+    for i in range(3):
+        own_server.enqueue(_stream_reply("a", "b", str(i)))
+        own_server.enqueue(Reply(body=payloads.chat(f"after {i}")))
+    for i in range(3):
+        stream = edgequake.completion(**KW, api_base=own_server.url + "/v1", stream=True)
+        assert _text(stream) == f"ab{i}"
+        assert _call(own_server) == f"after {i}"
+    assert own_server.connections == 1
+
+
+def test_a_stream_closed_early_closes_its_connection_and_calls_go_on(own_server: LoopbackServer) -> None:
+    reply = _stream_reply("a", "b", "c")
+    reply.hold_after = 2
+    own_server.enqueue(reply, Reply(body=payloads.chat("next")))
+    stream = edgequake.completion(**KW, api_base=own_server.url + "/v1", stream=True)
+    assert next(stream).choices[0].delta.content in ("", "a")
+    stream.close()
+    deadline = time.monotonic() + 5
+    while own_server.open_connections and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert own_server.open_connections == 0
+    assert _call(own_server) == "next"
+
+
+def test_a_blocking_stream_can_be_read_with_async_for_and_read_across_threads(server: LoopbackServer) -> None:
+    server.enqueue(_stream_reply("x", "y", "z"), _stream_reply("p", "q"))
+    stream = edgequake.completion(**KW, api_base=server.url + "/v1", stream=True)
+
+    async def drain() -> str:
+        return _text([c async for c in stream])
+
+    assert asyncio.run(drain()) == "xyz"
+    other = edgequake.completion(**KW, api_base=server.url + "/v1", stream=True)
+    first: List[Any] = [next(other)]
+    worker = threading.Thread(target=lambda: first.extend(other))
+    worker.start()
+    worker.join()
+    assert _text(first) == "pq"

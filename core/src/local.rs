@@ -9,8 +9,9 @@
 //! next call on any thread (a thread per call, as some servers do, keeps its warm connections). The
 //! process-wide bound on requests in flight is shared (`Net::sibling`); the list keeps at most
 //! `KEEP` runtimes, and a runtime unused for `IDLE_TIMEOUT` is closed with its connections by a task
-//! on the shared runtime, as the shared pool expires its idle ones. Streams stay on the shared
-//! runtime: a stream may be read, or dropped, on another thread long after it was opened.
+//! on the shared runtime, as the shared pool expires its idle ones. A stream opened by a blocking
+//! call keeps its runtime until it ends (`crate::python::stream`); async calls and the streams they
+//! open use the shared runtime.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -32,6 +33,8 @@ pub struct Local {
     runtime: Option<Runtime>,
     pub net: Net,
     idle_since: Instant,
+    /// The process that built it: a forked child must not close the parent's I/O driver.
+    pid: u32,
 }
 
 impl Local {
@@ -47,7 +50,11 @@ impl Drop for Local {
         // Also dropped on the shared runtime (the reaper): never block there, nor wait for a
         // blocking task (a DNS lookup) to finish.
         if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
+            if self.pid == std::process::id() {
+                runtime.shutdown_background();
+            } else {
+                std::mem::forget(runtime);
+            }
         }
     }
 }
@@ -80,6 +87,7 @@ fn build() -> Result<Local, CoreError> {
         runtime: Some(runtime),
         net,
         idle_since: Instant::now(),
+        pid: std::process::id(),
     })
 }
 
@@ -139,6 +147,16 @@ pub fn checkin(mut local: Local) {
         }
     };
     drop(surplus); // outside the lock
+}
+
+/// `checkin` from a thread that must not block (any thread, a runtime's own included): a blocking
+/// thread of the shared runtime lets this one run (so a connection whose response was dropped
+/// mid-body is closed at once) and gives it back.
+pub fn checkin_soon(local: Local) {
+    match shared() {
+        Ok(s) => drop(s.runtime.spawn_blocking(move || checkin(local))),
+        Err(_) => drop(local),
+    }
 }
 
 /// Closes runtimes (and their connections) unused for `IDLE_TIMEOUT`, checking twice per period.

@@ -92,17 +92,42 @@ impl ChunkStream {
     /// The next JSON chunk, or `None` at the wire's end marker or the end of the body.
     pub async fn next_chunk(&mut self) -> Result<Option<Value>, CoreError> {
         loop {
-            if let Some(chunk) = self.pending.pop_front() {
-                return Ok(Some(chunk));
-            }
-            if let Some(err) = self.failure.take() {
-                return Err(err);
-            }
-            if self.done {
-                return Ok(None);
+            if let Some(answer) = self.ready() {
+                return answer;
             }
             self.read_more().await?;
         }
+    }
+
+    /// Reads until `ready` has an answer, keeping a read's failure for it: for a reader that takes
+    /// the answer separately (and may be cancelled in between without losing it).
+    pub async fn fill(&mut self) {
+        while self.pending.is_empty() && self.failure.is_none() && !self.done {
+            if let Err(err) = self.read_more().await {
+                self.failure = Some(err);
+            }
+        }
+    }
+
+    /// The body is no longer read (its end, a failure, or `finish`): what is left is in the queue.
+    pub fn is_over(&self) -> bool {
+        self.done
+    }
+
+    /// What `next_chunk` would answer without reading the body (a chunk decoded from an earlier
+    /// read, the failure after them, or the end), or `None` when it would have to read. A read
+    /// usually brings several events: the callers take the rest from here without a runtime.
+    pub fn ready(&mut self) -> Option<Result<Option<Value>, CoreError>> {
+        if let Some(chunk) = self.pending.pop_front() {
+            return Some(Ok(Some(chunk)));
+        }
+        if let Some(err) = self.failure.take() {
+            return Some(Err(err));
+        }
+        if self.done {
+            return Some(Ok(None));
+        }
+        None
     }
 
     async fn read_more(&mut self) -> Result<(), CoreError> {

@@ -1,7 +1,6 @@
 //! `prepare(...)` builds one owned, ready-to-send request (URL, headers, body bytes) under the GIL;
 //! the returned `Request` is then sent blocking or async, as a whole body or as a stream.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
@@ -18,7 +17,7 @@ use crate::wire::{incoming, outgoing, Outgoing, Reply};
 
 use super::convert::{headers_to_py, to_json, to_py};
 use super::errors::{to_pyerr, Failure};
-use super::run::{run_detached, run_on_caller, spawn_with_callback, Handle};
+use super::run::{run_keeping, run_on_caller, spawn_with_callback, Handle};
 use super::stream::Stream;
 
 #[pyclass(module = "edgequake._core", frozen)]
@@ -125,14 +124,13 @@ impl Request {
     }
 
     /// Blocking open of a stream: returns once the response headers are in.
+    /// The stream keeps the current-thread runtime it was opened on (`crate::python::stream`).
     fn open_stream(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let net = self.net(py)?;
-        let stream = run_detached(
-            py,
-            self.provider,
-            open(self.provider, self.route, net, self.prepared.clone()),
-        )?;
-        Stream::wrap(py, self.provider, stream)
+        let (provider, route, prepared) = (self.provider, self.route, self.prepared.clone());
+        let (stream, local) = run_keeping(py, provider, move |net| {
+            open(provider, route, net, prepared)
+        })?;
+        Stream::wrap(py, provider, stream, Some(local))
     }
 
     /// Async open of a stream; `callback(ok, stream_or_error)`.
@@ -145,7 +143,7 @@ impl Request {
         let net = self.net(py)?;
         let fut = open(self.provider, self.route, net, self.prepared.clone());
         let provider = self.provider;
-        let into_py = move |py: Python<'_>, s: ChunkStream| Stream::wrap(py, provider, s);
+        let into_py = move |py: Python<'_>, s: ChunkStream| Stream::wrap(py, provider, s, None);
         spawn_with_callback(py, provider, fut, into_py, event_loop, callback)
     }
 }
@@ -234,6 +232,3 @@ pub fn prepare(
         prepared,
     })
 }
-
-/// The stream state shared between Python and the task reading it.
-pub type SharedStream = Arc<tokio::sync::Mutex<ChunkStream>>;

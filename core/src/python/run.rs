@@ -14,7 +14,7 @@ use tokio::runtime::Runtime;
 use tokio::task::AbortHandle;
 
 use crate::gate::{Gate, Pass};
-use crate::local::{checkin, checkout};
+use crate::local::{checkin, checkout, Local};
 use crate::provider::Provider;
 use crate::transport::{shared, Net};
 
@@ -63,6 +63,18 @@ pub fn close_for_exit(py: Python<'_>) {
     py.detach(|| EXIT.close(EXIT_DRAIN));
 }
 
+/// Runs `work` with the GIL released, then retakes it through the exit gate (`pass_back`).
+pub fn blocking<T, W>(py: Python<'_>, provider: Provider, work: W) -> PyResult<T>
+where
+    T: Send,
+    W: FnOnce() -> Result<T, Failure> + Send,
+{
+    let (outcome, pass): (Result<T, Failure>, Pass<'static>) = py.detach(|| (work(), pass_back()));
+    // `detach` has retaken the GIL: the pass covered that, and is returned now.
+    drop(pass);
+    outcome.map_err(|f| to_pyerr(py, provider, f))
+}
+
 /// Runs `fut` to completion on the shared runtime with the GIL released. Ctrl-C (a pending signal
 /// handler that raises) drops the future, which cancels the request and closes its connection.
 pub fn run_detached<T, F>(py: Python<'_>, provider: Provider, fut: F) -> PyResult<T>
@@ -71,11 +83,7 @@ where
     F: Future<Output = Result<T, Failure>> + Send,
 {
     let shared = shared().map_err(|e| to_pyerr(py, provider, e.into()))?;
-    let (outcome, pass): (Result<T, Failure>, Pass<'static>) =
-        py.detach(|| (drive(&shared.runtime, fut), pass_back()));
-    // `detach` has retaken the GIL: the pass covered that, and is returned now.
-    drop(pass);
-    outcome.map_err(|f| to_pyerr(py, provider, f))
+    blocking(py, provider, || drive(&shared.runtime, fut))
 }
 
 /// Runs the future `make` builds on a borrowed current-thread runtime and its pool (`crate::local`),
@@ -87,28 +95,46 @@ where
     M: FnOnce(Net) -> F + Send,
     F: Future<Output = Result<T, Failure>>,
 {
-    let (outcome, pass): (Result<T, Failure>, Pass<'static>) = py.detach(|| {
-        let outcome = match checkout() {
-            Ok(l) => {
-                let outcome = l
-                    .runtime()
-                    .map_err(Failure::from)
-                    .and_then(|runtime| drive(runtime, make(l.net.clone())));
-                checkin(l);
-                outcome
+    blocking(py, provider, || {
+        let local = checkout()?;
+        let outcome = on_local(&local, make);
+        checkin(local);
+        outcome
+    })
+}
+
+/// As `run_on_caller`, for a call whose result keeps using the runtime (a stream): a success comes
+/// back with the runtime, which its holder returns (`crate::local::checkin`) when done with it.
+pub fn run_keeping<T, F, M>(py: Python<'_>, provider: Provider, make: M) -> PyResult<(T, Local)>
+where
+    T: Send,
+    M: FnOnce(Net) -> F + Send,
+    F: Future<Output = Result<T, Failure>>,
+{
+    blocking(py, provider, || {
+        let local = checkout()?;
+        match on_local(&local, make) {
+            Ok(value) => Ok((value, local)),
+            Err(failure) => {
+                checkin(local);
+                Err(failure)
             }
-            Err(e) => Err(e.into()),
-        };
-        (outcome, pass_back())
-    });
-    drop(pass);
-    outcome.map_err(|f| to_pyerr(py, provider, f))
+        }
+    })
+}
+
+fn on_local<T, F, M>(local: &Local, make: M) -> Result<T, Failure>
+where
+    M: FnOnce(Net) -> F,
+    F: Future<Output = Result<T, Failure>>,
+{
+    drive(local.runtime()?, make(local.net.clone()))
 }
 
 /// Drives `fut` on `runtime` from this thread, in `SIGNAL_POLL` slices with a Ctrl-C check between
 /// them (a pending handler that raises drops the future, which cancels the request and closes its
 /// connection). After shutdown began the checks stop answering: the thread keeps waiting.
-fn drive<T, F>(runtime: &Runtime, fut: F) -> Result<T, Failure>
+pub fn drive<T, F>(runtime: &Runtime, fut: F) -> Result<T, Failure>
 where
     F: Future<Output = Result<T, Failure>>,
 {
@@ -127,20 +153,45 @@ where
     }
 }
 
-/// A running async call; `cancel()` aborts the Rust task (and with it the HTTP request).
+/// A running async call; `cancel()` aborts the Rust task (and with it the HTTP request). A call
+/// answered on the spot (`Handle::answered`) has no task: it is done already.
 #[pyclass(module = "edgequake._core", frozen)]
 pub struct Handle {
-    abort: AbortHandle,
+    abort: Option<AbortHandle>,
+}
+
+impl Handle {
+    /// The handle of a call whose callback already ran, before the call returned.
+    pub fn answered() -> Self {
+        Handle { abort: None }
+    }
 }
 
 #[pymethods]
 impl Handle {
     fn cancel(&self) {
-        self.abort.abort();
+        if let Some(abort) = &self.abort {
+            abort.abort();
+        }
     }
 
     fn done(&self) -> bool {
-        self.abort.is_finished()
+        self.abort.as_ref().is_none_or(AbortHandle::is_finished)
+    }
+}
+
+/// A finished call as a callback's `(ok, value)`: the result, or the exception instance.
+pub fn callback_args(
+    py: Python<'_>,
+    provider: Provider,
+    result: Result<Py<PyAny>, Failure>,
+) -> (bool, Py<PyAny>) {
+    match result {
+        Ok(obj) => (true, obj),
+        Err(failure) => (
+            false,
+            to_pyerr(py, provider, failure).into_value(py).into_any(),
+        ),
     }
 }
 
@@ -169,13 +220,11 @@ where
             let Some((result, event_loop, callback)) = held.take() else {
                 return;
             };
-            let (ok, value) = match result.and_then(|v| into_py(py, v).map_err(Failure::from)) {
-                Ok(obj) => (true, obj),
-                Err(failure) => (
-                    false,
-                    to_pyerr(py, provider, failure).into_value(py).into_any(),
-                ),
-            };
+            let (ok, value) = callback_args(
+                py,
+                provider,
+                result.and_then(|v| into_py(py, v).map_err(Failure::from)),
+            );
             // The loop may be closed already (the caller went away): nothing is waiting then.
             let _ = event_loop.call_method1(py, "call_soon_threadsafe", (callback, ok, value));
         });
@@ -187,6 +236,6 @@ where
         }
     });
     Ok(Handle {
-        abort: task.abort_handle(),
+        abort: Some(task.abort_handle()),
     })
 }
