@@ -16,6 +16,10 @@ use crate::transport::Sent;
 use crate::wire::ndjson::NdjsonDecoder;
 use crate::wire::{framing, translator, ChunkTranslator, Framing, Wire};
 
+/// How long the rest of a body is read after the wire's end marker (see `ChunkStream::drain`). A
+/// server that keeps the body open after it costs the stream's end this much, once.
+const DRAIN_GRACE: Duration = Duration::from_millis(5);
+
 /// The body's framing decoder, chosen by the provider's wire.
 enum Decoder {
     Sse(SseDecoder),
@@ -53,6 +57,8 @@ pub struct ChunkStream {
     failure: Option<CoreError>,
     /// The body is read to its end (or the wire said the stream is over).
     done: bool,
+    /// The wire's end marker came: the rest of the body is read (and ignored) before the end.
+    wire_ended: bool,
 }
 
 impl ChunkStream {
@@ -78,6 +84,7 @@ impl ChunkStream {
             read_timeout,
             failure: None,
             done: false,
+            wire_ended: false,
         }
     }
 
@@ -131,6 +138,10 @@ impl ChunkStream {
     }
 
     async fn read_more(&mut self) -> Result<(), CoreError> {
+        if self.wire_ended {
+            self.drain().await;
+            return Ok(());
+        }
         let Some(response) = self.response.as_mut() else {
             self.done = true;
             return Ok(());
@@ -157,6 +168,18 @@ impl ChunkStream {
         self.translate(events, ended)
     }
 
+    /// After the wire's end marker, reads what is left of the body (its last empty chunk, usually
+    /// already on its way) for at most `DRAIN_GRACE`, as the openai SDK consumes a stream to its end:
+    /// a connection whose body was read to the end goes back to the pool, one dropped before is
+    /// closed. Whatever comes after the marker is ignored, as it is by litellm.
+    async fn drain(&mut self) {
+        if let Some(response) = self.response.as_mut() {
+            let rest = async { while let Ok(Some(_)) = response.chunk().await {} };
+            let _ = tokio::time::timeout(DRAIN_GRACE, rest).await;
+        }
+        self.finish();
+    }
+
     /// Runs the decoded events through the wire's state machine. As in litellm, a failing event
     /// fails the stream after the chunks before it were yielded (`fail_after`).
     fn translate(&mut self, events: Vec<SseEvent>, ended: bool) -> Result<(), CoreError> {
@@ -166,7 +189,7 @@ impl ChunkStream {
                 Ok(false) => {}
                 Ok(true) => {
                     self.pending.extend(out);
-                    self.finish();
+                    self.wire_ended = true;
                     return Ok(());
                 }
                 Err(err) => {

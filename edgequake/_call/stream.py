@@ -49,6 +49,10 @@ class CustomStreamWrapper:
         # per chunk, which made a 50 MB stream of 64 KB events take 45 s (tests/test_fault_matrix.py).
         self._text: List[str] = []
         self._repeats = 1  # identical non-trivial contents in a row, as litellm counts them
+        # choices[0].delta of the last two chunks handed out (None: no chunk, or one without choices),
+        # kept so the loop guard reads their content without walking each chunk again
+        self._last_delta: Any = None
+        self._before_delta: Any = None
 
     @property
     def response_uptil_now(self) -> str:
@@ -78,16 +82,19 @@ class CustomStreamWrapper:
         last two handed out are compared; ``REPEATED_STREAMING_CHUNK_LIMIT`` (100) identical contents
         of over two characters in a row end the stream with a 500 ``InternalServerError``, wrapped
         for fallback as any mid-stream 500 is (measured: the fault matrix's 50 MB stream)."""
-        if not _has_content(self._ready[0]) or len(self.chunks) < 2:
+        last, before = self._last_delta, self._before_delta
+        if last is None or before is None:
             return None
-        last, before = self.chunks[-1], self.chunks[-2]
-        if not getattr(last, "choices", None) or not getattr(before, "choices", None):
+        upcoming = _delta_of(self._ready[0])
+        if upcoming is None or not (
+            getattr(upcoming, "content", None) or getattr(upcoming, "tool_calls", None)
+        ):
             return None
-        text = last.choices[0].delta.content
+        text = getattr(last, "content", None)
         if not isinstance(text, str) or len(text) <= 2:
             self._repeats = 1
             return None
-        self._repeats = self._repeats + 1 if text == before.choices[0].delta.content else 1
+        self._repeats = self._repeats + 1 if text == getattr(before, "content", None) else 1
         # The module setting, read per chunk (users may change it) without an import statement's cost.
         if self._repeats < getattr(sys.modules.get("edgequake"), "REPEATED_STREAMING_CHUNK_LIMIT", 100):
             return None
@@ -110,11 +117,12 @@ class CustomStreamWrapper:
     def _hand_out(self) -> Any:
         chunk = self._ready.popleft()
         self.chunks.append(chunk)
-        choices = getattr(chunk, "choices", None)
-        if choices:
-            text = getattr(choices[0].delta, "content", None)
+        delta = _delta_of(chunk)
+        if delta is not None:
+            text = getattr(delta, "content", None)
             if text and isinstance(text, str):  # litellm: a non-text content (5, {...}) adds nothing
                 self._text.append(text)
+        self._before_delta, self._last_delta = self._last_delta, delta
         return chunk
 
     def _fail(self, exc: BaseException, iterating: str) -> BaseException:
@@ -218,10 +226,7 @@ class CustomStreamWrapper:
         self.close()
 
 
-def _has_content(chunk: Any) -> bool:
-    # litellm checks for a loop only on chunks it would send with something in them.
+def _delta_of(chunk: Any) -> Any:
+    """``choices[0].delta`` of a chunk, or None when it has no choices."""
     choices = getattr(chunk, "choices", None)
-    if not choices:
-        return False
-    delta = choices[0].delta
-    return bool(getattr(delta, "content", None) or getattr(delta, "tool_calls", None))
+    return choices[0].delta if choices else None

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional
 
 from edgequake._shaping.anthropic import anthropic_usage, completion_count, priced
 from edgequake._shaping.delta import finish_choice
-from edgequake._shaping.routes import additional_headers
+from edgequake._shaping.routes import chunk_hidden, stream_hidden_tail
 from edgequake._shaping.stream_end import truncated_stream_error
 from edgequake.types import (
     ChatCompletionDeltaToolCall,
@@ -96,7 +96,7 @@ class AnthropicStreamShaper:
         self.messages = messages
         self.id = f"chatcmpl-{uuid.uuid4()}"
         self.created = int(time.time())
-        self._headers = additional_headers(response_headers, stream=True, provider=provider)
+        self._hidden_tail = stream_hidden_tail(api_base, response_headers, provider)
         self._sent_first = False
         self._finish: Optional[str] = None
         self._usage: Optional[Dict[str, Any]] = None
@@ -117,18 +117,7 @@ class AnthropicStreamShaper:
         self._held_prose = ""
 
     def _hidden(self) -> Dict[str, Any]:
-        h: Dict[str, Any] = {}
-        if self._served_model is not None:
-            h["provider_response_model"] = self._served_model
-        h.update(
-            custom_llm_provider=self.provider,
-            created_at=time.time(),
-            model_id=None,
-            api_base=self.api_base,
-            additional_headers=dict(self._headers),
-            response_cost=None,
-        )
-        return h
+        return chunk_hidden(self.provider, self._served_model, self._hidden_tail)
 
     def _chunk(self, fields: Dict[str, Any], extra: Optional[Dict[str, Any]] = None) -> ModelResponseStream:
         base = {

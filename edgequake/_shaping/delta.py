@@ -77,6 +77,28 @@ def _tool_calls(raw_tools: List[Dict[str, Any]]) -> List[ChatCompletionDeltaTool
     return tools
 
 
+# an upstream delta with only these keys is a plain text piece: most chunks of most streams
+TEXT_ONLY = frozenset({"content", "role"})
+
+
+def text_delta(content: Any, *, family: str, first: bool) -> Delta:
+    """``build_delta`` of a delta with nothing but content (and role), without its general walk."""
+    fields = {"provider_specific_fields": None} if family == "httpx" or not first else {}
+    role = "assistant" if first else None
+    if family == "sdk":
+        extra = {
+            "refusal": None,
+            "content": content,
+            "role": role,
+            "function_call": None,
+            "tool_calls": None,
+            "audio": None,
+        }
+    else:
+        extra = {"content": content, "role": role, "function_call": None, "tool_calls": None, "audio": None}
+    return _new(Delta, fields, extra)
+
+
 def build_delta(d: Dict[str, Any], *, family: str, first: bool, keep_role: bool = False) -> Delta:
     """litellm's ``Delta`` for upstream delta ``d``.
 
@@ -84,6 +106,8 @@ def build_delta(d: Dict[str, Any], *, family: str, first: bool, keep_role: bool 
     sdk route leaves ``provider_specific_fields`` unset there). ``keep_role``: report the delta's own
     role instead (a chunk litellm passes on as sent).
     """
+    if d.keys() <= TEXT_ONLY and not keep_role:
+        return text_delta(d.get("content"), family=family, first=first)
     fields: Dict[str, Any] = {}
     extra: Dict[str, Any] = {}
     reasoning = d.get("reasoning_content")

@@ -7,6 +7,7 @@ All measured against litellm 1.110.2 (``tests/fixtures/litellm/record.py``); see
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any, Dict, Optional
 
@@ -143,6 +144,29 @@ def additional_headers(headers: Dict[str, str], *, stream: bool, provider: str) 
             out["llm_provider-request-id"] = rid
         out["request-id"] = rid
     return out
+
+
+def stream_hidden_tail(api_base: str, response_headers: Dict[str, str], provider: str) -> Dict[str, Any]:
+    """What litellm's stream wrapper puts last in every chunk's ``_hidden_params``: one dict per
+    stream, spread into each chunk's, so (as in litellm) all chunks share one ``additional_headers``."""
+    return {
+        "model_id": None,
+        "api_base": api_base,
+        "additional_headers": additional_headers(response_headers, stream=True, provider=provider),
+        "response_cost": None,
+    }
+
+
+def chunk_hidden(provider: str, served_model: Optional[str], tail: Dict[str, Any]) -> Dict[str, Any]:
+    """A stream chunk's ``_hidden_params``, in litellm's order (``tail`` from ``stream_hidden_tail``)."""
+    if served_model is not None:
+        return {
+            "provider_response_model": served_model,
+            "custom_llm_provider": provider,
+            "created_at": time.time(),
+            **tail,
+        }
+    return {"custom_llm_provider": provider, "created_at": time.time(), **tail}
 
 
 def call_record(api_base: str) -> Dict[str, Any]:

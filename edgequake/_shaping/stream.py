@@ -12,9 +12,10 @@ import uuid
 from typing import Any, Dict, List, Optional
 
 from edgequake._cost.stamp import stamp_usage
-from edgequake._shaping.delta import build_delta, finish_choice, has_content
+from edgequake._shaping.delta import TEXT_ONLY as _TEXT_ONLY
+from edgequake._shaping.delta import build_delta, finish_choice, has_content, text_delta
 from edgequake._shaping.parsers import parser_for
-from edgequake._shaping.routes import additional_headers, family, map_finish_reason
+from edgequake._shaping.routes import chunk_hidden, family, map_finish_reason, stream_hidden_tail
 from edgequake._shaping.stream_end import (
     closing_usage_estimated,
     closing_usage_from_provider,
@@ -43,6 +44,8 @@ _CHUNK_OWN_KEYS = frozenset(
 # sdk route because the SDK object declares them
 _SDK_CHUNK_FIELDS = ("moderation", "obfuscation", "service_tier")
 _CHOICE_OWN_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+# a chunk with no other keys carries no extras to preserve beyond the ones every chunk gets
+_SDK_KNOWN_KEYS = _CHUNK_OWN_KEYS | frozenset(_SDK_CHUNK_FIELDS)
 
 
 class StreamShaper:
@@ -86,9 +89,12 @@ class StreamShaper:
         self.include_usage = include_usage
         self.api_base = api_base
         self.family = family(provider)
+        self._sdk = self.family == "sdk"
+        self._known_keys = _SDK_KNOWN_KEYS if self._sdk else _CHUNK_OWN_KEYS
+        self._model_from_chunk = provider in ("azure", "openrouter")
         self._parse = parser_for(provider)
         self.created = int(time.time())
-        self._headers = additional_headers(response_headers, stream=True, provider=provider)
+        self._hidden_tail = stream_hidden_tail(api_base, response_headers, provider)
         self._sent_first = False
         self._finish_reason: Optional[str] = None
         self._finish_held = False
@@ -102,24 +108,15 @@ class StreamShaper:
 
     # -- helpers ---------------------------------------------------------------------------
     def _model(self, raw: Dict[str, Any]) -> Any:
-        if self.provider in ("azure", "openrouter") and "model" in raw:
-            return raw["model"]
-        if self.provider in ("azure", "openrouter") and self._provider_model is not None:
-            return self._provider_model
+        if self._model_from_chunk:
+            if "model" in raw:
+                return raw["model"]
+            if self._provider_model is not None:
+                return self._provider_model
         return self.requested_model
 
     def _hidden(self, raw: Optional[Dict[str, Any]], *, usage_chunk: bool = False) -> Dict[str, Any]:
-        h: Dict[str, Any] = {}
-        if not usage_chunk and self._provider_model is not None:
-            h["provider_response_model"] = self._provider_model
-        h.update(
-            custom_llm_provider=self.provider,
-            created_at=time.time(),
-            model_id=None,
-            api_base=self.api_base,
-            additional_headers=dict(self._headers),
-            response_cost=None,
-        )
+        h = chunk_hidden(self.provider, None if usage_chunk else self._provider_model, self._hidden_tail)
         rid = raw.get("id") if raw else None
         if not usage_chunk and isinstance(rid, str) and rid.strip():
             h["received_model_id"] = rid
@@ -156,14 +153,17 @@ class StreamShaper:
             f["system_fingerprint"] = raw.get("system_fingerprint")
         return f
 
-    def _preserved(self, raw: Dict[str, Any]) -> Dict[str, Any]:
-        out: Dict[str, Any] = {}
-        if self.family == "sdk":
+    def _preserved(self, raw: Dict[str, Any], out: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """The chunk's own extras (added to ``out``): on the sdk route the SDK's typed fields always."""
+        if out is None:
+            out = {}
+        if self._sdk:
             for k in _SDK_CHUNK_FIELDS:
                 out[k] = raw.get(k)
-        for k, v in raw.items():
-            if k not in _CHUNK_OWN_KEYS:
-                out[k] = v
+        if not raw.keys() <= self._known_keys:
+            for k, v in raw.items():
+                if k not in _CHUNK_OWN_KEYS:
+                    out[k] = v
         return out
 
     def _finish_choice(self, finish: str) -> StreamingChoices:
@@ -216,21 +216,59 @@ class StreamShaper:
         )
         return [self._chunk(self._last, fields, extra)]
 
-    def _feed(self, raw: Dict[str, Any]) -> List[ModelResponseStream]:
-        if raw.get("model"):
-            self._provider_model = raw["model"]
+    def _note(self, raw: Dict[str, Any]) -> None:
+        """What every upstream chunk tells the stream: the served model, and the id, fingerprint and
+        service tier that chunks litellm makes up later carry."""
+        model = raw.get("model")
+        if model:
+            self._provider_model = model
+        last = self._last
         if "service_tier" in raw:
-            self._last["service_tier"] = raw["service_tier"]
+            last["service_tier"] = raw["service_tier"]
         # the fingerprint on chunks litellm makes up is the last upstream chunk's; on httpx routes a
         # chunk without one does not reset it (litellm's parsed chunk then lacks the attribute)
-        if (
-            self.family == "sdk"
-            or raw.get("system_fingerprint") is not None
-            or "system_fingerprint" not in self._last
-        ):
-            self._last["system_fingerprint"] = raw.get("system_fingerprint")
-        self._last["id"] = raw.get("id")
-        self._last["model"] = raw.get("model")
+        fingerprint = raw.get("system_fingerprint")
+        if self._sdk or fingerprint is not None or "system_fingerprint" not in last:
+            last["system_fingerprint"] = fingerprint
+        last["id"] = raw.get("id")
+        last["model"] = model
+
+    def _text_piece(self, raw: Dict[str, Any]) -> Optional[ModelResponseStream]:
+        """Mid-stream, most chunks are one choice with a piece of text and nothing else: this builds
+        what ``_feed`` builds for such a chunk without its general walk, or returns None (the chunk
+        then takes the general path). tests/test_stream_lanes.py holds the two paths equal."""
+        choices = raw.get("choices")
+        if not self._sent_first or self._finish_reason is not None or raw.get("usage") is not None:
+            return None
+        if type(choices) is not list or len(choices) != 1:
+            return None
+        c0 = choices[0]
+        if type(c0) is not dict or not c0.keys() <= _CHOICE_OWN_KEYS or c0.get("finish_reason"):
+            return None
+        d = c0.get("delta")
+        if type(d) is not dict or not d.keys() <= _TEXT_ONLY:
+            return None
+        content = d.get("content")
+        if type(content) is not str or not content:
+            return None
+        self._note(raw)
+        self._saw_choices = True
+        choice = {
+            "finish_reason": None,
+            "index": c0.get("index", 0),
+            "delta": text_delta(content, family=self.family, first=False),
+            "logprobs": c0.get("logprobs"),
+        }
+        fields = self._base(raw)
+        fields["choices"] = [_new(StreamingChoices, {}, choice)]
+        fields["provider_specific_fields"] = raw.get("provider_specific_fields")
+        return self._chunk(raw, fields, self._preserved(raw, {"citations": raw.get("citations")}))
+
+    def _feed(self, raw: Dict[str, Any]) -> List[ModelResponseStream]:
+        piece = self._text_piece(raw)
+        if piece is not None:
+            return [piece]
+        self._note(raw)
         choices = raw.get("choices")
         usage = raw.get("usage")
         if usage is not None:
@@ -267,18 +305,19 @@ class StreamShaper:
             if finish:
                 self._finish_reason = finish
                 self._finish_held = True
-            choice_extra = {k: v for k, v in c0.items() if k not in _CHOICE_OWN_KEYS}
-            choice_extra.update(
-                finish_reason=None,
-                index=c0.get("index", 0),
-                delta=self._delta(d),
-                logprobs=c0.get("logprobs"),
+            choice_extra = (
+                {}
+                if c0.keys() <= _CHOICE_OWN_KEYS
+                else {k: v for k, v in c0.items() if k not in _CHOICE_OWN_KEYS}
             )
+            choice_extra["finish_reason"] = None
+            choice_extra["index"] = c0.get("index", 0)
+            choice_extra["delta"] = self._delta(d)
+            choice_extra["logprobs"] = c0.get("logprobs")
             fields = self._base(raw)
             fields["choices"] = [_new(StreamingChoices, {}, choice_extra)]
             fields["provider_specific_fields"] = raw.get("provider_specific_fields")
-            extra = {"citations": raw.get("citations")}
-            extra.update(self._preserved(raw))
+            extra = self._preserved(raw, {"citations": raw.get("citations")})
             return [self._chunk(raw, fields, extra)]
         if finish:
             self._finish_reason = finish

@@ -10,6 +10,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+# BaseModel's slots, set through their descriptors: a stream builds three objects per chunk, and
+# this is about a third cheaper than `object.__setattr__` by name.
+_set_dict = object.__setattr__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_object_new = object.__new__
+
 
 def _new(
     cls: Any,
@@ -23,19 +31,51 @@ def _new(
     default and stay unset (so ``exclude_unset`` drops them, as in litellm). ``extra`` is the
     ``__pydantic_extra__`` dict (always "set").
     """
-    obj = cls.__new__(cls)
-    d = dict(cls._defaults)
+    obj = _object_new(cls)
+    d = cls._defaults.copy()
     d.update(fields)
-    object.__setattr__(obj, "__dict__", d)
-    object.__setattr__(obj, "__pydantic_extra__", extra if extra is not None else {})
-    fs = set(fields)
-    if extra:
-        fs.update(extra)
-    object.__setattr__(obj, "__pydantic_fields_set__", fs)
+    _set_dict(obj, "__dict__", d)
+    if extra is None:
+        extra = {}
+        _set_fields_set(obj, set(fields))
+    else:
+        _set_fields_set(obj, {*fields, *extra})
+    _set_extra(obj, extra)
     if private is None and cls.__private_attributes__:
         private = {k: v.get_default() for k, v in cls.__private_attributes__.items()}
-    object.__setattr__(obj, "__pydantic_private__", private)
+    _set_private(obj, private)
     return obj
+
+
+def extras_as_attributes(cls: Any, *names: str) -> None:
+    """Makes extras that litellm keeps on every instance of ``cls`` (a stream Delta's ``content``, a
+    choice's ``delta``) plain properties: read at a property's cost instead of through pydantic's
+    ``__getattr__`` after a failed lookup (a tenth of the time; every chunk is read several times).
+    They stay extras: a missing one is the same AttributeError, setting one stores it as pydantic
+    stores an extra, and dumps, equality and ``model_fields_set`` do not change."""
+    for name in names:
+        setattr(cls, name, _ExtraAttribute(name))
+
+
+class _ExtraAttribute(property):
+    def __init__(self, name: str) -> None:
+        def read(obj: Any) -> Any:
+            try:
+                return obj.__pydantic_extra__[name]
+            except (KeyError, TypeError):
+                raise AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}") from None
+
+        def write(obj: Any, value: Any) -> None:
+            obj.__pydantic_extra__[name] = value
+            obj.__pydantic_fields_set__.add(name)
+
+        def delete(obj: Any) -> None:
+            try:
+                del obj.__pydantic_extra__[name]
+            except (KeyError, TypeError):
+                raise AttributeError(name) from None
+
+        super().__init__(read, write, delete)
 
 
 class _Obj(BaseModel):

@@ -9,7 +9,7 @@ Which keys exist only when set (litellm deletes unset optional fields) is decide
 import uuid
 from typing import Any, Dict, List, Optional, Union
 
-from edgequake.types._base import _new, _Obj
+from edgequake.types._base import _new, _Obj, extras_as_attributes
 
 
 class FunctionCall(_Obj):
@@ -256,3 +256,19 @@ class StreamingChoices(_Obj):
         )
         extra["logprobs"] = logprobs
         self.__pydantic_fields_set__.update(extra)
+
+
+# The extras every chunk carries, read by every consumer of every chunk.
+extras_as_attributes(StreamingChoices, "finish_reason", "index", "delta", "logprobs")
+extras_as_attributes(
+    Delta,
+    "content",
+    "role",
+    "function_call",
+    "tool_calls",
+    "audio",
+    "refusal",
+    "reasoning_content",
+    "thinking_blocks",
+    "annotations",
+)
