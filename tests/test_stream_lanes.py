@@ -16,7 +16,7 @@ from hypothesis import strategies as st  # noqa: E402
 from edgequake._shaping.stream import StreamShaper  # noqa: E402
 
 # sdk routes, httpx routes (their parsers), and the two whose chunks carry the served model
-PROVIDERS = ["openai", "azure", "openrouter", "groq", "xai", "mistral", "deepseek", "cerebras"]
+PROVIDERS = ["openai", "azure", "openrouter", "groq", "xai", "mistral", "deepseek", "cerebras", "gemini"]
 
 _text = st.sampled_from(["", "a", "hello", " world", "ab"])
 _delta = st.one_of(
@@ -47,12 +47,25 @@ _top = st.fixed_dictionaries(
         "obfuscation": st.just("xyz"),
         "x_groq": st.just({"id": "req"}),
         "citations": st.just(["https://example.com"]),
-        "usage": st.sampled_from([None, {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}]),
+        "usage": st.sampled_from(
+            [
+                None,
+                {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+                {"prompt_tokens": 1, "prompt_tokens_details": {"web_search_requests": 1}},
+                {"prompt_tokens": 2, "prompt_tokens_details": {"cached_tokens": None}},
+            ]
+        ),
+        "vertex_ai_grounding_metadata": st.just([]),
     },
 )
 # most chunks of a real stream are one choice with a piece of text: the short path's chunks
 _piece = st.fixed_dictionaries(
-    {"delta": st.fixed_dictionaries({"content": st.sampled_from(["a", "hello", " world"])})},
+    {
+        "delta": st.fixed_dictionaries(
+            {"content": st.sampled_from(["a", "hello", " world"])},
+            optional={"provider_specific_fields": st.sampled_from([None, {"k": 1}])},
+        )
+    },
     optional={"index": st.sampled_from([0, 1]), "logprobs": st.sampled_from([None, {"content": []}])},
 )
 _chunk = st.builds(

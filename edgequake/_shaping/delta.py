@@ -78,7 +78,15 @@ def _tool_calls(raw_tools: List[Dict[str, Any]]) -> List[ChatCompletionDeltaTool
 
 
 # an upstream delta with only these keys is a plain text piece: most chunks of most streams
-TEXT_ONLY = frozenset({"content", "role"})
+_TEXT_ONLY = frozenset({"content", "role"})
+_TEXT_ONLY_PSF = _TEXT_ONLY | {"provider_specific_fields"}
+
+
+def is_text_only(d: Dict[str, Any]) -> bool:
+    """Whether ``build_delta`` reads nothing but ``content`` (and ``role``) from ``d``: a null
+    ``provider_specific_fields`` (Gemini's on every chunk) is the same as none."""
+    keys = d.keys()
+    return keys <= _TEXT_ONLY or (keys <= _TEXT_ONLY_PSF and d["provider_specific_fields"] is None)
 
 
 def text_delta(content: Any, *, family: str, first: bool) -> Delta:
@@ -106,7 +114,7 @@ def build_delta(d: Dict[str, Any], *, family: str, first: bool, keep_role: bool 
     sdk route leaves ``provider_specific_fields`` unset there). ``keep_role``: report the delta's own
     role instead (a chunk litellm passes on as sent).
     """
-    if d.keys() <= TEXT_ONLY and not keep_role:
+    if not keep_role and is_text_only(d):
         return text_delta(d.get("content"), family=family, first=first)
     fields: Dict[str, Any] = {}
     extra: Dict[str, Any] = {}

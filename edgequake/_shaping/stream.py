@@ -12,8 +12,7 @@ import uuid
 from typing import Any, Dict, List, Optional
 
 from edgequake._cost.stamp import stamp_usage
-from edgequake._shaping.delta import TEXT_ONLY as _TEXT_ONLY
-from edgequake._shaping.delta import build_delta, finish_choice, has_content, text_delta
+from edgequake._shaping.delta import build_delta, finish_choice, has_content, is_text_only, text_delta
 from edgequake._shaping.parsers import parser_for
 from edgequake._shaping.routes import chunk_hidden, family, map_finish_reason, stream_hidden_tail
 from edgequake._shaping.stream_end import (
@@ -216,9 +215,9 @@ class StreamShaper:
         )
         return [self._chunk(self._last, fields, extra)]
 
-    def _note(self, raw: Dict[str, Any]) -> None:
-        """What every upstream chunk tells the stream: the served model, and the id, fingerprint and
-        service tier that chunks litellm makes up later carry."""
+    def _note(self, raw: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        """What every upstream chunk tells the stream: the served model, the id, fingerprint and
+        service tier that chunks litellm makes up later carry, and the usage (returned)."""
         model = raw.get("model")
         if model:
             self._provider_model = model
@@ -232,13 +231,23 @@ class StreamShaper:
             last["system_fingerprint"] = fingerprint
         last["id"] = raw.get("id")
         last["model"] = model
+        usage = raw.get("usage")
+        if usage is not None:
+            # litellm strips usage off the chunk that carries it and ends the stream with a usage
+            # chunk of its own (``_provider_usage_chunk``); a choice-less chunk is then empty
+            if self.provider == "gemini":
+                from edgequake._shaping.gemini import carried_grounding
+
+                usage = carried_grounding(self.usage, usage)
+            self.usage = usage
+        return usage
 
     def _text_piece(self, raw: Dict[str, Any]) -> Optional[ModelResponseStream]:
         """Mid-stream, most chunks are one choice with a piece of text and nothing else: this builds
         what ``_feed`` builds for such a chunk without its general walk, or returns None (the chunk
         then takes the general path). tests/test_stream_lanes.py holds the two paths equal."""
         choices = raw.get("choices")
-        if not self._sent_first or self._finish_reason is not None or raw.get("usage") is not None:
+        if not self._sent_first or self._finish_reason is not None:
             return None
         if type(choices) is not list or len(choices) != 1:
             return None
@@ -246,7 +255,7 @@ class StreamShaper:
         if type(c0) is not dict or not c0.keys() <= _CHOICE_OWN_KEYS or c0.get("finish_reason"):
             return None
         d = c0.get("delta")
-        if type(d) is not dict or not d.keys() <= _TEXT_ONLY:
+        if type(d) is not dict or not is_text_only(d):
             return None
         content = d.get("content")
         if type(content) is not str or not content:
@@ -268,17 +277,8 @@ class StreamShaper:
         piece = self._text_piece(raw)
         if piece is not None:
             return [piece]
-        self._note(raw)
+        usage = self._note(raw)
         choices = raw.get("choices")
-        usage = raw.get("usage")
-        if usage is not None:
-            # litellm strips usage off the chunk that carries it and ends the stream with a usage
-            # chunk of its own (``_provider_usage_chunk``); a choice-less chunk is then empty
-            if self.provider == "gemini":
-                from edgequake._shaping.gemini import carried_grounding
-
-                usage = carried_grounding(self.usage, usage)
-            self.usage = usage
         if not choices:
             if usage is not None or not self.include_usage:
                 return []
