@@ -51,13 +51,20 @@ def _finish_chat(call: PreparedCall, result: Tuple[int, Dict[str, str], Any]) ->
         from edgequake._shaping.gemini import model_response_from_gemini
 
         return _finish(call, result, model_response_from_gemini)
-    from edgequake._shaping.response import model_response_from_openai
-
     if call.route.provider in ("ollama", "ollama_chat"):
         from edgequake._shaping.ollama import model_response
 
         return _finish(call, result, partial(model_response, messages=call.messages, **call.hints))
-    return _finish(call, result, model_response_from_openai)
+    return _finish(call, result, _openai_shaper())
+
+
+@functools.cache
+def _openai_shaper() -> Any:
+    # Imported on first use (the shaping modules load the response types), then kept: an import
+    # statement per call costs more than the rest of this dispatch.
+    from edgequake._shaping.response import model_response_from_openai
+
+    return model_response_from_openai
 
 
 def _shaper_without_provider(shape: Any) -> Any:

@@ -70,7 +70,7 @@ def _split_reasoning(msg: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]]
         return msg["reasoning_content"], content
     if "reasoning" in msg:
         return msg["reasoning"], content
-    if isinstance(content, str) and content:
+    if isinstance(content, str) and content[:1] == "<":
         # litellm splits a leading <think>...</think> block out of the content
         import re
 

@@ -16,6 +16,7 @@ _set_dict = object.__setattr__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_get_private = BaseModel.__dict__["__pydantic_private__"].__get__
 _object_new = object.__new__
 
 
@@ -99,14 +100,19 @@ class _Obj(BaseModel):
     if not TYPE_CHECKING:  # type checkers keep pydantic's view (an unknown attribute is an error)
 
         def __getattr__(self, name: str) -> Any:
-            # litellm keeps a choice's `delta`, a delta's `content`, ... as extras, which attribute
-            # access finds only through pydantic's general __getattr__; a stream reads several per
-            # chunk, so extras are answered here first. Private names (all begin with "_") and
-            # misses take pydantic's path, which also raises its AttributeError.
+            # Extras (litellm keeps many keys as extras) and private attributes (`_hidden_params`,
+            # read several times per call) are found only through pydantic's general __getattr__,
+            # which for a private one first asks its PrivateAttr for a descriptor: both are answered
+            # here first. Misses take pydantic's path, which also raises its AttributeError.
             if name[:1] != "_":
                 try:
                     return self.__pydantic_extra__[name]
                 except (KeyError, TypeError):
+                    pass
+            elif name in type(self).__private_attributes__:
+                try:
+                    return _get_private(self)[name]
+                except (AttributeError, KeyError, TypeError):  # not set up yet, or not set
                     pass
             return BaseModel.__getattr__(self, name)
 
