@@ -156,3 +156,15 @@ def test_map_finish_reason() -> None:
     assert map_finish_reason("tool_use") == "tool_calls"
     assert map_finish_reason("MAX_TOKENS") == "length"
     assert map_finish_reason("something-new") == "stop"
+
+
+def test_the_fast_uuid4_is_a_random_rfc_4122_version_4_uuid() -> None:
+    import uuid
+
+    from edgequake._shaping.routes import uuid4_str
+
+    seen = {uuid4_str() for _ in range(2000)}
+    assert len(seen) == 2000
+    for text in list(seen)[:200]:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

@@ -16,7 +16,9 @@ from hypothesis import strategies as st  # noqa: E402
 from edgequake._shaping.stream import StreamShaper  # noqa: E402
 
 # sdk routes, httpx routes (their parsers), and the two whose chunks carry the served model
-PROVIDERS = ["openai", "azure", "openrouter", "groq", "xai", "mistral", "deepseek", "cerebras", "gemini"]
+PROVIDERS = [
+    "openai", "azure", "openrouter", "groq", "xai", "mistral", "deepseek", "cerebras", "gemini", "ollama_chat"
+]
 
 _text = st.sampled_from(["", "a", "hello", " world", "ab"])
 _delta = st.one_of(
@@ -63,7 +65,16 @@ _piece = st.fixed_dictionaries(
     {
         "delta": st.fixed_dictionaries(
             {"content": st.sampled_from(["a", "hello", " world"])},
-            optional={"provider_specific_fields": st.sampled_from([None, {"k": 1}])},
+            optional={
+                "provider_specific_fields": st.sampled_from([None, {"k": 1}]),
+                "reasoning_content": st.sampled_from([None, "thought"]),
+                "tool_calls": st.sampled_from(
+                    [None, [], [{"id": "c", "type": "function", "function": {"name": "f", "arguments": ""}}]]
+                ),
+                "function_call": st.sampled_from([None, {"name": "f", "arguments": "{}"}]),
+                "audio": st.sampled_from([None, {"id": "a"}]),
+                "refusal": st.sampled_from([None, "no"]),
+            },
         )
     },
     optional={"index": st.sampled_from([0, 1]), "logprobs": st.sampled_from([None, {"content": []}])},

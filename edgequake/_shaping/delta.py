@@ -79,14 +79,20 @@ def _tool_calls(raw_tools: List[Dict[str, Any]]) -> List[ChatCompletionDeltaTool
 
 # an upstream delta with only these keys is a plain text piece: most chunks of most streams
 _TEXT_ONLY = frozenset({"content", "role"})
-_TEXT_ONLY_PSF = _TEXT_ONLY | {"provider_specific_fields"}
+# keys build_delta treats as absent when they are null (Gemini's provider_specific_fields, Ollama's
+# reasoning_content and tool_calls, on every chunk)
+_NULL_AS_ABSENT = frozenset(
+    {"provider_specific_fields", "reasoning_content", "tool_calls", "function_call", "audio"}
+)
+_TEXT_OR_NULL = _TEXT_ONLY | _NULL_AS_ABSENT
 
 
 def is_text_only(d: Dict[str, Any]) -> bool:
-    """Whether ``build_delta`` reads nothing but ``content`` (and ``role``) from ``d``: a null
-    ``provider_specific_fields`` (Gemini's on every chunk) is the same as none."""
+    """Whether ``build_delta`` reads nothing but ``content`` (and ``role``) from ``d``."""
     keys = d.keys()
-    return keys <= _TEXT_ONLY or (keys <= _TEXT_ONLY_PSF and d["provider_specific_fields"] is None)
+    if keys <= _TEXT_ONLY:
+        return True
+    return keys <= _TEXT_OR_NULL and all(d[k] is None for k in keys - _TEXT_ONLY)
 
 
 def text_delta(content: Any, *, family: str, first: bool) -> Delta:

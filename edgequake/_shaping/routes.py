@@ -7,8 +7,8 @@ All measured against litellm 1.110.2 (``tests/fixtures/litellm/record.py``); see
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from typing import Any, Dict, Optional
 
 from edgequake import _core
@@ -146,6 +146,15 @@ def additional_headers(headers: Dict[str, str], *, stream: bool, provider: str) 
     return out
 
 
+def uuid4_str() -> str:
+    """``str(uuid.uuid4())`` in half the time (every call and every chunk without an id needs one):
+    the same 122 random bits from ``os.urandom``, version and variant bits set as RFC 4122 says."""
+    n = int.from_bytes(os.urandom(16), "big")
+    n = (n & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def stream_hidden_tail(api_base: str, response_headers: Dict[str, str], provider: str) -> Dict[str, Any]:
     """What litellm's stream wrapper puts last in every chunk's ``_hidden_params``: one dict per
     stream, spread into each chunk's, so (as in litellm) all chunks share one ``additional_headers``."""
@@ -178,7 +187,7 @@ def call_record(api_base: str) -> Dict[str, Any]:
     them raw; issue 12: a response a user logs must not carry the key)."""
     return {
         "callback_duration_ms": 0.0,
-        "litellm_call_id": str(uuid.uuid4()),
+        "litellm_call_id": uuid4_str(),
         "api_base": _core.redact_url(api_base) if ("@" in api_base or "=" in api_base) else api_base,
         "model_id": None,
         "response_cost": None,

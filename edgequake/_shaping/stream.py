@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 from edgequake._cost.stamp import stamp_usage
 from edgequake._shaping.delta import build_delta, finish_choice, has_content, is_text_only, text_delta
 from edgequake._shaping.parsers import parser_for
-from edgequake._shaping.routes import chunk_hidden, family, map_finish_reason, stream_hidden_tail
+from edgequake._shaping.routes import chunk_hidden, family, map_finish_reason, stream_hidden_tail, uuid4_str
 from edgequake._shaping.stream_end import (
     closing_usage_estimated,
     closing_usage_from_provider,
@@ -143,7 +143,7 @@ class StreamShaper:
     def _base(self, raw: Dict[str, Any], *, fingerprint: bool = True) -> Dict[str, Any]:
         rid = raw.get("id")
         f: Dict[str, Any] = {
-            "id": rid if rid is not None else f"chatcmpl-{uuid.uuid4()}",
+            "id": rid if rid is not None else f"chatcmpl-{uuid4_str()}",
             "created": self.created,
             "model": self._model(raw),
             "object": "chat.completion.chunk",
