@@ -3,6 +3,8 @@
 //! chunk the moment its event is complete. Dropping it drops the response, closing the connection.
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -19,6 +21,30 @@ use crate::wire::{framing, translator, ChunkTranslator, Framing, Wire};
 /// How long the rest of a body is read after the wire's end marker (see `ChunkStream::drain`). A
 /// server that keeps the body open after it costs the stream's end this much, once.
 const DRAIN_GRACE: Duration = Duration::from_millis(5);
+
+/// Frames decoded per read beyond the one awaited (`ChunkStream::take_arrived`).
+const ARRIVED_FRAMES: usize = 64;
+
+/// What a read found after the frame it waited for.
+enum Arrived {
+    /// The body goes on.
+    More,
+    /// The body ended.
+    End,
+    /// The connection broke after the frames before it.
+    Broken(CoreError),
+}
+
+/// Polls `fut` once, without registering for a wake-up.
+fn poll_once<F: Future>(fut: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+    fut.poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+}
+
+fn broken(e: &reqwest::Error) -> CoreError {
+    CoreError::Transport {
+        detail: format!("stream broken: {e}"),
+    }
+}
 
 /// The body's framing decoder, chosen by the provider's wire.
 enum Decoder {
@@ -147,25 +173,72 @@ impl ChunkStream {
             return Ok(());
         };
         let mut events = Vec::new();
-        let mut ended = false;
-        match tokio::time::timeout(self.read_timeout, response.chunk()).await {
+        let arrived = match tokio::time::timeout(self.read_timeout, response.chunk()).await {
             Err(_) => {
                 self.finish();
                 return Err(CoreError::Timeout { during: "read" });
             }
             Ok(Err(e)) => {
                 self.finish();
-                return Err(CoreError::Transport {
-                    detail: format!("stream broken: {e}"),
-                });
+                return Err(broken(&e));
             }
-            Ok(Ok(Some(bytes))) => self.decoder.feed(&bytes, &mut events)?,
+            Ok(Ok(Some(bytes))) => {
+                self.decoder.feed(&bytes, &mut events)?;
+                self.take_arrived(&mut events).await
+            }
             Ok(Ok(None)) => {
                 self.decoder.finish(&mut events)?;
-                ended = true;
+                Arrived::End
+            }
+        };
+        self.translate(events, matches!(arrived, Arrived::End))?;
+        match arrived {
+            // after the wire's end marker the rest of the body does not count (`drain`)
+            Arrived::Broken(err) if !self.wire_ended && !self.done => {
+                self.finish();
+                self.fail_after(Vec::new(), err)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Decodes the body frames that have already arrived, without waiting for the network (at most
+    /// `ARRIVED_FRAMES`): hyper hands a body over one frame at a time, and its connection task only
+    /// decodes the next one from what it has read once the last was taken, so one yield lets it
+    /// run. The caller then takes these chunks without a wake-up (or, async, a callback) each.
+    /// Polling a frame that is not there yet loses nothing.
+    async fn take_arrived(&mut self, events: &mut Vec<SseEvent>) -> Arrived {
+        let Some(response) = self.response.as_mut() else {
+            return Arrived::More;
+        };
+        let mut frames = 0;
+        while frames < ARRIVED_FRAMES {
+            let mut next = std::pin::pin!(response.chunk());
+            let mut polled = poll_once(next.as_mut());
+            if polled.is_pending() {
+                // Once more after the connection's task had a turn: it was just woken by the frame
+                // taken, and runs next on this thread (tokio's LIFO slot) when this task yields.
+                tokio::task::yield_now().await;
+                polled = poll_once(next.as_mut());
+            }
+            match polled {
+                Poll::Ready(Ok(Some(bytes))) => {
+                    frames += 1;
+                    if let Err(err) = self.decoder.feed(&bytes, events) {
+                        return Arrived::Broken(err);
+                    }
+                }
+                Poll::Ready(Ok(None)) => {
+                    return match self.decoder.finish(events) {
+                        Ok(()) => Arrived::End,
+                        Err(err) => Arrived::Broken(err),
+                    };
+                }
+                Poll::Ready(Err(e)) => return Arrived::Broken(broken(&e)),
+                Poll::Pending => break,
             }
         }
-        self.translate(events, ended)
+        Arrived::More
     }
 
     /// After the wire's end marker, reads what is left of the body (its last empty chunk, usually
