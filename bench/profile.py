@@ -2,6 +2,7 @@
 
     py-spy record --native --rate 2000 -o /tmp/eq.svg -- python -m bench.profile --calls 20000
     python -m bench.profile --calls 20000 --what stream --chunks 100
+    python -m bench.profile --calls 300 --what astream --chunks 100   # async for over acompletion
     python -m bench.profile --cprofile --calls 5000        # cProfile, top functions by own time
     python -m bench.profile --first-call                   # cProfile of import + the first call
 
@@ -15,7 +16,7 @@ import argparse
 import os
 import sys
 import time
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from bench.host import Server, cpu_plan
 from bench.routes import ROUTES
@@ -25,8 +26,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.split("\n", 1)[0])
     parser.add_argument("--route", default="openai", choices=sorted(ROUTES))
     parser.add_argument("--target", default="edgequake")
-    parser.add_argument("--what", default="call", choices=("call", "stream"))
-    parser.add_argument("--chunks", type=int, default=5, help="stream size (with --what stream)")
+    parser.add_argument("--what", default="call", choices=("call", "stream", "astream"))
+    parser.add_argument("--chunks", type=int, default=5, help="stream size (with --what stream, astream)")
     parser.add_argument("--calls", type=int, default=10000)
     parser.add_argument("--cprofile", action="store_true", help="run under cProfile and print the top 30")
     parser.add_argument(
@@ -53,9 +54,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             pstats.Stats(first, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
             return 0
         target.setup(route.base_url(server.root_url))
-        if args.what == "stream":
+        if args.what != "call":
             target.stream_size(args.chunks)
-        fn = target.call if args.what == "call" else target.stream
+        fn = {"call": target.call, "stream": target.stream, "astream": _in_one_loop(target)}[args.what]
         for _ in range(200):
             fn()
         cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -79,6 +80,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _in_one_loop(target: object) -> Callable[[], None]:
+    """``target.astream()`` run on one event loop for the whole process, as an application would."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    return lambda: loop.run_until_complete(target.astream())  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -63,6 +63,10 @@ class Target:
     def stream(self) -> List[str]:
         raise Unsupported(self.name)
 
+    async def astream(self) -> List[str]:
+        """``stream()`` through the target's async API (``bench.profile --what astream``)."""
+        raise Unsupported(self.name)
+
     @contextlib.asynccontextmanager
     async def async_session(self) -> AsyncIterator[AsyncCall]:
         raise Unsupported(self.name)
@@ -112,6 +116,13 @@ class _LitellmLike(Target):
             if chunk.choices and chunk.choices[0].delta.content:
                 if not pieces:
                     self.first_piece_ns = perf_counter_ns()
+                pieces.append(chunk.choices[0].delta.content)
+        return pieces
+
+    async def astream(self) -> List[str]:
+        pieces: List[str] = []
+        async for chunk in await self.mod.acompletion(stream=True, **self._kwargs(self.messages)):
+            if chunk.choices and chunk.choices[0].delta.content:
                 pieces.append(chunk.choices[0].delta.content)
         return pieces
 
