@@ -96,10 +96,10 @@ where
     F: Future<Output = Result<T, Failure>>,
 {
     blocking(py, provider, || {
-        let local = checkout()?;
-        let outcome = on_local(&local, make);
-        checkin(local);
-        outcome
+        on_borrowed(make).map(|(value, local)| {
+            checkin(local);
+            value
+        })
     })
 }
 
@@ -111,24 +111,27 @@ where
     M: FnOnce(Net) -> F + Send,
     F: Future<Output = Result<T, Failure>>,
 {
-    blocking(py, provider, || {
-        let local = checkout()?;
-        match on_local(&local, make) {
-            Ok(value) => Ok((value, local)),
-            Err(failure) => {
-                checkin(local);
-                Err(failure)
-            }
-        }
-    })
+    blocking(py, provider, || on_borrowed(make))
 }
 
-fn on_local<T, F, M>(local: &Local, make: M) -> Result<T, Failure>
+/// Drives `make`'s future on a borrowed runtime; a failure gives the runtime back at once.
+fn on_borrowed<T, F, M>(make: M) -> Result<(T, Local), Failure>
 where
     M: FnOnce(Net) -> F,
     F: Future<Output = Result<T, Failure>>,
 {
-    drive(local.runtime()?, make(local.net.clone()))
+    let local = checkout()?;
+    let outcome = local
+        .runtime()
+        .map_err(Failure::from)
+        .and_then(|runtime| drive(runtime, make(local.net.clone())));
+    match outcome {
+        Ok(value) => Ok((value, local)),
+        Err(failure) => {
+            checkin(local);
+            Err(failure)
+        }
+    }
 }
 
 /// Drives `fut` on `runtime` from this thread, in `SIGNAL_POLL` slices with a Ctrl-C check between
