@@ -129,12 +129,8 @@ impl ChunkStream {
 
     /// The next JSON chunk, or `None` at the wire's end marker or the end of the body.
     pub async fn next_chunk(&mut self) -> Result<Option<Value>, CoreError> {
-        loop {
-            if let Some(answer) = self.ready() {
-                return answer;
-            }
-            self.read_more().await?;
-        }
+        self.fill().await;
+        self.ready().unwrap_or(Ok(None)) // `fill` returns only once there is an answer
     }
 
     /// Reads until `ready` has an answer, keeping a read's failure for it: for a reader that takes
