@@ -1,20 +1,21 @@
 """Streams: upstream OpenAI-format chunks -> the chunks litellm's ``CustomStreamWrapper`` yields.
 
-This module keeps the per-stream state and decides which chunks go out; the deltas and finish choices
-inside them are built by ``edgequake._shaping.delta``, and what the stream ends with (closing usage,
-the truncation error) by ``edgequake._shaping.stream_end``.
+This module keeps the per-stream state and decides which chunks go out; how a chunk of the stream is
+assembled (its id, model, hidden params and preserved extras) is ``edgequake._shaping.stream_chunks``,
+the deltas and finish choices inside them are built by ``edgequake._shaping.delta``, and what the
+stream ends with (closing usage, the truncation error) by ``edgequake._shaping.stream_end``.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any, Dict, List, Optional
 
 from edgequake._cost.stamp import stamp_usage
 from edgequake._shaping.delta import build_delta, finish_choice, has_content, is_text_only, text_delta
 from edgequake._shaping.parsers import parser_for
-from edgequake._shaping.routes import chunk_hidden, family, map_finish_reason, stream_hidden_tail, uuid4_str
+from edgequake._shaping.routes import map_finish_reason
+from edgequake._shaping.stream_chunks import ChunkMaker
 from edgequake._shaping.stream_end import (
     closing_usage_estimated,
     closing_usage_from_provider,
@@ -26,28 +27,10 @@ from edgequake.types import Delta, ModelResponseStream, StreamingChoices, _new
 __all__ = ["StreamShaper"]
 
 
-_CHUNK_OWN_KEYS = frozenset(
-    {
-        "id",
-        "created",
-        "model",
-        "object",
-        "system_fingerprint",
-        "choices",
-        "usage",
-        "provider_specific_fields",
-        "citations",
-    }
-)
-# typed fields of the openai SDK's ChatCompletionChunk beyond litellm's own: always present on the
-# sdk route because the SDK object declares them
-_SDK_CHUNK_FIELDS = ("moderation", "obfuscation", "service_tier")
 _CHOICE_OWN_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
-# a chunk with no other keys carries no extras to preserve beyond the ones every chunk gets
-_SDK_KNOWN_KEYS = _CHUNK_OWN_KEYS | frozenset(_SDK_CHUNK_FIELDS)
 
 
-class StreamShaper:
+class StreamShaper(ChunkMaker):
     """Turns upstream OpenAI-format stream chunks into the chunks litellm's CustomStreamWrapper yields.
 
     ``feed`` is called once per upstream ``data:`` event (already JSON-decoded) and returns 0..n
@@ -82,89 +65,23 @@ class StreamShaper:
         response_headers: Dict[str, str],
         messages: Optional[List[Dict[str, Any]]] = None,
     ) -> None:
-        self.provider = provider
+        super().__init__(
+            provider=provider,
+            requested_model=requested_model,
+            include_usage=include_usage,
+            api_base=api_base,
+            response_headers=response_headers,
+        )
         self.messages = messages  # the request's messages: litellm estimates usage from them
-        self.requested_model = requested_model
-        self.include_usage = include_usage
-        self.api_base = api_base
-        self.family = family(provider)
-        self._sdk = self.family == "sdk"
-        self._known_keys = _SDK_KNOWN_KEYS if self._sdk else _CHUNK_OWN_KEYS
-        self._model_from_chunk = provider in ("azure", "openrouter")
         self._parse = parser_for(provider)
-        self.created = int(time.time())
-        self._hidden_tail = stream_hidden_tail(api_base, response_headers, provider)
         self._sent_first = False
         self._finish_reason: Optional[str] = None
         self._finish_held = False
-        self._emitted = 0
         self._saw_choices = False
-        self._last: Dict[str, Any] = {}
-        self._provider_model: Optional[str] = None
         self.usage: Optional[Dict[str, Any]] = None  # the provider's usage, when it sent one
         self._saw_tool_call = False
-        self._content_chunks: List[ModelResponseStream] = []  # chunks with choices, for the estimate
 
     # -- helpers ---------------------------------------------------------------------------
-    def _model(self, raw: Dict[str, Any]) -> Any:
-        if self._model_from_chunk:
-            if "model" in raw:
-                return raw["model"]
-            if self._provider_model is not None:
-                return self._provider_model
-        return self.requested_model
-
-    def _hidden(self, raw: Optional[Dict[str, Any]], *, usage_chunk: bool = False) -> Dict[str, Any]:
-        h = chunk_hidden(self.provider, None if usage_chunk else self._provider_model, self._hidden_tail)
-        rid = raw.get("id") if raw else None
-        if not usage_chunk and isinstance(rid, str) and rid.strip():
-            h["received_model_id"] = rid
-        return h
-
-    def _chunk(
-        self,
-        raw: Optional[Dict[str, Any]],
-        fields: Dict[str, Any],
-        extra: Dict[str, Any],
-        *,
-        usage_chunk: bool = False,
-    ) -> ModelResponseStream:
-        self._emitted += 1
-        private = {
-            "_hidden_params": self._hidden(raw, usage_chunk=usage_chunk),
-            "_response_headers": None,
-            "_response_ms": None,
-        }
-        chunk: ModelResponseStream = _new(ModelResponseStream, fields, extra, private)
-        if self.include_usage and fields.get("choices"):  # kept only for a usage estimate
-            self._content_chunks.append(chunk)
-        return chunk
-
-    def _base(self, raw: Dict[str, Any], *, fingerprint: bool = True) -> Dict[str, Any]:
-        rid = raw.get("id")
-        f: Dict[str, Any] = {
-            "id": rid if rid is not None else f"chatcmpl-{uuid4_str()}",
-            "created": self.created,
-            "model": self._model(raw),
-            "object": "chat.completion.chunk",
-        }
-        if fingerprint:
-            f["system_fingerprint"] = raw.get("system_fingerprint")
-        return f
-
-    def _preserved(self, raw: Dict[str, Any], out: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        """The chunk's own extras (added to ``out``): on the sdk route the SDK's typed fields always."""
-        if out is None:
-            out = {}
-        if self._sdk:
-            for k in _SDK_CHUNK_FIELDS:
-                out[k] = raw.get(k)
-        if not raw.keys() <= self._known_keys:
-            for k, v in raw.items():
-                if k not in _CHUNK_OWN_KEYS:
-                    out[k] = v
-        return out
-
     def _finish_choice(self, finish: str) -> StreamingChoices:
         mapped = map_finish_reason(finish)
         if mapped == "stop" and self._saw_tool_call:
@@ -246,9 +163,9 @@ class StreamShaper:
         """Mid-stream, most chunks are one choice with a piece of text and nothing else: this builds
         what ``_feed`` builds for such a chunk without its general walk, or returns None (the chunk
         then takes the general path). tests/test_stream_lanes.py holds the two paths equal."""
-        choices = raw.get("choices")
         if not self._sent_first or self._finish_reason is not None:
             return None
+        choices = raw.get("choices")
         if type(choices) is not list or len(choices) != 1:
             return None
         c0 = choices[0]
@@ -268,10 +185,7 @@ class StreamShaper:
             "delta": text_delta(content, family=self.family, first=False),
             "logprobs": c0.get("logprobs"),
         }
-        fields = self._base(raw)
-        fields["choices"] = [_new(StreamingChoices, {}, choice)]
-        fields["provider_specific_fields"] = raw.get("provider_specific_fields")
-        return self._chunk(raw, fields, self._preserved(raw, {"citations": raw.get("citations")}))
+        return self._content_chunk(raw, choice)
 
     def _feed(self, raw: Dict[str, Any]) -> List[ModelResponseStream]:
         piece = self._text_piece(raw)
@@ -314,11 +228,7 @@ class StreamShaper:
             choice_extra["index"] = c0.get("index", 0)
             choice_extra["delta"] = self._delta(d)
             choice_extra["logprobs"] = c0.get("logprobs")
-            fields = self._base(raw)
-            fields["choices"] = [_new(StreamingChoices, {}, choice_extra)]
-            fields["provider_specific_fields"] = raw.get("provider_specific_fields")
-            extra = self._preserved(raw, {"citations": raw.get("citations")})
-            return [self._chunk(raw, fields, extra)]
+            return [self._content_chunk(raw, choice_extra)]
         if finish:
             self._finish_reason = finish
             fields = self._base(raw)
@@ -387,11 +297,6 @@ class StreamShaper:
 
     def _provider_usage_chunk(self) -> ModelResponseStream:
         """The usage chunk litellm ends the stream with when the provider reported usage."""
-        fields = self._base(self._last)
-        if self.family == "sdk":  # litellm's wrapper makes this chunk: the requested name
-            fields["model"] = self.requested_model
-        fields["choices"] = []
-        fields["provider_specific_fields"] = None
         usage = closing_usage_from_provider(
             self.usage or {},
             self._content_chunks,
@@ -399,27 +304,14 @@ class StreamShaper:
             fill_reasoning=self.provider == "gemini",
         )
         stamp_usage(usage, self.requested_model, self.provider)  # litellm's _stamp_usage_cost
-        extra: Dict[str, Any] = {"usage": usage}
-        if self._last.get("service_tier") is not None:
-            extra["service_tier"] = self._last["service_tier"]
-        return self._chunk(None, fields, extra, usage_chunk=True)
+        # on the sdk routes litellm's wrapper makes this chunk: the requested name
+        return self._usage_chunk(usage, self.requested_model if self._sdk else None)
 
     def _estimated_usage_chunk(self, tail: List[ModelResponseStream]) -> ModelResponseStream:
         """The provider sent no usage (its route drops ``stream_options``): litellm ends the stream
         with a usage chunk counted by ``stream_chunk_builder`` over the chunks it returned."""
-        usage = stamp_usage(
-            closing_usage_estimated([*self._content_chunks, *tail], self.messages),
-            self.requested_model,
-            self.provider,
-        )
-        fields = self._base(self._last)
-        fields["model"] = self._end_model()
-        fields["choices"] = []
-        fields["provider_specific_fields"] = None
-        extra: Dict[str, Any] = {"usage": usage}
-        if self._last.get("service_tier") is not None:
-            extra["service_tier"] = self._last["service_tier"]
-        return self._chunk(None, fields, extra, usage_chunk=True)
+        usage = closing_usage_estimated([*self._content_chunks, *tail], self.messages)
+        return self._usage_chunk(stamp_usage(usage, self.requested_model, self.provider), self._end_model())
 
     def _raise_truncated(self) -> None:
         raise truncated_stream_error(self.provider, self.requested_model)
